@@ -1,0 +1,59 @@
+"""Records the index hands to the CLI, the service and the UI."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    doc_types: tuple[str, ...] = ()  # any of these Metadata.doc_type values; () = all
+    issuer: str = ""  # case/diacritic-insensitive substring of the issuer
+    date_from: str = ""  # ISO, inclusive
+    date_to: str = ""  # ISO, inclusive
+    number: str = ""  # document number in any variant ("50-CT/TW", "50/CT-TW")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    doc_id: str
+    ordinal: int  # passage position in its document
+    title: str
+    doc_type: str
+    number: str
+    issuer: str
+    date: str
+    heading_path: tuple[str, ...]
+    pages: tuple[int, ...]
+    text: str
+    score: float
+    start: int  # char offsets of the passage in the document text
+    end: int
+
+    def to_json(self) -> dict:
+        return {
+            "doc_id": self.doc_id, "title": self.title, "doc_type": self.doc_type,
+            "number": self.number, "issuer": self.issuer, "date": self.date,
+            "heading_path": list(self.heading_path), "pages": list(self.pages),
+            "text": self.text, "score": round(float(self.score), 6),
+            "ordinal": self.ordinal, "start": self.start, "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    path: str
+    status: str  # "added" | "updated" | "unchanged" | "failed" | "removed"
+    doc_id: str = ""
+    reason: str = ""  # Vietnamese reason when failed
+
+
+@dataclass
+class IngestReport:
+    outcomes: list[FileOutcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]

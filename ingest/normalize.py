@@ -1,0 +1,58 @@
+"""One normaliser for everything stored and every query, so offsets and highlights line up.
+
+Tone-mark style: the traditional placement ("hòa", "thủy", "khỏe"), which is what the Party's own
+documents and place names use ("Khánh Hòa", "Tỉnh ủy"). Text in the newer style ("hoà", "uỷ")
+normalises to the same string.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+NORMALIZER_VERSION = "1"
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng (NFD combining marks)
+# oa/oe/uy closing a syllable with the tone on the second vowel ("hoà", "khoẻ", "thuỷ") -> move it
+# to the first. "quý" keeps its tone on y: there the u belongs to the consonant "qu".
+_NEW_STYLE_TONE = re.compile(
+    r"(?<![qQ])(?P<v1>[oO](?=[aAeE])|[uU](?=[yY]))(?P<v2>[aAeEyY])(?P<tone>[" + _TONES + r"])(?![a-zA-ZđĐ])"
+)
+_DEBRIS = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]|\{\\[^}]*\}", re.IGNORECASE)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def _fix_tone_placement(text: str) -> str:
+    nfd = unicodedata.normalize("NFD", text)
+    fixed = _NEW_STYLE_TONE.sub(lambda m: m["v1"] + m["tone"] + m["v2"], nfd)
+    return unicodedata.normalize("NFC", fixed)
+
+
+def normalize_text(text: str) -> str:
+    """NFC, traditional tone marks, no conversion debris or invisible characters, tidy whitespace.
+
+    Line breaks are kept (paragraphs carry structure); runs of blank lines collapse to one.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
+    text = _DEBRIS.sub("", text)
+    text = _fix_tone_placement(text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
+
+
+def normalize_query(text: str) -> str:
+    """A query is one line of the same normalised form."""
+    return " ".join(normalize_text(text).split())
+
+
+def fold_diacritics(text: str) -> str:
+    """Accent-insensitive form: "Đảng ủy" -> "Dang uy". Same length as the NFC input per character."""
+    out = []
+    for ch in text:
+        if ch in "đĐ":
+            out.append("d" if ch == "đ" else "D")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(base)
+    return "".join(out)

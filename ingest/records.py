@@ -1,0 +1,79 @@
+"""Named records that flow from ingestion to the index and the UI.
+
+Frozen dataclasses, never bare dicts: every passage carries what a citation needs.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, asdict
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Fields read from the document's own header/footer; empty string = not in the text."""
+
+    doc_type: str = ""  # "Kế hoạch", "Hướng dẫn", "Chỉ thị", ... (title case); "Tin bài" for news
+    number: str = ""  # normalised number/symbol, e.g. "95-KH/TU"
+    issuer: str = ""  # as printed, title case: "Tỉnh ủy Tiền Giang"
+    place: str = ""  # "Tiền Giang"
+    date: str = ""  # ISO "2023-04-28"
+    subject: str = ""  # trích yếu
+    title: str = ""  # display title: "Kế hoạch 95-KH/TU: Tổng kết 35 năm ..." or a news headline
+    signer: str = ""
+    signer_capacity: str = ""  # "T/M BAN THƯỜNG VỤ PHÓ BÍ THƯ"
+    author: str = ""  # news/bulletin author where present
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A document cited in the body: "Chỉ thị số 50-CT/TW, ngày 23/7/2025 của Ban Bí thư"."""
+
+    doc_type: str  # "Chỉ thị"
+    number: str  # normalised "50-CT/TW"
+    date: str  # ISO or ""
+    issuer: str  # "Ban Bí thư" or ""
+    start: int  # char span in the normalised document text
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc_id: str
+    ordinal: int  # 0-based position in the document
+    heading_path: tuple[str, ...]  # ("II. NỘI DUNG", "1. Nội dung tổng kết")
+    pages: tuple[int, ...]  # 1-based PDF pages; () for formats without pages
+    start: int  # char offsets into ParsedDocument.text
+    end: int
+    text: str  # == ParsedDocument.text[start:end]
+
+    @property
+    def passage_id(self) -> str:
+        return f"{self.doc_id}#{self.ordinal}"
+
+    @property
+    def section(self) -> str:
+        return " > ".join(self.heading_path)
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    doc_id: str  # stable id: file stem slug (unique within an index)
+    source_path: str
+    source_format: str  # "pdf" | "docx" | "text" | "html"
+    content_hash: str  # sha256 of the file bytes
+    text: str  # normalised full text
+    page_starts: tuple[int, ...]  # char offset where each PDF page starts in text; () otherwise
+    metadata: Metadata
+    references: tuple[Reference, ...]
+    passages: tuple[Passage, ...]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested: reported by name with a Vietnamese reason, the batch goes on."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
