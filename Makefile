@@ -1,0 +1,34 @@
+# Văn kiện — the two commands: `make run` (set up, ingest corpus/, serve the UI) and `make test`.
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+HOST    ?= 127.0.0.1
+PORT    ?= 7860
+
+.PHONY: run test install install-test browser clean-index
+
+# Base install: enough to ingest, search and serve with the embedded encoder (no torch).
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+# Test install: adds sentence-transformers on the CPU build of torch, pytest and Playwright.
+# torch is pinned first so no dependency pulls the multi-GB CUDA build.
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[st,test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+browser:
+	bash scripts/ensure_chromium.sh
+
+run: install
+	$(VENV)/bin/vankien serve --ingest corpus --host $(HOST) --port $(PORT)
+
+test: install-test browser
+	$(PY) -m pytest -q -m "not slow"
