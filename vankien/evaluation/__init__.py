@@ -1,0 +1,1 @@
+"""Retrieval evaluation: BEIR-layout data sets, metrics, baselines and the app's configurations."""
