@@ -20,6 +20,7 @@ _NEW_STYLE_TONE = re.compile(
 _DEBRIS = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]|\{\\[^}]*\}", re.IGNORECASE)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_DOT_LINE = re.compile(r"^\.+$")  # lines of bare dots left by web-page and Word conversions
 
 
 def _fix_tone_placement(text: str) -> str:
@@ -32,11 +33,13 @@ def normalize_text(text: str) -> str:
     """NFC, traditional tone marks, no conversion debris or invisible characters, tidy whitespace.
 
     Line breaks are kept (paragraphs carry structure); runs of blank lines collapse to one.
+    Idempotent: normalize_text(normalize_text(t)) == normalize_text(t).
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE)
     text = _DEBRIS.sub("", text)
     text = _fix_tone_placement(text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    lines = ["" if _DOT_LINE.match(line) else line for line in lines]
     text = "\n".join(lines)
     return re.sub(r"\n{3,}", "\n\n", text).strip()
 

@@ -1,0 +1,108 @@
+"""Detect a file's format from its bytes and extract its text.
+
+Magic bytes decide, not the extension: ``%PDF`` -> pdf; a zip holding ``word/document.xml`` -> docx;
+an OLE container (``D0 CF 11 E0``, legacy Word .doc) -> not supported yet; HTML by sniffing its
+first kilobyte; otherwise text if it decodes. Anything else is an IngestError with a Vietnamese
+reason naming what is wrong, never an empty document.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.records import IngestError
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 200 MB
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGES = {b"\x89PNG": "ảnh PNG", b"\xff\xd8\xff": "ảnh JPEG", b"GIF8": "ảnh GIF", b"II*\x00": "ảnh TIFF",
+           b"MM\x00*": "ảnh TIFF"}
+UNSUPPORTED = "định dạng chưa hỗ trợ"
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Text as extracted, before metadata: `text` is normalised when `normalized` is True (PDF)."""
+
+    source_format: str  # "pdf" | "docx" | "text" | "html"
+    text: str
+    page_starts: tuple[int, ...] = ()
+    normalized: bool = False
+    hints: dict = field(default_factory=dict)  # title/date/author read from HTML markup
+
+
+def detect_format(head: bytes) -> str:
+    """"pdf" | "docx" | "zip" | "ole" | "rtf" | "image" | "html" | "text" from the first bytes of a file."""
+    if b"%PDF" in head[:1024]:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"  # docx is decided by looking inside, see `sniff`
+    if head.startswith(_OLE):
+        return "ole"
+    if head.startswith(b"{\\rtf"):
+        return "rtf"
+    if any(head.startswith(magic) for magic in _IMAGES):
+        return "image"
+    probe = head[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if probe.startswith((b"<!doctype html", b"<html", b"<?xml")) and b"<html" in head[:4096].lower():
+        return "html"
+    if b"<html" in probe or (b"<head" in probe and b"<body" in head.lower()):
+        return "html"
+    return "text"
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return "word/document.xml" in zf.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _check_size(path: Path, max_bytes: int) -> int:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(str(path), f"không đọc được tệp ({exc.strerror or exc})") from exc
+    if size == 0:
+        raise IngestError(str(path), "tệp rỗng (0 byte)")
+    if size > max_bytes:
+        raise IngestError(
+            str(path), f"tệp quá lớn ({size / 1048576:.1f} MB, giới hạn {max_bytes / 1048576:.0f} MB)"
+        )
+    return size
+
+
+def extract(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extracted:
+    """Text of one file, or IngestError(path, reason) saying why it cannot be read."""
+    path = Path(path)
+    _check_size(path, max_bytes)
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    kind = detect_format(head)
+    if kind == "pdf":
+        from ingest.pdf import extract_pdf
+
+        return extract_pdf(path)
+    if kind == "ole":
+        raise IngestError(str(path), f"{UNSUPPORTED}: tệp Word cũ (.doc); hãy lưu lại thành .docx hoặc PDF")
+    if kind == "rtf":
+        raise IngestError(str(path), f"{UNSUPPORTED}: RTF; hãy lưu lại thành .docx hoặc PDF")
+    if kind == "image":
+        raise IngestError(str(path), f"{UNSUPPORTED}: tệp ảnh, cần OCR")
+    data = path.read_bytes()
+    if kind == "zip":
+        if not _is_docx(data):
+            raise IngestError(str(path), f"{UNSUPPORTED}: tệp nén không phải .docx")
+        from ingest.office import extract_docx
+
+        return extract_docx(path, data)
+    if kind == "html":
+        from ingest.webpage import extract_html
+
+        return extract_html(path, data)
+    from ingest.textfile import decode_text
+
+    return Extracted("text", decode_text(path, data))

@@ -1,0 +1,222 @@
+"""Metadata read from the standard layout of Party documents (Hướng dẫn 36-HD/VPTW) and news items.
+
+Header: issuing body top left ("TỈNH ỦY TIỀN GIANG"), the Party's name top right, "Số 95-KH/TU"
+under the issuer, "Tiền Giang, ngày 28 tháng 4 năm 2023" under the Party's name, then the type
+("KẾ HOẠCH") and the subject line (trích yếu). Footer: "T/M BAN THƯỜNG VỤ", the position, the name.
+Two-column headers often arrive flattened into one line; they are split at the known right-column
+phrases. Every field is optional: a field not found in the text stays "", nothing is guessed.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ingest.docnumber import normalize_doc_number
+from ingest.headings import classify_line, is_closing_line, is_upper_title
+from ingest.records import Metadata
+
+DOC_TYPES = [
+    "KẾ HOẠCH", "HƯỚNG DẪN", "CHỈ THỊ", "NGHỊ QUYẾT", "KẾT LUẬN", "QUY ĐỊNH", "QUYẾT ĐỊNH",
+    "THÔNG BÁO", "BÁO CÁO", "CÔNG VĂN", "TỜ TRÌNH", "CHƯƠNG TRÌNH", "ĐỀ ÁN", "QUY CHẾ", "THÔNG TRI",
+    "NGHỊ ĐỊNH", "THÔNG TƯ", "BỘ LUẬT", "LUẬT", "PHÁP LỆNH", "HIẾN PHÁP", "BIÊN BẢN", "LỜI KÊU GỌI",
+    "DIỄN VĂN", "TUYÊN BỐ", "ĐIỀU LỆ", "VĂN BẢN HỢP NHẤT", "THÔNG TƯ LIÊN TỊCH", "NGHỊ QUYẾT LIÊN TỊCH",
+]
+_TYPE_LINE = re.compile(r"^(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")\s*$")
+_MOTTOS = re.compile(
+    r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
+    re.IGNORECASE,
+)
+_PLACE_DATE = re.compile(
+    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+)
+_NUMBER = re.compile(r"(?<!\S)(?:Số|SỐ|(?:Luật|LUẬT|Bộ luật|Pháp lệnh)\s+số)\s*:?\s*(?P<n>\d[^\s,;]*(?:\s*/\s*[^\s,;]+)?)")
+_NEWS_DATE = re.compile(
+    r"(?:(?:Thứ\s+\w+|Chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})",
+    re.IGNORECASE,
+)
+_SEPARATOR = re.compile(r"^[\s\-_=*~.·•]+$")
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}")
+_CAPACITY_WORDS = re.compile(
+    r"(?:^|\s)(?:BÍ THƯ|TRƯỞNG|CHỦ TỊCH|TƯỚNG|GIÁM ĐỐC|CHỦ NHIỆM|THƯỜNG TRỰC|ỦY VIÊN|THƯ KÝ|CHÁNH|"
+    r"KIỂM SÁT|CHÁNH ÁN|TỔNG CỤC)(?:\s|$)"
+)
+_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
+
+# Multi-word units of organisation names with their printed case; other words are place names.
+_ORG_UNITS = [
+    ("BAN CHẤP HÀNH TRUNG ƯƠNG", "Ban Chấp hành Trung ương"), ("BAN CHẤP HÀNH", "Ban Chấp hành"),
+    ("BAN THƯỜNG VỤ", "Ban Thường vụ"), ("BAN BÍ THƯ", "Ban Bí thư"), ("BỘ CHÍNH TRỊ", "Bộ Chính trị"),
+    ("BAN TUYÊN GIÁO VÀ DÂN VẬN", "Ban Tuyên giáo và Dân vận"), ("BAN TUYÊN GIÁO", "Ban Tuyên giáo"),
+    ("BAN TỔ CHỨC", "Ban Tổ chức"), ("BAN DÂN VẬN", "Ban Dân vận"), ("BAN NỘI CHÍNH", "Ban Nội chính"),
+    ("BAN KINH TẾ", "Ban Kinh tế"), ("BAN ĐỐI NGOẠI", "Ban Đối ngoại"), ("BAN XÂY DỰNG ĐẢNG", "Ban Xây dựng Đảng"),
+    ("BAN CHỈ ĐẠO", "Ban Chỉ đạo"), ("ỦY BAN KIỂM TRA", "Ủy ban Kiểm tra"), ("VĂN PHÒNG", "Văn phòng"),
+    ("ỦY BAN THƯỜNG VỤ QUỐC HỘI", "Ủy ban Thường vụ Quốc hội"), ("ỦY BAN NHÂN DÂN", "Ủy ban nhân dân"),
+    ("HỘI ĐỒNG NHÂN DÂN", "Hội đồng nhân dân"), ("MẶT TRẬN TỔ QUỐC", "Mặt trận Tổ quốc"),
+    ("TỈNH ỦY", "Tỉnh ủy"), ("THÀNH ỦY", "Thành ủy"), ("HUYỆN ỦY", "Huyện ủy"), ("QUẬN ỦY", "Quận ủy"),
+    ("THỊ ỦY", "Thị ủy"), ("ĐẢNG ỦY", "Đảng ủy"), ("ĐẢNG BỘ", "Đảng bộ"), ("CHI BỘ", "Chi bộ"),
+    ("ĐẢNG ĐOÀN", "Đảng đoàn"), ("BAN CÁN SỰ ĐẢNG", "Ban cán sự đảng"), ("TRUNG ƯƠNG", "Trung ương"),
+    ("CHÍNH PHỦ", "Chính phủ"), ("QUỐC HỘI", "Quốc hội"), ("THÀNH PHỐ", "thành phố"), ("THỊ XÃ", "thị xã"),
+    ("THỊ TRẤN", "thị trấn"), ("XÃ", "xã"), ("HUYỆN", "huyện"), ("TỈNH", "tỉnh"), ("PHƯỜNG", "phường"),
+    ("QUẬN", "quận"), ("GIAO THÔNG VẬN TẢI", "Giao thông vận tải"), ("Y TẾ", "Y tế"), ("CÔNG AN", "Công an"),
+    ("QUỐC PHÒNG", "Quốc phòng"), ("TƯ PHÁP", "Tư pháp"), ("NỘI VỤ", "Nội vụ"), ("TÀI CHÍNH", "Tài chính"),
+    ("BỘ", "Bộ"), ("BAN", "Ban"), ("VÀ", "và"),
+]
+
+
+def title_case_org(name: str) -> str:
+    """"TỈNH ỦY TIỀN GIANG" -> "Tỉnh ủy Tiền Giang"; "ĐẢNG ỦY XÃ DIÊN KHÁNH" -> "Đảng ủy xã Diên Khánh"."""
+    words, out, i = name.split(), [], 0
+    while i < len(words):
+        for upper, printed in _ORG_UNITS:
+            n = len(upper.split())
+            if " ".join(words[i:i + n]).upper() == upper:
+                out.append(printed)
+                i += n
+                break
+        else:
+            out.append(words[i][:1].upper() + words[i][1:].lower())
+            i += 1
+    text = " ".join(out)
+    return text[:1].upper() + text[1:]
+
+
+def _iso(d: str, m: str, y: str) -> str:
+    try:
+        return date(int(y), int(m), int(d)).isoformat()
+    except ValueError:
+        return ""
+
+
+def _cells(line: str) -> list[str]:
+    """Split a flattened two-column header line into its cells."""
+    line = line.replace("**", "")
+    line = _MOTTOS.sub(lambda m: f" | {m.group(0)} | ", line)
+    line = _PLACE_DATE.sub(lambda m: f" | {m.group(0)} | ", line)
+    return [c.strip(" *") for c in _CELL_SPLIT.split(line) if c.strip(" *")]
+
+
+def _body_start(lines: list[str]) -> int:
+    for i, line in enumerate(lines):
+        if classify_line(line) is not None or line.startswith(("Thực hiện", "Căn cứ")):
+            return i
+    return len(lines)
+
+
+def _header(lines: list[str]) -> dict:
+    found: dict = {}
+    head = lines[: min(_body_start(lines), 30)]
+    issuer_lines: list[str] = []
+    type_index = None
+    for i, line in enumerate(head):
+        if len(line) > 200:  # running text, not a header cell
+            continue
+        for cell in _cells(line):
+            if _MOTTOS.fullmatch(cell) or _SEPARATOR.match(cell):
+                continue
+            m = _PLACE_DATE.fullmatch(cell.rstrip(". "))
+            if m and "date" not in found:
+                found["place"], found["date"] = m["place"].strip(), _iso(m["d"], m["m"], m["y"])
+                continue
+            m = _NUMBER.match(cell)
+            if m and "number" not in found and len(cell) <= 48:
+                found["number"] = normalize_doc_number(m["n"])
+                continue
+            m = _TYPE_LINE.match(cell)
+            if m and type_index is None:
+                found["doc_type"] = m.group(1).capitalize()
+                type_index = i
+                continue
+            if type_index is None and is_upper_title(cell) and len(cell) <= 80:
+                issuer_lines.append(cell)
+    if issuer_lines:
+        found["issuer"] = title_case_org(issuer_lines[-1])  # the lower line is the issuing body itself
+    if type_index is not None:
+        subject: list[str] = []
+        for line in head[type_index + 1:]:
+            if not line.strip() or _SEPARATOR.match(line) or classify_line(line) is not None:
+                break
+            if subject and is_upper_title(subject[0]) and not is_upper_title(line):
+                break  # an upper-case subject ends where the preamble begins
+            subject.append(line.strip(" *"))
+            if len(subject) == 4:
+                break
+        found["subject"] = " ".join(subject)
+    return found
+
+
+def _footer(lines: list[str]) -> dict:
+    tail = lines[-40:]
+    for i, line in enumerate(tail):
+        clean = line.replace("*", "").strip()
+        if not (is_closing_line(clean) and not clean.lower().startswith("nơi nhận")):
+            continue
+        capacity, name = [clean], ""
+        for nxt in tail[i + 1:]:
+            nxt = nxt.replace("*", "").strip()
+            if not nxt or re.match(r"^\(?(?:đã ký|Đã ký|ký)", nxt):
+                continue
+            if is_upper_title(nxt) and _CAPACITY_WORDS.search(nxt):
+                capacity.append(nxt)
+                continue
+            candidate = title_case_org(nxt) if is_upper_title(nxt) and len(nxt.split()) <= 5 else nxt
+            if _NAME.match(candidate) and not is_closing_line(nxt):
+                name = candidate
+                break
+            if nxt.lower().startswith("nơi nhận") or nxt.startswith("-"):
+                continue
+            break
+        return {"signer": name, "signer_capacity": " ".join(capacity)}
+    return {}
+
+
+def _news(lines: list[str]) -> dict:
+    found: dict = {}
+    for line in lines[:6]:
+        m = _NEWS_DATE.match(line.strip())
+        if m and _iso(m["d"], m["m"], m["y"]):
+            found["date"] = _iso(m["d"], m["m"], m["y"])
+            break
+    if lines and not _NEWS_DATE.match(lines[0]):
+        found["title"] = lines[0].strip(" *#")
+    tail = [line for line in lines[-4:] if line.strip()]
+    if tail and _NAME.match(tail[-1].strip()) and len(tail[-1].split()) <= 5:
+        found["author"] = tail[-1].strip()
+    if any(re.match(r"^BẢN TIN\b", line) for line in lines[:5]):
+        found["doc_type"] = "Bản tin"
+    else:
+        found["doc_type"] = "Tin bài"
+    return found
+
+
+def _has_news_date(lines: list[str]) -> bool:
+    return any((m := _NEWS_DATE.match(line.strip())) and _iso(m["d"], m["m"], m["y"]) for line in lines[:6])
+
+
+def display_title(doc_type: str, number: str, subject: str) -> str:
+    head = " ".join(x for x in (doc_type, number) if x)
+    if head and subject:
+        return f"{head} {subject}" if subject[:1].islower() else f"{head}: {subject}"
+    return head or subject
+
+
+def extract_metadata(text: str, hints: dict | None = None, fallback_title: str = "") -> Metadata:
+    """Metadata of a normalised document. `hints` (title/date/author from an HTML page) win."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    fields = _header(lines)
+    fields.update({k: v for k, v in _footer(lines).items() if v})
+    is_news = not fields.get("doc_type") and not fields.get("number") and (
+        bool((hints or {}).get("title")) or _has_news_date(lines)
+    )
+    if is_news:
+        news = _news(lines)
+        fields = {k: v for k, v in fields.items() if k in ("signer", "signer_capacity")} | news
+    for key, value in (hints or {}).items():
+        if value:
+            fields[key] = value
+    if is_news:
+        title = fields.get("title", "")
+    else:
+        title = display_title(fields.get("doc_type", ""), fields.get("number", ""), fields.get("subject", ""))
+    fields["title"] = fields.get("title") if is_news and fields.get("title") else (title or fallback_title)
+    known = set(Metadata.__dataclass_fields__)
+    return Metadata(**{k: v for k, v in fields.items() if k in known and v})
