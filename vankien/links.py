@@ -1,0 +1,267 @@
+"""Links between documents, from the references extracted at ingestion.
+
+A reference ("Chỉ thị số 45-CT/TW, ngày 12/5/2024 của Ban Bí thư") resolves to an indexed document
+only when their canonical numbers are equal (ingest/docnumber.py normalize_doc_number); two
+documents whose numbers differ are never linked. When several indexed documents share the number
+(the same "08-KH/ĐU" issued by two party committees, or in two years), the reference's date and
+then its issuer pick one; when neither does, the reference stays unresolved rather than guessed.
+A single candidate whose full date contradicts the reference's is not linked either.
+
+For one document: what it cites (căn cứ) and what cites it (được triển khai in / được nhắc đến
+trong). For editors, "Đã đưa tin chưa?": the bulletins and news reports that covered a directive
+or a topic, by date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from ingest.docnumber import find_doc_numbers, normalize_doc_number
+from ingest.normalize import fold_diacritics, normalize_query
+
+# Document types of news coverage (folded, lowercase): bulletins, news items, reports of events.
+NEWS_TYPES = ("ban tin", "tin bai", "tin tuc", "bai viet", "thong bao noi bo", "phong su")
+# Words just before a reference that say the citing document implements the cited one.
+_IMPLEMENTS = re.compile(r"(thuc hien|trien khai|can cu|quan triet|cu the hoa|theo tinh than)\W*"
+                         r"(\w+\W+){0,6}$")
+_IMPLEMENTING_TYPES = ("ke hoach", "huong dan", "chuong trinh", "de an", "quy dinh", "quy che",
+                       "cong van", "thong bao", "nghi quyet", "ket luan", "chi thi", "quyet dinh")
+
+REL_CITES = "căn cứ"
+REL_IMPLEMENTED = "được triển khai trong"
+REL_MENTIONED = "được nhắc đến trong"
+
+
+def _fold(text: str) -> str:
+    return fold_diacritics((text or "").lower())
+
+
+def is_news(doc_type: str) -> bool:
+    folded = _fold(doc_type)
+    return any(t in folded for t in NEWS_TYPES)
+
+
+def is_news_doc(doc: Any) -> bool:
+    """A bulletin or news report: by its type, or, when ingestion read no type, by its title or
+    file name ("ban-tin-sinh-hoat-chi-bo-so-9-2024", "tin-hoi-nghi-...")."""
+    if getattr(doc, "doc_type", ""):
+        return is_news(doc.doc_type)
+    name = _fold(getattr(doc, "title", "")) + " " + _fold(getattr(doc, "doc_id", "")).replace("-", " ")
+    return bool(re.search(r"\b(ban tin|tin bai|tin tuc|bai viet)\b|^tin\b|\d tin\b", name))
+
+
+@dataclass(frozen=True)
+class Link:
+    source_id: str  # the citing document
+    target_id: str  # the cited document ("" when not indexed)
+    doc_type: str  # of the reference as printed
+    number: str  # canonical
+    date: str
+    issuer: str
+    start: int  # span of the reference in the citing document's text
+    end: int
+    relation: str  # REL_IMPLEMENTED or REL_MENTIONED, from the citing side
+    context: str  # the sentence around the reference
+
+
+@dataclass(frozen=True)
+class DocumentLinks:
+    doc: Any  # DocumentInfo
+    cites: tuple[Link, ...]  # this document's references, resolved (target_id) or not ("")
+    cited_by: tuple[Link, ...]  # references in other documents that resolve to this one
+
+    def to_json(self, titles: dict[str, str] | None = None) -> dict:
+        titles = titles or {}
+
+        def one(link: Link, other: str) -> dict:
+            return {"doc_id": other, "title": titles.get(other, ""), "reference":
+                    " ".join(x for x in (link.doc_type, link.number) if x),
+                    "date": link.date, "issuer": link.issuer, "relation": link.relation,
+                    "context": link.context}
+
+        return {"doc_id": self.doc.doc_id, "title": self.doc.title, "number": self.doc.number,
+                "cites": [one(x, x.target_id) for x in self.cites],
+                "cited_by": [one(x, x.source_id) for x in self.cited_by]}
+
+
+def _year(date: str) -> str:
+    return (date or "")[:4]
+
+
+def _issuer_match(a: str, b: str) -> bool:
+    a, b = _fold(a), _fold(b)
+    return bool(a and b and (a in b or b in a))
+
+
+def resolve(ref: Any, docs: Sequence[Any], citing_id: str = "") -> Any | None:
+    """The indexed document a reference names, or None. Numbers must be equal in canonical form;
+    date (exact, then year) and issuer only choose among documents sharing that number."""
+    number = normalize_doc_number(ref.number or "")
+    if not number:
+        return None
+    same = [d for d in docs if d.doc_id != citing_id and d.number and not is_news_doc(d)
+            and normalize_doc_number(d.number) == number]
+    if ref.doc_type:  # a document whose type was not read is not guessed to be the one meant
+        same = [d for d in same if _fold(d.doc_type) == _fold(ref.doc_type)]
+    if ref.date and len(ref.date) == 10:  # a full date that contradicts rules a document out
+        same = [d for d in same if not d.date or len(d.date) < 10 or d.date == ref.date]
+    if len(same) <= 1:
+        return same[0] if same else None
+    for narrow in (
+        lambda d: ref.date and d.date == ref.date,
+        lambda d: ref.date and _year(d.date) == _year(ref.date),
+        lambda d: _issuer_match(ref.issuer, d.issuer),
+    ):
+        picked = [d for d in same if narrow(d)]
+        if len(picked) == 1:
+            return picked[0]
+        if picked:
+            same = picked
+    return None
+
+
+def _sentence_around(text: str, start: int, end: int, width: int = 220) -> str:
+    left = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - width)
+    right_candidates = [i for i in (text.find(".", end), text.find("\n", end)) if i >= 0]
+    right = min(right_candidates + [end + width, len(text)])
+    return " ".join(text[left + 1:right + 1].split())
+
+
+def relation_of(citing: Any, text: str, start: int) -> str:
+    """Does the citing document implement the reference, or only mention it?"""
+    if is_news_doc(citing):
+        return REL_MENTIONED
+    before = _fold(text[max(0, start - 120):start])
+    if _IMPLEMENTS.search(before) and any(t in _fold(citing.doc_type) for t in _IMPLEMENTING_TYPES):
+        return REL_IMPLEMENTED
+    return REL_MENTIONED
+
+
+class LinkGraph:
+    """Every stored reference resolved once; build with LinkGraph.build(library)."""
+
+    def __init__(self, docs: Sequence[Any], links: Sequence[Link]):
+        self.docs = {d.doc_id: d for d in docs}
+        self.links = list(links)
+
+    @classmethod
+    def build(cls, library: Any) -> "LinkGraph":
+        docs = list(library.documents())
+        links: list[Link] = []
+        for info in docs:
+            stored = library.document(info.doc_id)
+            if stored is None:
+                continue
+            links += links_of(info, stored.text, stored.references, docs)
+        return cls(docs, links)
+
+    def for_document(self, doc_id: str) -> DocumentLinks | None:
+        doc = self.docs.get(doc_id)
+        if doc is None:
+            return None
+        cites = tuple(x for x in self.links if x.source_id == doc_id)
+        cited_by = tuple(sorted((x for x in self.links if x.target_id == doc_id),
+                                key=lambda x: (self.docs[x.source_id].date or "", x.source_id)))
+        return DocumentLinks(doc, _dedupe(cites, "target"), _dedupe(cited_by, "source"))
+
+    def titles(self) -> dict[str, str]:
+        return {d.doc_id: d.title for d in self.docs.values()}
+
+
+def links_of(info: Any, text: str, references: Iterable[Any], docs: Sequence[Any]) -> list[Link]:
+    out = []
+    for ref in references:
+        target = resolve(ref, docs, citing_id=info.doc_id)
+        out.append(Link(info.doc_id, target.doc_id if target else "", ref.doc_type,
+                        normalize_doc_number(ref.number or "") or ref.number, ref.date, ref.issuer,
+                        ref.start, ref.end, relation_of(info, text, ref.start),
+                        _sentence_around(text, ref.start, ref.end)))
+    return out
+
+
+def _dedupe(links: Iterable[Link], side: str) -> tuple[Link, ...]:
+    """One link per other document (unresolved ones: per number); an implementing mention wins."""
+    best: dict[str, Link] = {}
+    for link in links:
+        key = (link.target_id or "?" + link.number) if side == "target" else link.source_id
+        if key not in best or (best[key].relation != REL_IMPLEMENTED and link.relation == REL_IMPLEMENTED):
+            best[key] = link
+    return tuple(best.values())
+
+
+def find_document(library: Any, query: str) -> Any | None:
+    """A document by id, by number (any variant) or by a unique piece of its title."""
+    query = normalize_query(query or "")
+    if not query:
+        return None
+    docs = list(library.documents())
+    for d in docs:
+        if d.doc_id == query:
+            return d
+    number = normalize_doc_number(query)
+    if number and any(ch.isalpha() for ch in number):
+        same = [d for d in docs if d.number and normalize_doc_number(d.number) == number
+                and not is_news_doc(d)]
+        if same:
+            return sorted(same, key=lambda d: d.date or "", reverse=True)[0]
+    folded = _fold(query)
+    titled = [d for d in docs if folded in _fold(d.title)]
+    return titled[0] if len(titled) == 1 else None
+
+
+# ---------------------------------------------------------------- "Đã đưa tin chưa?"
+
+
+@dataclass(frozen=True)
+class Coverage:
+    doc_id: str
+    title: str
+    doc_type: str
+    date: str
+    how: str  # "nêu số hiệu" (cites the number) or "cùng chủ đề" (a search match)
+    context: str
+
+
+def coverage(library: Any, target: str, k: int = 40) -> tuple[str, list[Coverage]]:
+    """The bulletins and news reports that covered a directive (number) or a topic, oldest first.
+
+    Returns (what was looked for, coverage). A number finds the news documents that cite it (stored
+    references, or the number in their text); the indexed document's subject, or a topic, finds
+    the news passages on it among the k best search results."""
+    target = normalize_query(target or "")
+    if not target:
+        raise ValueError("Hãy nhập số hiệu văn bản (ví dụ 45-CT/TW) hoặc một chủ đề")
+    docs = list(library.documents())
+    news = [d for d in docs if is_news_doc(d)]
+    news_ids = {d.doc_id for d in news}
+    number = normalize_doc_number(target)
+    if not (number and any(ch.isalpha() for ch in number) and ("-" in number or "/" in number)):
+        number = ""
+    found: dict[str, Coverage] = {}
+    label = target
+    topic = target
+    if number:
+        label = number
+        directive = find_document(library, number)
+        topic = (directive.title if directive else "")
+        for d in news:
+            stored = library.document(d.doc_id)
+            if stored is None:
+                continue
+            spans = [(r.start, r.end) for r in stored.references
+                     if normalize_doc_number(r.number or "") == number]
+            spans += [(s, e) for s, e, canon in find_doc_numbers(stored.text) if canon == number]
+            if spans:
+                s, e = min(spans)
+                found[d.doc_id] = Coverage(d.doc_id, d.title, d.doc_type, d.date, "nêu số hiệu",
+                                           _sentence_around(stored.text, s, e))
+    if topic and news:
+        for hit in library.search(topic, k=k if not number else min(k, 10)):
+            if hit.doc_id in found or hit.doc_id not in news_ids:
+                continue
+            text = " ".join(hit.text.split())
+            found[hit.doc_id] = Coverage(hit.doc_id, hit.title, hit.doc_type, hit.date,
+                                         "cùng chủ đề", text[:300] + ("…" if len(text) > 300 else ""))
+    items = sorted(found.values(), key=lambda c: (c.date or "9999", c.doc_id))
+    return label, items

@@ -1,0 +1,246 @@
+"""Thematic-meeting pack (Chuẩn bị sinh hoạt chuyên đề): passages on a theme, grouped by document,
+picked and ordered by the secretary, exported as a DOCX handout and as Markdown.
+
+    pack = build_pack(library, "nâng cao chất lượng sinh hoạt chi bộ", k=30)
+    handout = make_handout(pack, keep=[item.key for item in pack.items()][:5], note="...")
+    export_docx(handout, Path("tai-lieu.docx")); export_markdown(handout)
+
+Groups come central documents first (issuer "Trung ương", "Ban Bí thư", "Bộ Chính trị", or a number
+ending "/TW"), then local ones, newest first within each. Every passage in the handout carries its
+full citation (type, number, date, issuer, section, page) and the handout ends with the list of
+sources ("Danh mục tài liệu").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from ingest.normalize import fold_diacritics, normalize_query
+from vankien.citation import format_citation
+
+DEFAULT_TITLE = "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ"
+_CENTRAL_ISSUERS = ("trung uong", "ban bi thu", "bo chinh tri")
+
+
+@dataclass(frozen=True)
+class PackItem:
+    doc_id: str
+    ordinal: int
+    title: str
+    doc_type: str
+    number: str
+    issuer: str
+    date: str
+    heading_path: tuple[str, ...]
+    pages: tuple[int, ...]
+    text: str
+    score: float = 0.0
+
+    @property
+    def key(self) -> str:
+        return f"{self.doc_id}#{self.ordinal}"
+
+    @property
+    def citation(self) -> str:
+        return format_citation(self.doc_type, self.number, self.date, self.issuer,
+                               self.heading_path, self.pages, self.title)
+
+    @property
+    def source(self) -> str:
+        """The document alone (no section/page), for the source list."""
+        return document_citation(self.doc_type, self.number, self.date, self.issuer, self.title)
+
+
+@dataclass(frozen=True)
+class PackGroup:
+    doc_id: str
+    title: str
+    doc_type: str
+    number: str
+    issuer: str
+    date: str
+    central: bool
+    items: tuple[PackItem, ...]
+
+    @property
+    def source(self) -> str:
+        return document_citation(self.doc_type, self.number, self.date, self.issuer, self.title)
+
+
+@dataclass(frozen=True)
+class Pack:
+    theme: str
+    groups: tuple[PackGroup, ...]
+
+    def items(self) -> list[PackItem]:
+        return [item for g in self.groups for item in g.items]
+
+    def item(self, key: str) -> PackItem | None:
+        return next((i for i in self.items() if i.key == key), None)
+
+
+@dataclass(frozen=True)
+class Handout:
+    theme: str
+    items: tuple[PackItem, ...]  # in the chosen order
+    note: str = ""
+    title: str = DEFAULT_TITLE
+
+    def sources(self) -> list[PackItem]:
+        """One item per document, in order of first appearance."""
+        seen: dict[str, PackItem] = {}
+        for item in self.items:
+            seen.setdefault(item.doc_id, item)
+        return list(seen.values())
+
+
+def document_citation(doc_type: str, number: str, date: str, issuer: str, title: str) -> str:
+    line = format_citation(doc_type, number, date, issuer, (), (), title)
+    # A numbered document's citation does not name its subject: add the title when it says more.
+    if number and title and number not in title and title not in line:
+        line = f"{line}: {title}" if line else title
+    elif number and title and number in title and ":" in title:
+        line = f"{line}: {title.split(':', 1)[1].strip()}"
+    return line
+
+
+def is_central(issuer: str, number: str) -> bool:
+    """A document of the Party centre: issuer names the Central Committee, the Secretariat or the
+    Politburo, or its number ends in "/TW"."""
+    folded = fold_diacritics((issuer or "").lower())
+    if any(name in folded for name in _CENTRAL_ISSUERS):
+        return True
+    return bool(re.search(r"/TW$", (number or "").strip().upper()))
+
+
+def group_hits(theme: str, hits: Iterable[Any]) -> Pack:
+    """Group passages by document; central documents first, newest first within each kind;
+    passages in document order within a group."""
+    by_doc: dict[str, list[Any]] = {}
+    for hit in hits:
+        bucket = by_doc.setdefault(hit.doc_id, [])
+        if all(h.ordinal != hit.ordinal for h in bucket):
+            bucket.append(hit)
+    groups = []
+    for doc_id, bucket in by_doc.items():
+        first = bucket[0]
+        items = tuple(
+            PackItem(h.doc_id, h.ordinal, h.title, h.doc_type, h.number, h.issuer, h.date,
+                     tuple(h.heading_path), tuple(h.pages), h.text, float(h.score))
+            for h in sorted(bucket, key=lambda h: h.ordinal))
+        groups.append(PackGroup(doc_id, first.title, first.doc_type, first.number, first.issuer,
+                                first.date, is_central(first.issuer, first.number), items))
+    groups.sort(key=lambda g: g.doc_id)
+    groups.sort(key=lambda g: g.date or "", reverse=True)
+    groups.sort(key=lambda g: not g.central)
+    return Pack(theme=theme, groups=tuple(groups))
+
+
+def build_pack(library: Any, theme: str, k: int = 30) -> Pack:
+    """Candidate passages on `theme` (the k best), grouped by document."""
+    theme = normalize_query(theme or "")
+    if not theme:
+        raise ValueError("Hãy nhập chủ đề sinh hoạt chuyên đề, ví dụ: nâng cao chất lượng sinh hoạt chi bộ")
+    return group_hits(theme, library.search(theme, k=max(1, k)))
+
+
+def make_handout(pack: Pack, keep: Sequence[str] | None = None, note: str = "",
+                 title: str = "") -> Handout:
+    """The chosen passages (by key, in the given order; unknown keys skipped), or all of them."""
+    if keep is None:
+        items = pack.items()
+    else:
+        index = {i.key: i for i in pack.items()}
+        items = [index[key] for key in dict.fromkeys(keep) if key in index]
+    return Handout(theme=pack.theme, items=tuple(items), note=(note or "").strip(),
+                   title=(title or "").strip() or DEFAULT_TITLE)
+
+
+# ---------------------------------------------------------------- export
+
+
+def export_markdown(handout: Handout) -> str:
+    lines = [f"# {handout.title}", "", f"**Chuyên đề:** {handout.theme}", ""]
+    if handout.note:
+        lines += ["**Ghi chú:** " + handout.note.replace("\n", "  \n"), ""]
+    for n, item in enumerate(handout.items, 1):
+        body = [_md_text(ln.strip()) for ln in item.text.strip().split("\n") if ln.strip()]
+        lines.append(f"**{n}.**")
+        lines.append("")
+        lines += ["> " + ln for ln in body]
+        lines += ["", f"— *{item.citation}*", ""]
+    lines += ["## Danh mục tài liệu", ""]
+    lines += [f"{n}. {item.source}" for n, item in enumerate(handout.sources(), 1)]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_text(line: str) -> str:
+    """Passage text shown as text: no raw HTML reaches a Markdown renderer."""
+    return line.replace("\\", "\\\\").replace("<", "\\<")
+
+
+def export_docx(handout: Handout, path: Path) -> Path:
+    """Write the handout as DOCX (python-docx): title, theme, note, each passage as a quotation
+    with its citation under it, and the source list. Written to a temporary sibling, then renamed."""
+    try:
+        from docx import Document
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml.ns import qn
+        from docx.shared import Pt
+    except ImportError as exc:  # pragma: no cover - a core dependency
+        raise ImportError("xuất DOCX cần gói python-docx: pip install python-docx") from exc
+
+    path = Path(path)
+    doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(13)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
+    doc.core_properties.title = f"{handout.title}: {handout.theme}"
+    doc.core_properties.subject = handout.theme
+
+    heading = doc.add_heading(handout.title, level=0)
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p = doc.add_paragraph()
+    p.add_run("Chuyên đề: ").bold = True
+    p.add_run(handout.theme)
+    if handout.note:
+        p = doc.add_paragraph()
+        p.add_run("Ghi chú: ").bold = True
+        p.add_run(handout.note)
+
+    for n, item in enumerate(handout.items, 1):
+        doc.add_heading(f"Trích đoạn {n}", level=2)
+        body = [ln.strip() for ln in item.text.strip().split("\n") if ln.strip()]
+        quote = doc.add_paragraph(style="Quote")
+        for i, ln in enumerate(body):
+            run = quote.add_run(ln)
+            if i < len(body) - 1:
+                run.add_break()
+        cite = doc.add_paragraph()
+        cite.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = cite.add_run("— " + item.citation)
+        run.italic = True
+        run.font.size = Pt(11)
+
+    doc.add_heading("Danh mục tài liệu", level=1)
+    for item in handout.sources():
+        doc.add_paragraph(item.source, style="List Number")
+
+    tmp = path.with_name(path.name + ".tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(tmp))
+    tmp.replace(path)
+    return path
+
+
+def pack_to_json(pack: Pack) -> dict:
+    return {"theme": pack.theme, "groups": [
+        {"doc_id": g.doc_id, "title": g.title, "doc_type": g.doc_type, "number": g.number,
+         "issuer": g.issuer, "date": g.date, "central": g.central, "source": g.source,
+         "items": [{"key": i.key, "ordinal": i.ordinal, "citation": i.citation, "text": i.text,
+                    "score": round(i.score, 6)} for i in g.items]}
+        for g in pack.groups]}
+
