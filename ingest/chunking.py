@@ -11,8 +11,9 @@ Rules:
 - A section (a heading line and the body up to the next heading) longer than ``max_tokens`` is cut
   at sentence boundaries (underthesea ``sent_tokenize``); consecutive windows share
   ``overlap_sentences`` sentences. A single sentence longer than ``max_tokens`` is cut between words.
-- A passage shorter than ``min_tokens`` absorbs the following sections while it stays within
-  ``max_tokens`` — but never across two top-level sections.
+- A passage shorter than ``min_tokens``, or ending in a bare heading line, absorbs the following
+  section while it stays within ``max_tokens`` — but never across two top-level sections. Its
+  heading path is the common prefix of the paths of the sections whose body text it holds.
 - Every passage satisfies ``passage.text == text[passage.start:passage.end]``.
 """
 from __future__ import annotations
@@ -92,6 +93,8 @@ def _sections(text: str) -> list[_Section]:
                 top += 1
             stack.append(heading)
             current = _Section(path=tuple(lbl for _, lbl in stack), top=top, start=s, end=e)
+            # "1. Hoạt động đường bộ bao gồm: ..." is a heading and a paragraph at once
+            current.has_body = count_tokens(line) > 15 or line.rstrip("*").endswith((".", ";", ":", "!", "?"))
             current.lines.append((s, e))
             if joined_next:  # "Chương I" + its title line
                 i += 1
@@ -221,7 +224,7 @@ def chunk_document(
         if (
             last is not None
             and last[-1][3] == piece[3]
-            and sum(p[2] for p in last) < min_tokens
+            and (sum(p[2] for p in last) < min_tokens or not last[-1][5])  # a bare heading goes forward
             and sum(p[2] for p in last) + piece[2] <= max_tokens
             and piece[0] >= last[-1][1]
         ):

@@ -217,6 +217,7 @@ def extract_metadata(text: str, hints: dict | None = None, fallback_title: str =
         title = fields.get("title", "")
     else:
         title = display_title(fields.get("doc_type", ""), fields.get("number", ""), fields.get("subject", ""))
-    fields["title"] = fields.get("title") if is_news and fields.get("title") else (title or fallback_title)
+    hinted = (hints or {}).get("title", "")
+    fields["title"] = hinted or (fields.get("title") if is_news else "") or title or fallback_title
     known = set(Metadata.__dataclass_fields__)
     return Metadata(**{k: v for k, v in fields.items() if k in known and v})

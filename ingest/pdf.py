@@ -89,8 +89,6 @@ def _joins(prev: str, line: str) -> str | None:
     """How `line` continues `prev`: " " (same paragraph), "" (hyphenated word) or None (new line)."""
     if classify_line(line) is not None or is_upper_title(line) or is_upper_title(prev):
         return None
-    if classify_line(prev) is not None and len(prev) < 60:
-        return None
     if _HYPHENATED.search(prev) and _STARTS_LOWER.match(line):
         return ""
     if not _ENDS_SENTENCE.search(prev) and _STARTS_LOWER.match(line):
