@@ -1,0 +1,74 @@
+"""The Gradio layout builds, in Vietnamese, and serving never invents a password."""
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from vankien.cmd_serve import login_from
+
+
+class NoLibrary:
+    """The UI must build without touching the index (it only calls the service on events)."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"build_app called library.{name} while laying out the UI")
+
+
+def test_build_app_lays_out_vietnamese_tabs():
+    import app
+    from vankien.service import SearchService
+
+    demo = app.build_app(SearchService(NoLibrary()))
+    labels = {c.get("props", {}).get("label") for c in demo.config["components"]}
+    assert {"Tra cứu", "Văn bản", "Tìm trong văn kiện", "Loại văn bản", "Cơ quan ban hành",
+            "Từ ngày", "Đến ngày"} <= labels
+    values = {str(c.get("props", {}).get("value")) for c in demo.config["components"]}
+    assert {"Tìm", "Xem thêm kết quả", "Thêm vào chỉ mục", "Gỡ văn bản"} <= values
+
+
+def test_a_tab_is_one_function():
+    import gradio as gr
+
+    import app
+    from vankien.service import SearchService
+
+    def extra_tab(demo, service):
+        with gr.Tab("Hỏi đáp"):
+            gr.Markdown("sắp có")
+
+    demo = app.build_app(SearchService(NoLibrary()), tabs=[*app.TABS, extra_tab])
+    labels = [c.get("props", {}).get("label") for c in demo.config["components"]]
+    assert labels.index("Hỏi đáp") > labels.index("Văn bản")
+
+
+def test_card_html_escapes_title_and_citation():
+    import app
+    from vankien.service import ResultCard
+
+    html = app.card_html(ResultCard("d", 0, "<b>Tiêu đề</b>", "Kế hoạch <i>số</i> 1", "đã <mark>an</mark>toàn", 1.0), 1)
+    assert "<b>" not in html and "<i>" not in html and "&lt;b&gt;Tiêu đề&lt;/b&gt;" in html
+    assert "<mark>an</mark>" in html  # the snippet is escaped by the service already
+
+
+def args(**kw):
+    return argparse.Namespace(user=kw.get("user"))
+
+
+def test_login_only_from_administrator_settings():
+    assert login_from(args(), environ={}) is None
+    assert login_from(args(), environ={"VANKIEN_USER": "chibo", "VANKIEN_PASSWORD": "bí mật"}) == ("chibo", "bí mật")
+    assert login_from(args(user="bt"), environ={"VANKIEN_PASSWORD": "x"}) == ("bt", "x")
+    with pytest.raises(SystemExit, match="VANKIEN_PASSWORD"):
+        login_from(args(user="bt"), environ={})
+    with pytest.raises(SystemExit, match="VANKIEN_USER"):
+        login_from(args(), environ={"VANKIEN_PASSWORD": "x"})
+
+
+def test_serve_command_is_registered_with_defaults():
+    from vankien.cli import build_parser
+
+    ns = build_parser().parse_args(["serve"])
+    assert (ns.host, ns.port, ns.ingest, ns.index) == ("127.0.0.1", 7860, None, None)
+    ns = build_parser().parse_args(["serve", "--index", "/tmp/x", "--port", "8000", "--ingest", "corpus"])
+    assert str(ns.index) == "/tmp/x" and ns.port == 8000 and str(ns.ingest) == "corpus"

@@ -1,0 +1,334 @@
+"""What the web interface asks of the index, as ready-to-show view records.
+
+SearchService is the only thing the UI talks to and the only UI-side code that touches the Library.
+Every method returns a frozen record with Vietnamese messages; text that came from a document is
+HTML-escaped here (vankien.highlight), so the UI can put it on the page as is.
+
+One service serves every browser tab; it holds no per-user state (that lives in gr.State). The
+Library is safe to share between threads: an upload builds a new index generation while searches
+keep reading the current one, so the service adds no lock of its own.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from index.records import IngestReport, SearchFilters, SearchHit
+from ingest.normalize import fold_diacritics, normalize_query
+from vankien.citation import format_citation, format_date
+from vankien.highlight import find_spans, mark_spans, snippet_html
+
+PAGE_SIZE = 10
+PASSAGE_ANCHOR = "vk-doan-dang-xem"  # id of the passage to scroll to in the full-text view
+
+STATUS_LABELS = {
+    "added": "Đã thêm",
+    "updated": "Đã cập nhật",
+    "unchanged": "Đã có, không thay đổi",
+    "failed": "Không đọc được",
+    "removed": "Đã gỡ",
+}
+
+SORTS = {
+    "Mới nhất trước": ("date", True),
+    "Cũ nhất trước": ("date", False),
+    "Loại văn bản": ("doc_type", False),
+    "Cơ quan ban hành": ("issuer", False),
+    "Tên văn bản": ("title", False),
+}
+
+DOCUMENT_HEADERS = ["Tên văn bản", "Loại", "Số hiệu", "Ngày", "Cơ quan ban hành", "Số đoạn", "Mã"]
+INGEST_HEADERS = ["Tệp", "Kết quả", "Mã văn bản", "Lý do"]
+
+
+@dataclass(frozen=True)
+class ResultCard:
+    doc_id: str
+    ordinal: int
+    title: str
+    citation: str
+    snippet_html: str  # escaped passage text with the query's words in <mark>
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchView:
+    query: str
+    cards: tuple[ResultCard, ...] = ()
+    message: str = ""  # Vietnamese status line shown above the results
+    page: int = 1
+    has_more: bool = False
+    error: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    doc_id: str
+    title: str
+    citation: str  # the document as a whole, without section
+    body_html: str  # whole text escaped; the chosen passage wrapped with id=PASSAGE_ANCHOR
+    references: tuple[str, ...] = ()  # documents it cites, as citation lines
+    message: str = ""
+    found: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple, ...]
+
+    def as_lists(self) -> list[list]:
+        return [list(r) for r in self.rows]
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    table: Table
+    message: str
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    doc_types: tuple[str, ...]
+    issuers: tuple[str, ...]
+
+
+class SearchService:
+    def __init__(self, library, upload_dir: Path | None = None, page_size: int = PAGE_SIZE):
+        self.library = library
+        self.upload_dir = Path(upload_dir) if upload_dir else None
+        self.page_size = page_size
+
+    # ---- Tra cứu -------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        doc_types: Sequence[str] | None = (),
+        issuer: str | None = "",
+        date_from: str | None = "",
+        date_to: str | None = "",
+        page: int = 1,
+    ) -> SearchView:
+        """Results 1..page*page_size for the query and filters; dates as typed ("28/4/2023")."""
+        query = normalize_query(query or "")
+        if not query:
+            return SearchView(query="", message="Hãy nhập nội dung cần tìm, ví dụ: «sinh hoạt chi bộ».")
+        try:
+            filters = SearchFilters(
+                doc_types=tuple(d for d in (doc_types or ()) if d),
+                issuer=(issuer or "").strip(),
+                date_from=parse_date(date_from or "", end=False),
+                date_to=parse_date(date_to or "", end=True),
+            )
+        except ValueError as exc:
+            return SearchView(query=query, message=str(exc), error=True)
+        if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+            return SearchView(query=query, error=True,
+                              message="«Từ ngày» đang sau «Đến ngày». Hãy đổi lại hai ngày cho đúng thứ tự.")
+        page = max(1, int(page or 1))
+        k = page * self.page_size
+        hits = self.library.search(query, k=k, filters=filters)
+        cards = tuple(self._card(hit, query) for hit in hits)
+        if not cards:
+            message = "Không tìm thấy đoạn nào phù hợp. Hãy thử từ khóa khác hoặc bỏ bớt bộ lọc."
+        else:
+            message = f"Tìm thấy {len(cards)} đoạn phù hợp nhất cho «{query}»."
+        return SearchView(query=query, cards=cards, message=message, page=page, has_more=len(hits) >= k)
+
+    def _card(self, hit: SearchHit, query: str) -> ResultCard:
+        citation = format_citation(hit.doc_type, hit.number, hit.date, hit.issuer,
+                                   hit.heading_path, hit.pages, title=hit.title)
+        return ResultCard(
+            doc_id=hit.doc_id, ordinal=hit.ordinal, title=shorten(hit.title or citation),
+            citation=citation, snippet_html=snippet_html(hit.text, query), score=float(hit.score),
+        )
+
+    def document_view(self, doc_id: str, ordinal: int | None = None, query: str = "") -> DocumentView:
+        """The full text, escaped, with the query's words marked and passage `ordinal` wrapped in
+        <div id=PASSAGE_ANCHOR> so the page can scroll to it."""
+        doc = self.library.document(doc_id) if doc_id else None
+        if doc is None:
+            return DocumentView(doc_id=doc_id or "", title="", citation="", body_html="", found=False,
+                                message="Không tìm thấy văn bản này; có thể nó vừa được gỡ khỏi chỉ mục.")
+        meta = doc.metadata
+        text = doc.text or ""
+        spans = find_spans(text, query) if query else []
+        passage = next((p for p in doc.passages if p.ordinal == ordinal), None) if ordinal is not None else None
+        if passage is None:
+            body = mark_spans(text, spans)
+        else:
+            s, e = passage.start, passage.end
+            body = "".join([
+                mark_spans(text[:s], spans, 0),
+                f'<div class="vk-passage" id="{PASSAGE_ANCHOR}">',
+                mark_spans(text[s:e], spans, s),
+                "</div>",
+                mark_spans(text[e:], spans, e),
+            ])
+        references = tuple(dict.fromkeys(
+            format_citation(r.doc_type, r.number, r.date, r.issuer) for r in getattr(doc, "references", ())
+        ))
+        citation = format_citation(meta.doc_type, meta.number, meta.date, meta.issuer, title=meta.title)
+        section = ""
+        if passage is not None:
+            section = format_citation(meta.doc_type, meta.number, meta.date, meta.issuer,
+                                      passage.heading_path, passage.pages, title=meta.title)
+        return DocumentView(
+            doc_id=doc_id, title=shorten(meta.title or citation or doc_id), citation=section or citation,
+            body_html=body, references=tuple(r for r in references if r),
+        )
+
+    def filter_choices(self) -> FilterChoices:
+        infos = list(self.library.documents())
+        doc_types = sorted({i.doc_type for i in infos if i.doc_type}, key=_sort_key)
+        issuers = sorted({i.issuer for i in infos if i.issuer}, key=_sort_key)
+        return FilterChoices(doc_types=tuple(doc_types), issuers=tuple(issuers))
+
+    # ---- Văn bản -------------------------------------------------------------------------------
+
+    def documents_table(self, contains: str = "", doc_type: str = "", sort: str = "Mới nhất trước") -> Table:
+        """Indexed documents, filtered by a words-in-any-column match and a type, sorted."""
+        infos = list(self.library.documents())
+        if doc_type:
+            infos = [i for i in infos if i.doc_type == doc_type]
+        needle = _key(normalize_query(contains or ""))
+        if needle:
+            words = needle.split()
+            infos = [i for i in infos if all(w in _key(" ".join(
+                str(getattr(i, f, "")) for f in ("title", "doc_type", "number", "issuer", "date", "doc_id"))) for w in words)]
+        field, reverse = SORTS.get(sort, SORTS["Mới nhất trước"])
+        if field == "date":  # undated documents last either way
+            dated = sorted((i for i in infos if i.date), key=lambda i: i.date, reverse=reverse)
+            infos = dated + [i for i in infos if not i.date]
+        else:
+            infos.sort(key=lambda i: (not getattr(i, field, ""), _sort_key(getattr(i, field, "") or ""), i.date or ""))
+        rows = tuple(
+            (shorten(i.title or i.doc_id), i.doc_type, i.number, format_date(i.date).removeprefix("ngày ") if i.date else "",
+             i.issuer, _passage_count(i), i.doc_id)
+            for i in infos
+        )
+        return Table(headers=tuple(DOCUMENT_HEADERS), rows=rows)
+
+    def document_choices(self) -> list[tuple[str, str]]:
+        """(label, doc_id) pairs for a picker, newest first."""
+        table = self.documents_table()
+        return [(f"{r[0]} ({r[3]})" if r[3] else r[0], r[-1]) for r in table.rows]
+
+    def ingest_files(
+        self, paths: Iterable[str | Path], progress: Callable[[int, int, str], None] | None = None,
+    ) -> IngestSummary:
+        """Add uploaded files to the index (kept in upload_dir when set); one row per file."""
+        paths = [Path(p) for p in paths or () if p]
+        if not paths:
+            return IngestSummary(Table(tuple(INGEST_HEADERS), ()), "Hãy chọn ít nhất một tệp để thêm.")
+        sources = [self._keep_upload(p) for p in paths]
+        total, done = len(sources), 0
+
+        def report(path: str) -> None:  # the Library reports each file as it starts on it
+            nonlocal done
+            done += 1
+            if progress:
+                progress(done - 1, total, f"Đang đọc tệp {done}/{total}: {Path(path).name}")
+
+        outcome = self.library.ingest(sources, progress=report)
+        if progress:
+            progress(total, total, "Đang lưu chỉ mục…")
+        return self._ingest_summary(outcome)
+
+    def _keep_upload(self, path: Path) -> Path:
+        if self.upload_dir is None or not path.is_file():
+            return path
+        self.upload_dir.mkdir(parents=True, exist_ok=True)
+        target = self.upload_dir / path.name
+        if path.resolve() != target.resolve():
+            shutil.copyfile(path, target)
+        return target
+
+    @staticmethod
+    def _ingest_summary(report: IngestReport) -> IngestSummary:
+        rows = tuple(
+            (Path(o.path).name, STATUS_LABELS.get(o.status, o.status), o.doc_id, o.reason)
+            for o in report.outcomes
+        )
+        parts = [f"{report.count(s)} {STATUS_LABELS[s].lower()}" for s in ("added", "updated", "unchanged")
+                 if report.count(s)]
+        failed = len(report.failed)
+        if failed:
+            parts.append(f"{failed} tệp không đọc được (xem lý do trong bảng)")
+        message = ("Xong: " + ", ".join(parts) + ".") if parts else "Không có tệp nào được xử lý."
+        return IngestSummary(Table(tuple(INGEST_HEADERS), rows), message)
+
+    def remove(self, doc_id: str) -> str:
+        if not doc_id:
+            return "Hãy chọn văn bản cần gỡ."
+        doc = self.library.document(doc_id)
+        removed = self.library.remove(doc_id)
+        if not removed:
+            return "Không tìm thấy văn bản này trong chỉ mục."
+        name = doc.metadata.title if doc is not None and doc.metadata.title else doc_id
+        return f"Đã gỡ «{name}» khỏi chỉ mục."
+
+
+# ---- helpers --------------------------------------------------------------------------------------
+
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+
+def parse_date(text: str, end: bool = False) -> str:
+    """A date as people type it -> ISO. "28/4/2023", "2023-04-28", "4/2023", "2023" are accepted; a
+    month or year means its first day (end=False) or its last day (end=True). "" stays ""."""
+    text = " ".join((text or "").split()).removeprefix("ngày ").strip()
+    if not text:
+        return ""
+    day = None
+    if m := _DMY.match(text):
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+    elif m := _ISO_DATE.match(text):
+        year, month, day = int(m[1]), int(m[2]), int(m[3]) if m[3] else None
+    elif m := _MY.match(text):
+        month, year = int(m[1]), int(m[2])
+    elif m := _YEAR.match(text):
+        year, month = int(m[1]), (12 if end else 1)
+    else:
+        raise ValueError(f"Không hiểu ngày «{text}». Hãy nhập theo dạng ngày/tháng/năm, ví dụ 28/4/2023.")
+    if not 1 <= month <= 12 or not 1900 <= year <= 2100:
+        raise ValueError(f"Ngày «{text}» không có thật. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 28/4/2023.")
+    last = calendar.monthrange(year, month)[1]
+    if day is None:
+        day = last if end else 1
+    if not 1 <= day <= last:
+        raise ValueError(f"Ngày «{text}» không có thật. Hãy nhập theo dạng ngày/tháng/năm, ví dụ 28/4/2023.")
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """One line of at most about `limit` characters, cut at a word with "…"."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[:cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
+
+
+def _key(text: str) -> str:
+    return fold_diacritics(text).lower()
+
+
+def _sort_key(text: str) -> tuple[str, str]:
+    return (_key(text), text)
+
+
+def _passage_count(info) -> int | str:
+    for name in ("n_passages", "passages", "passage_count"):
+        value = getattr(info, name, None)
+        if isinstance(value, int):
+            return value
+    return ""
