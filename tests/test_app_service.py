@@ -1,0 +1,143 @@
+"""SearchService over a real Library built from Party-document text files (default encoder)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import APP_SAMPLES
+from vankien.service import PASSAGE_ANCHOR, SearchService, parse_date
+
+
+@pytest.fixture(scope="module")
+def service(app_library):
+    return SearchService(app_library)
+
+
+def test_search_cards_carry_citation_and_marked_snippet(service):
+    view = service.search("sinh hoat chi bo")  # typed without diacritics
+    assert not view.error and view.cards
+    card = next(c for c in view.cards if c.doc_id == "ke-hoach-95-kh-tu")
+    assert card.citation.startswith("Kế hoạch số 95-KH/TU ngày 28/4/2023 của Tỉnh ủy Tiền Giang — mục II.1")
+    assert "<mark>sinh hoạt chi bộ</mark>" in card.snippet_html
+    assert view.message.startswith("Tìm thấy")
+
+
+def test_directive_number_finds_the_directive_first(service):
+    view = service.search("Chỉ thị 50-CT/TW")
+    assert view.cards[0].doc_id == "chi-thi-50-ct-tw"
+    assert view.cards[0].citation.startswith("Chỉ thị số 50-CT/TW ngày 23/7/2022")
+
+
+def test_filters_by_type_issuer_and_dates(service):
+    only_news = service.search("chuyển đổi số", doc_types=["Tin bài"])
+    assert only_news.cards and {c.doc_id for c in only_news.cards} == {"tin-hoi-nghi-chuyen-doi-so"}
+    assert only_news.cards[0].citation.startswith("Tin bài «")
+    assert "ngày 11/7/2024" in only_news.cards[0].citation
+    by_issuer = service.search("kiểm tra", issuer="tinh uy tien giang")
+    assert by_issuer.cards and {c.doc_id for c in by_issuer.cards} == {"ke-hoach-95-kh-tu"}
+    in_2024 = service.search("chi bộ", date_from="1/1/2024", date_to="2024")
+    assert in_2024.cards and all(c.doc_id in {"tin-hoi-nghi-chuyen-doi-so", "thong-bao-ma-html"}
+                                 for c in in_2024.cards)
+
+
+def test_bad_input_gets_a_vietnamese_message_not_an_exception(service):
+    assert "Hãy nhập" in service.search("   ").message
+    bad = service.search("chi bộ", date_from="31/02/2024")
+    assert bad.error and "không có thật" in bad.message and not bad.cards
+    swapped = service.search("chi bộ", date_from="2024", date_to="2023")
+    assert swapped.error and "Từ ngày" in swapped.message
+    none = service.search("chi bộ", doc_types=["Quyết định"])
+    assert not none.cards and "Không tìm thấy" in none.message
+
+
+def test_more_results_extend_the_list(app_library):
+    service = SearchService(app_library, page_size=2)
+    first = service.search("chi bộ")
+    assert len(first.cards) == 2 and first.has_more and first.page == 1
+    second = service.search("chi bộ", page=2)
+    assert len(second.cards) > 2 and second.cards[:2] == first.cards
+
+
+def test_document_view_escapes_html_and_anchors_the_passage(service):
+    hit = service.search("mã in đậm").cards[0]
+    assert hit.doc_id == "thong-bao-ma-html"
+    assert "<script>" not in hit.snippet_html and "<b>" not in hit.snippet_html
+    doc = service.document_view(hit.doc_id, hit.ordinal, "mã in đậm")
+    assert doc.found and "<script>" not in doc.body_html and "<b>" not in doc.body_html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc.body_html
+    assert doc.body_html.count(f'id="{PASSAGE_ANCHOR}"') == 1
+    assert "<mark>" in doc.body_html
+    # Removing the markup we added gives back the escaped document text exactly.
+    plain = re.sub(r"</?mark>|<div[^>]*>|</div>", "", doc.body_html)
+    assert "&lt;b&gt;in đậm&lt;/b&gt;" in plain
+    assert doc.citation.startswith("Thông báo số 07-TB/ĐU ngày 5/3/2024")
+
+
+def test_document_view_lists_cited_documents(service):
+    doc = service.document_view("ke-hoach-95-kh-tu", 2, "")
+    assert any(r.startswith("Chỉ thị số 50-CT/TW ngày 23/7/2022") for r in doc.references)
+    assert doc.citation.endswith("mục II.1")
+    missing = service.document_view("khong-co", 0)
+    assert not missing.found and "Không tìm thấy" in missing.message
+
+
+def test_documents_table_sorts_and_filters(service):
+    table = service.documents_table()
+    assert table.headers[0] == "Tên văn bản" and len(table.rows) == len(APP_SAMPLES)
+    dates = [r[3] for r in table.rows]
+    assert dates[0] == "11/7/2024" and dates[-1] == "23/7/2022"  # newest first
+    oldest = service.documents_table(sort="Cũ nhất trước")
+    assert [r[-1] for r in oldest.rows][0] == "chi-thi-50-ct-tw"
+    assert [r[-1] for r in service.documents_table("tien giang").rows] == ["ke-hoach-95-kh-tu"]
+    assert [r[-1] for r in service.documents_table(doc_type="Chỉ thị").rows] == ["chi-thi-50-ct-tw"]
+    choices = service.filter_choices()
+    assert {"Kế hoạch", "Chỉ thị", "Tin bài", "Thông báo"} <= set(choices.doc_types)
+    assert "Tỉnh ủy Tiền Giang" in choices.issuers
+
+
+def test_upload_reports_each_file_and_remove_takes_a_document_out(tmp_path):
+    from index.library import Library
+
+    upload = tmp_path / "browser-upload"
+    upload.mkdir()
+    good = upload / "ke-hoach-95-KH-TU.txt"
+    good.write_text(APP_SAMPLES["ke-hoach-95-KH-TU.txt"], encoding="utf-8")
+    broken = upload / "hong.pdf"
+    broken.write_bytes(b"%PDF-1.4 this is not really a pdf")
+    service = SearchService(Library.open(tmp_path / "index"), upload_dir=tmp_path / "index" / "tai-len")
+    steps = []
+    summary = service.ingest_files([str(good), str(broken)], progress=lambda d, t, m: steps.append((d, t, m)))
+    rows = {r[0]: r for r in summary.table.rows}
+    assert rows["ke-hoach-95-KH-TU.txt"][1] == "Đã thêm"
+    assert rows["hong.pdf"][1] == "Không đọc được" and rows["hong.pdf"][3]
+    assert "1 đã thêm" in summary.message and "1 tệp không đọc được" in summary.message
+    assert steps[-1] == (2, 2, "Đang lưu chỉ mục…") and "1/2" in steps[0][2]
+    assert (tmp_path / "index" / "tai-len" / "ke-hoach-95-KH-TU.txt").is_file()
+    again = service.ingest_files([str(good)])
+    assert again.table.rows[0][1] == "Đã có, không thay đổi"
+    assert "Hãy chọn" in service.ingest_files([]).message
+    assert service.remove("ke-hoach-95-kh-tu").startswith("Đã gỡ «Kế hoạch 95-KH/TU")
+    assert service.documents_table().rows == ()
+    assert "Không tìm thấy" in service.remove("ke-hoach-95-kh-tu")
+
+
+@pytest.mark.parametrize("typed,end,expected", [
+    ("28/4/2023", False, "2023-04-28"),
+    ("28-04-2023", True, "2023-04-28"),
+    ("2023-04-28", False, "2023-04-28"),
+    ("4/2023", False, "2023-04-01"),
+    ("2/2024", True, "2024-02-29"),
+    ("2024", True, "2024-12-31"),
+    ("ngày 5/3/2024", False, "2024-03-05"),
+    ("", False, ""),
+])
+def test_parse_date(typed, end, expected):
+    assert parse_date(typed, end=end) == expected
+
+
+@pytest.mark.parametrize("typed", ["hôm qua", "32/1/2024", "13/2024", "1/1/24"])
+def test_parse_date_rejects_with_how_to_fix(typed):
+    with pytest.raises(ValueError, match="ví dụ 28/4/2023"):
+        parse_date(typed)
