@@ -135,8 +135,8 @@ def _header(lines: list[str]) -> dict:
         for line in head[type_index + 1:]:
             if not line.strip() or _SEPARATOR.match(line) or classify_line(line) is not None:
                 break
-            if subject and is_upper_title(subject[0]) and not is_upper_title(line):
-                break  # an upper-case subject ends where the preamble begins
+            if len(line) > 250 or (subject and is_upper_title(subject[0]) != is_upper_title(line)):
+                break  # the subject ends where the preamble or a new upper-case title begins
             subject.append(line.strip(" *"))
             if len(subject) == 4:
                 break
