@@ -1,0 +1,93 @@
+"""An embedding cache keyed by (encoder name, sha1 of text), in SQLite, wrapping any encoder.
+
+Re-ingesting a changed file or rerunning an evaluation only embeds the text that is new. It is a
+cache: deleting the file loses nothing but time.
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from models.base import Encoder
+
+
+def _key(kind: str, text: str) -> str:
+    return kind + hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class CachedEncoder:
+    def __init__(self, inner: Encoder, path: Path):
+        self.inner = inner
+        self.name = inner.name
+        self.path = Path(path)
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def dim(self) -> int:
+        return self.inner.dim
+
+    def _db(self) -> sqlite3.Connection:
+        if self._conn is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key TEXT, vec BLOB,"
+                         " PRIMARY KEY (encoder, key))")
+            self._conn = conn
+        return self._conn
+
+    def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
+        found: dict[str, np.ndarray] = {}
+        db = self._db()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            rows = db.execute(
+                f"SELECT key, vec FROM emb WHERE encoder=? AND key IN ({','.join('?' * len(chunk))})",
+                [self.name, *chunk]).fetchall()
+            found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
+        return found
+
+    def _store(self, keys: list[str], vecs: np.ndarray) -> None:
+        db = self._db()
+        db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)",
+                       [(self.name, k, v.astype(np.float32).tobytes()) for k, v in zip(keys, vecs)])
+        db.commit()
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        texts = list(texts)
+        keys = [_key("p", t) for t in texts]
+        with self._lock:
+            found = self._lookup(sorted(set(keys)))
+        missing = list(dict.fromkeys(k for k in keys if k not in found))
+        if missing:
+            first = {k: t for k, t in zip(keys, texts)}
+            vecs = self.inner.encode_passages([first[k] for k in missing])
+            with self._lock:
+                self._store(missing, vecs)
+            found.update(zip(missing, vecs))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, k in enumerate(keys):
+            out[i] = found[k]
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        key = _key("q", text)
+        with self._lock:
+            hit = self._lookup([key]).get(key)
+        if hit is not None:
+            return hit.copy()
+        vec = self.inner.encode_query(text)
+        with self._lock:
+            self._store([key], vec[None, :])
+        return vec
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
