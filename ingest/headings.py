@@ -24,7 +24,7 @@ _PATTERNS: list[tuple[int, re.Pattern]] = [
     (0, re.compile(r"^(?:PHẦN|Phần)\s+(?:THỨ|thứ)\s+\w+|^(?:PHẦN|Phần)\s+(?:" + _ROMAN + r"|\d{1,2})\b")),
     (1, re.compile(r"^(?:CHƯƠNG|Chương)\s+(?:" + _ROMAN + r"|\d{1,3})\b")),
     (2, re.compile(r"^(?:MỤC|Mục)\s+(?:" + _ROMAN + r"|\d{1,3})\b(?!\s*(?:đích|tiêu))")),
-    (3, re.compile(r"^(?:ĐIỀU|Điều)\s+\d{1,3}[a-zđ]?\s*[.:]")),
+    (3, re.compile(r"^(?:ĐIỀU|Điều)\s+\d{1,3}[a-zđ]?\s*(?:[.:]|$)")),  # "Điều 1" alone: Hiến pháp 2013
     (3, re.compile(r"^[A-HK-UWYZ]\s*[.)\-–]\s+[A-ZĐÀ-Ỹ]{2}")),  # "A. TÌNH HÌNH" (not I, V, X: Roman)
     (4, re.compile(r"^" + _ROMAN + r"\s*[.)\-–]\s*[" + _LETTER + r"]")),
     (6, re.compile(r"^\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+[" + _LETTER + r"]")),
