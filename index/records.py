@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.records import Metadata, Passage, Reference
+
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -57,3 +59,32 @@ class IngestReport:
     @property
     def failed(self) -> list[FileOutcome]:
         return [o for o in self.outcomes if o.status == "failed"]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What the document list shows: metadata of one indexed document."""
+
+    doc_id: str
+    title: str
+    doc_type: str
+    number: str
+    issuer: str
+    date: str
+    source_path: str
+    source_format: str
+    n_passages: int
+    ingested_at: str  # ISO timestamp (UTC)
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    """One document as stored: metadata + full normalised text + passages + references."""
+
+    info: DocumentInfo
+    text: str
+    passages: tuple[Passage, ...]
+    references: tuple[Reference, ...]
+    metadata: Metadata
+    content_hash: str = ""
+    page_starts: tuple[int, ...] = ()

@@ -1,0 +1,138 @@
+"""Dense index: FAISS over inner product (= cosine on normalised vectors) with stable passage ids.
+
+The vectors and ids are kept as arrays (the source of truth, saved as .npy); the FAISS index is
+built from them: exact IndexFlatIP up to `exact_max` vectors, above that the approximate kind that
+scripts/bench_ann.py measured best (IVF). A trained approximate index is saved so loading does
+not retrain it.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Iterable
+
+import faiss
+import numpy as np
+
+from index.base import ScoredId
+from index.settings import DenseSettings
+
+
+class DenseIndex:
+    def __init__(self, dim: int, settings: DenseSettings | None = None):
+        self.dim = dim
+        self.settings = settings or DenseSettings()
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.vectors = np.zeros((0, dim), dtype=np.float32)
+        self._faiss = None
+        self._faiss_kind = ""
+        self._trained_n = 0
+        self._pending_ids: list[np.ndarray] = []
+        self._pending_vecs: list[np.ndarray] = []
+        self._removed: set[int] = set()
+
+    def __len__(self) -> int:
+        self._flush()
+        return len(self.ids)
+
+    @property
+    def kind(self) -> str:
+        """The FAISS index kind in use for the current size."""
+        s = self.settings
+        if s.kind != "auto":
+            return s.kind
+        self._flush()
+        return "flat" if len(self.ids) <= s.exact_max else "ivf"
+
+    def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
+        ids = np.asarray(list(ids), dtype=np.int64)
+        vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim)
+        self._removed.difference_update(ids.tolist())
+        self._pending_ids.append(ids)
+        self._pending_vecs.append(vectors)
+
+    def remove(self, ids: Iterable[int]) -> None:
+        self._flush()
+        self._removed.update(int(i) for i in ids)
+
+    def _flush(self) -> None:
+        if not (self._pending_ids or self._removed):
+            return
+        removed = np.fromiter(self._removed, dtype=np.int64, count=len(self._removed))
+        keep = ~np.isin(self.ids, removed) if len(removed) else np.ones(len(self.ids), dtype=bool)
+        new_ids = np.concatenate([self.ids[keep], *self._pending_ids])
+        new_vecs = np.vstack([np.asarray(self.vectors[keep]), *self._pending_vecs])
+        hnsw_removal = self._faiss_kind == "hnsw" and len(removed)  # HNSW cannot delete
+        if self._faiss is not None and self._faiss_kind != "flat" and not hnsw_removal:  # update in place
+            if len(removed):
+                self._faiss.remove_ids(removed)
+            for ids, vecs in zip(self._pending_ids, self._pending_vecs):
+                self._faiss.add_with_ids(vecs, ids)
+        else:
+            self._faiss = None
+        self.ids, self.vectors = new_ids, np.ascontiguousarray(new_vecs, dtype=np.float32)
+        self._pending_ids, self._pending_vecs, self._removed = [], [], set()
+
+    def _index(self):
+        self._flush()
+        kind = self.kind
+        stale = self._faiss_kind != kind or (kind != "flat" and len(self.ids) > 2 * self._trained_n)
+        if self._faiss is None or stale:
+            self._faiss = self._build(kind)
+            self._faiss_kind, self._trained_n = kind, len(self.ids)
+        return self._faiss
+
+    def _build(self, kind: str):
+        s, d, n = self.settings, self.dim, len(self.ids)
+        if kind == "ivf" and n >= 1000:
+            nlist = s.nlist or max(1, int(4 * math.sqrt(n)))
+            ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
+            sample = self.vectors[np.random.default_rng(0).permutation(n)[: 64 * nlist]]
+            ivf.train(sample)
+            ivf.nprobe = s.nprobe
+            index = ivf
+        elif kind == "hnsw":
+            hnsw = faiss.IndexHNSWFlat(d, s.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efSearch = s.hnsw_ef_search
+            index = faiss.IndexIDMap2(hnsw)
+        else:
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(d))
+        if n:
+            index.add_with_ids(self.vectors, self.ids)
+        return index
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[ScoredId]:
+        """Best first. `allowed` (passage ids) restricts the search, exactly, to those passages."""
+        n = len(self)
+        k = min(int(k), n)
+        if k <= 0:
+            return []
+        q = np.asarray(query, dtype=np.float32).reshape(1, self.dim)
+        if allowed is not None:
+            rows = np.flatnonzero(np.isin(self.ids, allowed))
+            scores = self.vectors[rows] @ q[0]
+            top = rows[np.argsort(-scores, kind="stable")[:k]]
+            return [ScoredId(int(self.ids[r]), float(self.vectors[r] @ q[0])) for r in top]
+        scores, ids = self._index().search(q, k)
+        return [ScoredId(int(i), float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]
+
+    def save(self, folder: Path) -> None:
+        self._flush()
+        folder.mkdir(parents=True, exist_ok=True)
+        np.save(folder / "dense_ids.npy", self.ids)
+        np.save(folder / "dense_vectors.npy", self.vectors)
+        if self.kind != "flat" and len(self.ids):
+            faiss.write_index(self._index(), str(folder / "dense.faiss"))
+
+    @classmethod
+    def load(cls, folder: Path, dim: int, settings: DenseSettings | None = None) -> "DenseIndex":
+        index = cls(dim, settings)
+        if (folder / "dense_ids.npy").exists():
+            index.ids = np.load(folder / "dense_ids.npy")
+            index.vectors = np.load(folder / "dense_vectors.npy", mmap_mode="r")
+        if (folder / "dense.faiss").exists() and index.kind != "flat":
+            index._faiss = faiss.read_index(str(folder / "dense.faiss"))
+            index._faiss_kind, index._trained_n = index.kind, len(index.ids)
+            if hasattr(index._faiss, "nprobe"):
+                index._faiss.nprobe = index.settings.nprobe
+        return index

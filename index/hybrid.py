@@ -1,0 +1,59 @@
+"""Dense, keyword and hybrid retrievers: one seam, `search(query, k) -> list[ScoredId]`."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from index.base import ScoredId
+from index.dense import DenseIndex
+from index.fusion import rrf
+from index.keyword import KeywordIndex
+from index.settings import RetrievalSettings
+from ingest.normalize import normalize_query
+from models.base import Encoder
+
+
+class DenseRetriever:
+    def __init__(self, index: DenseIndex, encoder: Encoder):
+        self.index = index
+        self.encoder = encoder
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[ScoredId]:
+        query = normalize_query(query)
+        if not query or k <= 0 or not len(self.index):
+            return []
+        return self.index.search(self.encoder.encode_query(query), k, allowed)
+
+
+class HybridRetriever:
+    """Reciprocal-rank fusion of the dense and keyword rankings, each `settings.depth` deep.
+
+    `extra` ranked lists (e.g. the passages of a document the query names by number) join the
+    fusion with weight 1.
+    """
+
+    def __init__(self, dense: DenseRetriever, keyword: KeywordIndex, settings: RetrievalSettings | None = None):
+        self.dense = dense
+        self.keyword = keyword
+        self.settings = settings or RetrievalSettings()
+
+    def __len__(self) -> int:
+        return len(self.keyword)
+
+    def search(self, query: str, k: int, allowed: np.ndarray | None = None,
+               extra: Sequence[Sequence[int]] = ()) -> list[ScoredId]:
+        k = min(int(k), len(self))
+        query = normalize_query(query)
+        if k <= 0 or not query:
+            return []
+        s = self.settings
+        depth = max(s.depth, k)
+        dense = [h.pid for h in self.dense.search(query, depth, allowed)]
+        keyword = [h.pid for h in self.keyword.search(query, depth, allowed)]
+        fused = rrf([dense, keyword, *extra], k=s.rrf_k,
+                    weights=[s.dense_weight, s.keyword_weight, *([1.0] * len(extra))])
+        return [ScoredId(pid, score) for pid, score in fused[:k]]

@@ -1,0 +1,44 @@
+"""Retrieval knobs in frozen settings objects, so evaluation can tune them and an index records them."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+
+@dataclass(frozen=True)
+class DenseSettings:
+    """kind: "auto" (exact up to `exact_max` vectors, then IVF), "flat", "ivf" or "hnsw".
+
+    Measured by scripts/bench_ann.py on multilingual-e5 vectors (README): IVF with nprobe 32 keeps
+    recall@10 above 0.9, HNSW at faiss's default settings does not, so "auto" goes to IVF.
+    """
+
+    kind: str = "auto"
+    exact_max: int = 50_000
+    nlist: int = 0  # 0: 4 * sqrt(n)
+    nprobe: int = 32
+    hnsw_m: int = 32
+    hnsw_ef_search: int = 128
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("auto", "flat", "ivf", "hnsw"):
+            raise ValueError(f"kind {self.kind!r} không hỗ trợ; chọn auto, flat, ivf hoặc hnsw")
+
+
+@dataclass(frozen=True)
+class RetrievalSettings:
+    depth: int = 100  # candidates taken from each retriever before fusion
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    number_boost: float = 0.05  # added to the fused score of passages of a document the query names
+    per_doc_cap: int = 3  # at most this many passages of one document on the first page
+    page_size: int = 10
+    max_k: int = 1000
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "RetrievalSettings":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
