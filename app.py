@@ -64,6 +64,8 @@ mark { background: #ffe066; color: #000; padding: 0 2px; border-radius: 3px; }
 .vk-message { font-size: 19px; padding: 4px 0; }
 .vk-message.vk-error { color: #a00000; font-weight: 600; }
 button { min-height: 48px; }
+button[role="tab"] { font-size: 20px; color: #111; }
+button[role="tab"][aria-selected="true"] { color: #0b3d91; font-weight: 700; }
 /* Tables: the readable text font (monospace fallbacks garble Vietnamese marks), scrolled inside
    their own box so a phone-width page never grows sideways. */
 .vk-table, .vk-table * { font-family: var(--font) !important; font-size: 17px; }
@@ -232,12 +234,14 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
                              max_height=600)
 
         with gr.Accordion("Thêm văn bản (PDF, DOCX, TXT, HTML)", open=False):
-            files = gr.File(label="Chọn tệp", file_count="multiple",
-                            file_types=[".pdf", ".docx", ".txt", ".md", ".html", ".htm"])
-            ingest_btn = gr.Button("Thêm vào chỉ mục", variant="primary")
+            gr.Markdown("Bấm nút dưới đây, chọn một hoặc nhiều tệp; văn bản được thêm ngay sau khi chọn.")
+            upload_btn = gr.UploadButton("Chọn tệp để thêm vào chỉ mục", file_count="multiple",
+                                         file_types=[".pdf", ".docx", ".txt", ".md", ".html", ".htm"],
+                                         variant="primary", elem_id="vk-upload")
             ingest_status = gr.HTML("")
             ingest_table = gr.Dataframe(headers=INGEST_HEADERS, label="Kết quả từng tệp", interactive=False,
-                                        wrap=True, visible=False, elem_classes="vk-table")
+                                        wrap=True, visible=False, elem_classes="vk-table",
+                                        elem_id="vk-ingest-result")
 
         with gr.Accordion("Gỡ văn bản khỏi chỉ mục", open=False):
             to_remove = gr.Dropdown(label="Văn bản cần gỡ", choices=[])
@@ -270,10 +274,9 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
             paths or [], progress=lambda done, total, msg: progress((done, total), desc=msg))
         return (message_html(summary.message, error=not summary.table.rows),
                 gr.Dataframe(value=summary.table.as_lists(), headers=list(summary.table.headers),
-                             visible=bool(summary.table.rows)),
-                None)
+                             visible=bool(summary.table.rows)))
 
-    (ingest_btn.click(ingest, [files], [ingest_status, ingest_table, files])
+    (upload_btn.upload(ingest, [upload_btn], [ingest_status, ingest_table])
      .then(show_table, table_inputs, [table])
      .then(refresh_choices, None, [type_filter])
      .then(refresh_remove_choices, None, [to_remove]))

@@ -24,7 +24,7 @@ def test_build_app_lays_out_vietnamese_tabs():
     assert {"Tra cứu", "Văn bản", "Tìm trong văn kiện", "Loại văn bản", "Cơ quan ban hành",
             "Từ ngày", "Đến ngày"} <= labels
     values = {str(c.get("props", {}).get("value")) for c in demo.config["components"]}
-    assert {"Tìm", "Xem thêm kết quả", "Thêm vào chỉ mục", "Gỡ văn bản"} <= values
+    assert {"Tìm", "Xem thêm kết quả", "Gỡ văn bản"} <= values
 
 
 def test_a_tab_is_one_function():
