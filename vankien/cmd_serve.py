@@ -60,7 +60,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"Không thấy thư mục «{args.ingest}» để lập chỉ mục; bỏ qua.", file=sys.stderr)
         else:
             print(f"Chỉ mục đang trống: lập chỉ mục «{args.ingest}» vào {home} …", flush=True)
-            report = library.ingest([args.ingest], progress=lambda msg: print("  " + msg, flush=True))
+            count = 0
+
+            def progress(path: str) -> None:  # one line per file, as the Library starts on it
+                nonlocal count
+                count += 1
+                print(f"  {count}. {Path(path).name}", flush=True)
+
+            report = library.ingest([args.ingest], progress=progress)
             for outcome in report.failed:
                 print(f"  Lỗi: {outcome.path}: {outcome.reason}", file=sys.stderr, flush=True)
             print(f"Đã thêm {report.count('added')} văn bản; {len(report.failed)} tệp lỗi.", flush=True)
