@@ -72,3 +72,17 @@ def test_serve_command_is_registered_with_defaults():
     assert (ns.host, ns.port, ns.ingest, ns.index) == ("127.0.0.1", 7860, None, None)
     ns = build_parser().parse_args(["serve", "--index", "/tmp/x", "--port", "8000", "--ingest", "corpus"])
     assert str(ns.index) == "/tmp/x" and ns.port == 8000 and str(ns.ingest) == "corpus"
+
+
+def test_browser_test_fails_in_ci_without_chromium_and_skips_elsewhere(monkeypatch):
+    from pathlib import Path
+
+    import tests.test_browser as tb
+
+    monkeypatch.setattr(tb, "CHROMIUM", Path("/nonexistent/chromium"))
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        tb._require_browser()
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception):
+        tb._require_browser()
