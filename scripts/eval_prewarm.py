@@ -1,7 +1,9 @@
 """Fill the embedding cache with query and whole-document embeddings of BEIR folders, in the
-background, so that `vankien eval` itself runs warm.
+background, so that `vankien eval` itself runs warm; with --passages, the app's passages instead
+(parsed with ingest.parse_text, parses cached too).
 
     python scripts/eval_prewarm.py ../shared/eval/uit_regwiki ../shared/eval/alqac ...
+    python scripts/eval_prewarm.py --passages ../shared/eval/vinewsqa
 """
 from __future__ import annotations
 
@@ -16,6 +18,19 @@ from vankien.evaluation.encoders import EvalEncoder
 
 def main(folders: list[str]) -> None:
     enc = EvalEncoder()
+    if folders and folders[0] == "--passages":
+        from vankien.evaluation.app_systems import parse_corpus
+        from vankien.evaluation.encoders import default_cache_path
+
+        for folder in folders[1:]:
+            ds = load_beir(Path(folder))
+            t0 = time.time()
+            docs = parse_corpus(ds.corpus, None, default_cache_path().parent.parent / "parsed", print)
+            print(f"{ds.name}: parsed {time.time() - t0:.0f}s", flush=True)
+            enc.progress = lambda d, n: print(f"{ds.name} passages {d}/{n} {time.time() - t0:.0f}s", flush=True)
+            enc.encode_passages([p.text for d in docs for p in d.passages])
+            print(f"{ds.name}: passages done {time.time() - t0:.0f}s", flush=True)
+        return
     for folder in folders:
         ds = load_beir(Path(folder))
         t0 = time.time()

@@ -48,16 +48,15 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(msg, file=sys.stderr, flush=True)
 
+    from vankien.evaluation.encoders import EvalEncoder, NullEncoder, default_cache_path
+
     encoder = None
     if any(k in ("e5", "dense", "hybrid") for k in keys):
-        from vankien.evaluation.encoders import EvalEncoder
-
         encoder = EvalEncoder(progress=_progress(log))
-    elif any(k == "keyword" for k in keys):
-        from vankien.evaluation.encoders import EvalEncoder
-
-        encoder = EvalEncoder(progress=_progress(log))  # the app index embeds passages too
-    systems = build_systems(keys, encoder, log=log)
+    elif "keyword" in keys:  # keyword-only: the throwaway Library gets zero vectors, nothing is embedded
+        encoder = NullEncoder()
+    parse_cache = default_cache_path().parent.parent / "parsed"
+    systems = build_systems(keys, encoder, log=log, parse_cache=parse_cache)
     report = evaluate(ds, systems, encoder, log=log)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
@@ -70,6 +69,8 @@ def _progress(log):
     last = {"n": -1}
 
     def show(done: int, total: int) -> None:
+        if total < 64:
+            return
         step = max(1, total // 20)
         if done == total or done // step != last["n"]:
             last["n"] = done // step

@@ -1,150 +1,191 @@
-"""The app's own retrieval (keyword-only, dense-only, hybrid) over a throwaway passage index.
+"""The app's own retrieval (keyword-only, dense-only, hybrid) over a throwaway Library.
 
-Every corpus document is parsed and chunked by the app's ingestion (`ingest.parse_text`, title
-given), its passages are tokenised, embedded and indexed with the index's own components
-(index.tokenize, index.keyword.KeywordIndex, index.dense.DenseIndex, index.fusion.rrf,
-index.settings.RetrievalSettings), and a document is ranked by its best passage: documents in
-order of first appearance in the passage ranking (`depth` passages, enough to fill 10 documents).
+Every corpus document goes through the app's ingestion (`ingest.parse_text`, title given), into a
+real `index.library.Library` in a temporary folder (`Library.add_documents`: the app's tokens,
+embeddings, keyword and dense indexes, store). Then:
 
-The knobs in AppConfig exist for experiments (scripts/eval_experiments.py); their defaults are
-what the app does.
+- hybrid  = `Library.search(query, k=depth)`: exactly what the app runs (RRF, number boost, caps);
+- keyword = the Library's own `keyword.search(query, depth)` (BM25 over index.tokenize tokens);
+- dense   = the Library's own `dense.search(encode_query(normalize_query(query)), depth)`.
+
+A document is ranked by its best passage: documents in order of first appearance in the passage
+ranking, `depth` passages deep (100 by default, enough to fill 10 documents).
+
+Two harness-side details: the Library's encoder is swapped for the evaluation's cached encoder
+(so the shared embedding cache is used, not one inside the temporary folder), and each
+document's content_hash is salted with its id, because Library.add_documents skips a document
+whose content hash it has already seen (alqac has 396 articles whose text repeats another's).
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
+import pickle
+import shutil
+import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
 from vankien.evaluation.beir import Document
 
+APP_KEYS = ("keyword", "dense", "hybrid")
+NAMES = {"keyword": "ứng dụng: chỉ từ khóa", "dense": "ứng dụng: chỉ vector", "hybrid": "ứng dụng: lai (hybrid)"}
+
 
 @dataclass(frozen=True)
 class AppConfig:
-    retrieval: object = None  # index.settings.RetrievalSettings; None = the app's defaults
-    depth: int = 100  # passages fetched per retriever (and fused) to fill 10 documents
-    chunk: dict = field(default_factory=dict)  # extra keyword arguments for chunking (experiments)
-    word_segment: bool = True  # underthesea words in passage tokens (index.tokenize default)
-    embed_context: str = "app"  # "app": what the Library embeds; "none": passage text; "title": title + passage
-    keyword_context: str = "app"  # same choices for the keyword tokens
-    tokenizer: str = "app"  # "app": index.tokenize; "syllables": plain lowercased syllables
+    """Harness knobs for experiments; the defaults are exactly what the app does."""
+
+    retrieval: object = None  # index.settings.RetrievalSettings for the Library; None = app default
+    depth: int = 100  # passages fetched to fill 10 documents
+    chunk: dict = field(default_factory=dict)  # keyword arguments for parse_text (max_tokens, ...)
+    passage_transform: Callable | None = None  # (ParsedDocument) -> ParsedDocument, experiments only
 
 
-def _retrieval_defaults():
-    from index.settings import RetrievalSettings
+def _ingest_fingerprint() -> str:
+    """Hash of the ingestion code, so that cached parses go stale when ingest/ changes."""
+    import ingest
 
-    return RetrievalSettings()
+    h = hashlib.sha256()
+    for f in sorted(Path(ingest.__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
 
 
-def parse_corpus(corpus: Sequence[Document], chunk: dict | None = None) -> list:
-    """ParsedDocument per corpus document, with the app's ingestion (title given)."""
+def parse_corpus(corpus: Sequence[Document], chunk: dict | None = None, cache_dir: Path | None = None,
+                 log: Callable[[str], None] | None = None) -> list:
+    """ParsedDocument per corpus document (empty documents skipped), cached by content + ingest code."""
     from ingest import parse_text
 
-    out = []
+    key = hashlib.sha256()
+    key.update(_ingest_fingerprint().encode())
+    key.update(repr(sorted((chunk or {}).items())).encode())
     for d in corpus:
-        out.append(parse_text(d.text, d.id, source_format="text", title=d.title, **(chunk or {})))
-    return out
+        key.update(f"{d.id}\x00{d.title}\x00{d.text}\x01".encode())
+    path = (cache_dir / f"parsed-{key.hexdigest()[:24]}.pkl") if cache_dir else None
+    if path and path.exists():
+        try:
+            return pickle.loads(path.read_bytes())
+        except Exception:  # a broken cache file only costs time
+            pass
+    docs = []
+    for i, d in enumerate(corpus):
+        if not d.text.strip():
+            continue
+        doc = parse_text(d.text, d.id, source_format="text", title=d.title, **(chunk or {}))
+        docs.append(dataclasses.replace(doc, content_hash=hashlib.sha256(f"{d.id}\x00{doc.content_hash}".encode()).hexdigest()))
+        if log and (i + 1) % 500 == 0:
+            log(f"  phân tích {i + 1:,}/{len(corpus):,} văn bản")
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps(docs))
+        tmp.replace(path)
+    return docs
 
 
 class AppIndex:
-    """Passages of a corpus with keyword and dense indexes; built once, queried by three systems."""
+    """A throwaway Library over a corpus; built once, queried by the three app systems."""
 
-    def __init__(self, encoder, config: AppConfig | None = None,
-                 log: Callable[[str], None] | None = None):
+    def __init__(self, encoder, config: AppConfig | None = None, log: Callable[[str], None] | None = None,
+                 parse_cache: Path | None = None):
         self.encoder = encoder
         self.config = config or AppConfig()
-        self.settings = self.config.retrieval or _retrieval_defaults()
         self.log = log or (lambda s: None)
+        self.parse_cache = parse_cache
         self.timings: dict[str, float] = {}
+        self.lib = None
+        self._home: Path | None = None
 
     def build(self, corpus: Sequence[Document]) -> None:
-        from index.dense import DenseIndex
-        from index.keyword import KeywordIndex
-        from vankien.evaluation import app_wiring
+        from index.library import Library
 
         t0 = time.perf_counter()
-        docs = parse_corpus(corpus, self.config.chunk)
-        self.timings["chunk_s"] = time.perf_counter() - t0
-        self.pid_doc: list[str] = []
-        embed_texts, kw_texts = [], []
-        for doc, src in zip(docs, corpus):
-            for p in doc.passages:
-                self.pid_doc.append(src.id)
-                embed_texts.append(app_wiring.passage_text(doc, p, "embed", self.config.embed_context))
-                kw_texts.append(app_wiring.passage_text(doc, p, "keyword", self.config.keyword_context))
-        self.n_passages = len(self.pid_doc)
-        self.log(f"{len(corpus)} văn bản -> {self.n_passages} đoạn ({self.timings['chunk_s']:.1f}s)")
-
+        docs = parse_corpus(corpus, self.config.chunk, self.parse_cache, self.log)
+        if self.config.passage_transform:
+            docs = [self.config.passage_transform(d) for d in docs]
+        self.timings["parse_s"] = time.perf_counter() - t0
+        self.n_passages = sum(len(d.passages) for d in docs)
+        self.log(f"  {len(docs):,} văn bản -> {self.n_passages:,} đoạn ({self.timings['parse_s']:.1f}s)")
+        self._home = Path(tempfile.mkdtemp(prefix="vankien-eval-"))
+        self.lib = Library.open(self._home / "index", retrieval=self.config.retrieval)
+        self.lib._encoder = self.encoder  # the shared embedding cache, not one in the temp folder
         t0 = time.perf_counter()
-        tokens = [app_wiring.passage_tokens(t, self.config) for t in kw_texts]
-        self.keyword = KeywordIndex()
-        self.keyword.build(range(self.n_passages), tokens)
-        self.timings["keyword_s"] = time.perf_counter() - t0
-
+        # One batched pass over every passage first (progress, full batches); the Library's own
+        # per-document encode_passages calls then hit the cache. Same text as Library._put embeds.
+        self.encoder.encode_passages([p.text for d in docs for p in d.passages])
+        self.timings["embed_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        vecs = self.encoder.encode_passages(embed_texts)
-        self.dense = DenseIndex(self.encoder.dim)
-        self.dense.add(range(self.n_passages), vecs)
-        len(self.dense)
-        self.timings["dense_s"] = time.perf_counter() - t0
+        report = self.lib.add_documents(docs)
+        self.timings["index_s"] = time.perf_counter() - t0
+        skipped = [o for o in report.outcomes if o.status not in ("added", "updated")]
+        if skipped:
+            self.log(f"  cảnh báo: {len(skipped)} văn bản không được thêm vào chỉ mục")
+        self._doc_cache: dict[int, str] = {}
 
-    # passage rankings --------------------------------------------------------
+    def close(self) -> None:
+        if self.lib is not None:
+            self.lib.store.close()
+            shutil.rmtree(getattr(self.lib, "_empty_dir", ""), ignore_errors=True)
+            self.lib = None
+        if self._home is not None:
+            shutil.rmtree(self._home, ignore_errors=True)
+            self._home = None
+
+    # passage rankings, best first
     def keyword_pids(self, query: str, depth: int) -> list[int]:
-        from vankien.evaluation import app_wiring
+        return [h.pid for h in self.lib.keyword.search(query, depth)]
 
-        return app_wiring.keyword_search(self.keyword, query, depth, self.config)
+    def dense_pids(self, query: str, depth: int) -> list[int]:
+        from ingest.normalize import normalize_query
 
-    def dense_pids(self, qvec: np.ndarray, depth: int) -> list[int]:
-        return [h.pid for h in self.dense.search(qvec, depth)]
+        q = normalize_query(query)
+        if not q:
+            return []
+        return [h.pid for h in self.lib.dense.search(self.encoder.encode_query(q), depth)]
 
-    def hybrid_pids(self, query: str, qvec: np.ndarray, depth: int) -> list[int]:
-        from vankien.evaluation import app_wiring
+    def docs_of_pids(self, pids: Sequence[int], k: int) -> list[str]:
+        missing = [p for p in pids if p not in self._doc_cache]
+        if missing:
+            self._doc_cache.update(self.lib.store.doc_of(missing))
+        return _first_docs((self._doc_cache[p] for p in pids), k)
 
-        return app_wiring.hybrid(self, query, qvec, depth)
-
-    def docs_of(self, pids: Sequence[int], k: int) -> list[str]:
-        out: list[str] = []
-        seen = set()
-        for pid in pids:
-            d = self.pid_doc[pid]
-            if d not in seen:
-                seen.add(d)
-                out.append(d)
-                if len(out) == k:
-                    break
-        return out
+    def hybrid_docs(self, query: str, depth: int, k: int) -> list[str]:
+        return _first_docs((h.doc_id for h in self.lib.search(query, k=depth)), k)
 
 
-class _AppSystem:
-    needs_query_vectors = False
+def _first_docs(doc_ids, k: int) -> list[str]:
+    out: list[str] = []
+    for d in doc_ids:
+        if d not in out:
+            out.append(d)
+            if len(out) == k:
+                break
+    return out
 
-    def __init__(self, app: AppIndex, key: str, name: str):
-        self.app, self.key, self.name = app, key, name
-        self.qvecs: dict[str, np.ndarray] = {}
+
+class AppSystem:
+    def __init__(self, app: AppIndex, key: str):
+        self.app, self.key, self.name = app, key, NAMES[key]
 
     def index(self, corpus: Sequence[Document]) -> None:
-        if not hasattr(self.app, "pid_doc"):
+        if self.app.lib is None:
             self.app.build(corpus)
 
     def search(self, query: str, k: int) -> list[str]:
         depth = max(self.app.config.depth, k)
         if self.key == "keyword":
-            pids = self.app.keyword_pids(query, depth)
-        elif self.key == "dense":
-            pids = self.app.dense_pids(self.qvecs[query], depth)
-        else:
-            pids = self.app.hybrid_pids(query, self.qvecs[query], depth)
-        return self.app.docs_of(pids, k)
+            return self.app.docs_of_pids(self.app.keyword_pids(query, depth), k)
+        if self.key == "dense":
+            return self.app.docs_of_pids(self.app.dense_pids(query, depth), k)
+        return self.app.hybrid_docs(query, depth, k)
 
 
-def app_systems(encoder, config: AppConfig | None = None, keys: Sequence[str] = ("keyword", "dense", "hybrid"),
-                log: Callable[[str], None] | None = None) -> list[_AppSystem]:
-    app = AppIndex(encoder, config, log)
-    names = {"keyword": "ứng dụng: chỉ từ khóa", "dense": "ứng dụng: chỉ vector", "hybrid": "ứng dụng: lai (hybrid)"}
-    systems = []
-    for key in keys:
-        s = _AppSystem(app, key, names[key])
-        s.needs_query_vectors = key in ("dense", "hybrid")
-        systems.append(s)
-    return systems
+def app_systems(encoder, config: AppConfig | None = None, keys: Sequence[str] = APP_KEYS,
+                log: Callable[[str], None] | None = None, parse_cache: Path | None = None) -> list[AppSystem]:
+    app = AppIndex(encoder, config, log, parse_cache)
+    return [AppSystem(app, key) for key in keys]

@@ -81,3 +81,22 @@ class EvalEncoder:
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode_queries([text])[0]
+
+
+class NullEncoder:
+    """Zero vectors, for keyword-only runs: the Library still wants a vector per passage, but the
+    keyword ranking does not depend on it, so nothing needs embedding (and nothing is cached)."""
+
+    name = "none"
+    dim = 384
+    encode_seconds = 0.0
+    hits = misses = 0
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return np.zeros((len(texts), self.dim), dtype=np.float32)
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.zeros((len(texts), self.dim), dtype=np.float32)
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return np.zeros(self.dim, dtype=np.float32)

@@ -61,7 +61,7 @@ def _p95(values: list[float]) -> float:
     return float(np.percentile(values, 95)) if values else 0.0
 
 
-def build_systems(keys: Sequence[str], encoder, app_config=None, log=None) -> list:
+def build_systems(keys: Sequence[str], encoder, app_config=None, log=None, parse_cache=None) -> list:
     from vankien.evaluation.baselines import BM25Syllables, E5WholeDoc
 
     systems = []
@@ -74,7 +74,7 @@ def build_systems(keys: Sequence[str], encoder, app_config=None, log=None) -> li
     if app_keys:
         from vankien.evaluation.app_systems import app_systems
 
-        systems += app_systems(encoder, app_config, app_keys, log)
+        systems += app_systems(encoder, app_config, app_keys, log, parse_cache)
     order = {k: i for i, k in enumerate(keys)}
     return sorted(systems, key=lambda s: order[s.key])
 
@@ -85,9 +85,13 @@ def evaluate(ds: Dataset, systems: list, encoder=None, k: int = 10,
     t_start = time.perf_counter()
     qvecs: dict[str, np.ndarray] = {}
     query_encode_ms = 0.0
-    if encoder is not None and any(getattr(s, "needs_query_vectors", False) or s.key == "e5" for s in systems):
+    if encoder is not None and any(s.key in ("e5", "dense", "hybrid") for s in systems):
+        from ingest.normalize import normalize_query
+
         texts = list(dict.fromkeys(q.text for q in ds.queries))
-        log(f"mã hóa {len(texts)} câu hỏi")
+        if any(s.key in ("dense", "hybrid") for s in systems):  # the app embeds the normalised query
+            texts += list(dict.fromkeys(t for t in map(normalize_query, texts) if t))
+        log(f"mã hóa {len(texts):,} câu hỏi (bộ nhớ đệm)")
         qvecs = dict(zip(texts, encoder.encode_queries(texts)))
         query_encode_ms = _single_query_ms(encoder, texts[:5])
     results = []
@@ -96,8 +100,6 @@ def evaluate(ds: Dataset, systems: list, encoder=None, k: int = 10,
         log(f"lập chỉ mục: {system.name}")
         system.index(ds.corpus)
         index_s = time.perf_counter() - t0
-        if hasattr(system, "qvecs"):
-            system.qvecs = qvecs
         if system.key == "e5":
             system.encoder_query = qvecs
         times, per_query, rankings = [], [], {}
@@ -112,6 +114,8 @@ def evaluate(ds: Dataset, systems: list, encoder=None, k: int = 10,
                                     index_s, rankings))
         log(f"  {system.name}: nDCG@10 {results[-1].metrics['nDCG@10']:.3f} ({index_s:.1f}s lập chỉ mục)")
     n_passages = next((s.app.n_passages for s in systems if hasattr(s, "app") and hasattr(s.app, "n_passages")), 0)
+    for app in {id(s.app): s.app for s in systems if hasattr(s, "app")}.values():
+        app.close()
     return Report(ds.name, len(ds.queries), ds.skipped_queries, len(ds.corpus), n_passages, results,
                   time.perf_counter() - t_start,
                   getattr(encoder, "encode_seconds", 0.0) if encoder is not None else 0.0,
