@@ -56,6 +56,30 @@ def seed_library(tmp_path_factory, seed_docs):
     return lib
 
 
+# --- answers, packs, links (issue 6) ----------------------------------------------------------
+@pytest.fixture(scope="session")
+def answer_library(tmp_path_factory):
+    """A library over the seeds plus the sample corpus/ (either may be absent; both absent skips).
+    Embeddings are cached in ~/.cache/vankien/test-answers so reruns do not re-embed."""
+    from index.library import Library
+
+    folders = [p for p in (SHARED / "corpus" / "seeds", Path(__file__).resolve().parents[1] / "corpus")
+               if p.is_dir() and any(p.iterdir())]
+    if not folders:
+        pytest.skip("không có tài liệu mẫu (../shared/corpus/seeds, corpus/)")
+    home = tmp_path_factory.mktemp("answer_library")
+    cache = Path(os.environ.get("VANKIEN_CACHE", Path.home() / ".cache" / "vankien")) / "test-answers"
+    cache.mkdir(parents=True, exist_ok=True)
+    (home / "cache").symlink_to(cache, target_is_directory=True)
+    lib = Library.open(home)
+    # corpus/README.md lists the sample questions with their answers: not a document to answer from.
+    files = [f for folder in folders for f in sorted(folder.iterdir())
+             if f.is_file() and not f.name.lower().startswith("readme")]
+    report = lib.ingest(files)
+    assert not report.failed, [(o.path, o.reason) for o in report.failed]
+    return lib
+
+
 # --- web interface (issue 4) ------------------------------------------------------------------
 APP_SAMPLES = {
     "ke-hoach-95-KH-TU.txt": """TỈNH ỦY TIỀN GIANG
