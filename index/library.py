@@ -45,7 +45,6 @@ from models.base import Encoder
 from models.factory import create_encoder
 from models.settings import EncoderSettings
 
-SUFFIXES = {".pdf", ".docx", ".doc", ".txt", ".md", ".html", ".htm"}
 Parser = Callable[[Path], ParsedDocument]
 
 
@@ -67,11 +66,18 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _is_collection_file(path: Path, root: Path) -> bool:
+    """Files a walked folder contributes: every file, so an unsupported one is reported rather than
+    silently skipped, except hidden files and the folder's own README notes."""
+    parts = path.relative_to(root).parts
+    return not any(part.startswith(".") for part in parts) and path.stem.upper() != "README"
+
+
 def _walk(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            out += sorted(f for f in p.rglob("*") if f.is_file() and _is_collection_file(f, p))
         else:
             out.append(p)
     return out
