@@ -7,11 +7,13 @@ Call the builders inside a `gr.Blocks()` (and a `gr.Tabs()`) context:
             build_ask_tab(service); build_pack_tab(service); build_links_tab(service)
 
 `service` is an AnswerService, or any object with a `.library` (such as the search service), which
-is then wrapped. Callbacks are thin: one service call, one formatting helper; per-user choices
+is then wrapped (one AnswerService per Library). For app.py's tab list, whose entries are
+fn(demo, service): ask_tab, pack_tab, links_tab. Callbacks are thin: one service call, one formatting helper; per-user choices
 (the candidate pack) live in gr.State. All document text is escaped in vankien.answer_service.
 """
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import gradio as gr
@@ -20,13 +22,29 @@ from vankien.answer_service import (AnswerService, answer_html, coverage_html, h
                                     links_html, pack_choices, pack_html)
 
 
+_SERVICES: "weakref.WeakKeyDictionary[Any, AnswerService]" = weakref.WeakKeyDictionary()
+
+
 def as_answer_service(service: Any) -> AnswerService:
+    """The AnswerService for `service`'s Library (shared by the tabs: one link graph to rebuild)."""
     if isinstance(service, AnswerService):
         return service
-    existing = getattr(service, "answers", None)
-    if isinstance(existing, AnswerService):
-        return existing
-    return AnswerService(service.library)
+    library = service.library
+    if library not in _SERVICES:
+        _SERVICES[library] = AnswerService(library)
+    return _SERVICES[library]
+
+
+def ask_tab(demo: Any, service: Any) -> None:
+    build_ask_tab(service)
+
+
+def pack_tab(demo: Any, service: Any) -> None:
+    build_pack_tab(service)
+
+
+def links_tab(demo: Any, service: Any) -> None:
+    build_links_tab(service)
 
 
 def build_ask_tab(service: Any) -> None:

@@ -1,0 +1,238 @@
+"""Answer quality on the dev sets that carry answers (vinewsqa, uit_regwiki qa.jsonl).
+
+    .venv/bin/python scripts/eval_answers.py [--n 100] [--distractors 60] [--features FILE.jsonl]
+    .venv/bin/python scripts/eval_answers.py --calibrate FILE.jsonl   # re-fit weights/threshold offline
+
+For each dataset, documents are split in two by a hash of their id. One Library indexes the
+documents of N sampled "answerable" questions plus distractor documents from the same half (both
+datasets in one index); N "unanswerable" questions come from documents of the other half, which
+are not indexed. Figures:
+
+- top sentence hit: share of answerable questions whose answer sentence contains a gold answer
+- top passage hit: share whose top retrieved passage contains one (beside it: any of the passages)
+- no-answer rate on unanswerable questions (should be high) and on answerable ones (should be low)
+
+Features of every scored sentence are written to --features so weights and the threshold can be
+calibrated offline (--calibrate) without re-encoding. Takes minutes: it embeds passages and
+sentences on the CPU (cached under ~/.cache/vankien/eval-answers).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from ingest.normalize import normalize_query  # noqa: E402
+from vankien import qa  # noqa: E402
+
+DATASETS = ("vinewsqa", "uit_regwiki")
+DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
+
+
+def _half(doc_id: str) -> int:
+    return int(hashlib.sha1(doc_id.encode()).hexdigest(), 16) % 2
+
+
+def _norm(text: str) -> str:
+    return normalize_query(text).lower()
+
+
+def contains_gold(text: str, answers: list[str]) -> bool:
+    t = _norm(text)
+    return any(_norm(a) and _norm(a) in t for a in answers)
+
+
+def load(folder: Path):
+    corpus = {}
+    for line in open(folder / "corpus.jsonl", encoding="utf-8"):
+        d = json.loads(line)
+        if d.get("text", "").strip():
+            corpus[d["id"]] = d
+    qas = [json.loads(line) for line in open(folder / "qa.jsonl", encoding="utf-8")]
+    return corpus, [q for q in qas if q["doc_id"] in corpus and any(a.strip() for a in q["answers"])]
+
+
+def sample(corpus, qas, n: int, distractors: int, rng: random.Random):
+    """(documents to index, answerable questions, unanswerable questions)."""
+    indexed_half = [q for q in qas if _half(q["doc_id"]) == 0]
+    other_half = [q for q in qas if _half(q["doc_id"]) == 1]
+    # At most 2 questions per document, so the figure is not about a handful of articles.
+    answerable = _spread(indexed_half, n, rng)
+    unanswerable = _spread(other_half, n, rng)
+    docs = {q["doc_id"] for q in answerable}
+    pool = sorted(d for d in corpus if _half(d) == 0 and d not in docs)
+    docs |= set(rng.sample(pool, min(distractors, len(pool))))
+    return [corpus[d] for d in sorted(docs)], answerable, unanswerable
+
+
+def _spread(qas, n: int, rng: random.Random):
+    by_doc: dict[str, list] = {}
+    for q in qas:
+        by_doc.setdefault(q["doc_id"], []).append(q)
+    out = []
+    docs = sorted(by_doc)
+    rng.shuffle(docs)
+    for d in docs:
+        out += rng.sample(by_doc[d], min(2, len(by_doc[d])))
+        if len(out) >= n:
+            break
+    return out[:n]
+
+
+def build_library(docs, home: Path):
+    from index.library import Library
+    from ingest import parse_text
+
+    cache = Path(os.environ.get("VANKIEN_CACHE", Path.home() / ".cache" / "vankien")) / "eval-answers"
+    cache.mkdir(parents=True, exist_ok=True)
+    (home / "cache").symlink_to(cache, target_is_directory=True)
+    lib = Library.open(home)
+    parsed = []
+    for d in docs:
+        try:
+            parsed.append(parse_text(d["text"], d["id"], title=d.get("title", "")))
+        except ValueError as exc:
+            print(f"bỏ qua {d['id']}: {exc}", file=sys.stderr)
+    lib.add_documents(parsed)
+    return lib
+
+
+def run(args) -> None:
+    rng = random.Random(args.seed)
+    all_docs, questions = [], []
+    for name in DATASETS:
+        corpus, qas = load(args.eval_dir / name)
+        docs, answerable, unanswerable = sample(corpus, qas, args.n, args.distractors, rng)
+        all_docs += docs
+        questions += [(name, True, q) for q in answerable] + [(name, False, q) for q in unanswerable]
+        print(f"{name}: {len(docs)} văn bản đưa vào chỉ mục, {len(answerable)} câu có đáp án trong chỉ mục, "
+              f"{len(unanswerable)} câu không có", flush=True)
+    t0 = time.time()
+    home = Path(tempfile.mkdtemp(prefix="vankien-eval-answers-"))
+    lib = build_library(all_docs, home)
+    print(f"chỉ mục: {len(lib)} đoạn, {time.time() - t0:.0f}s", flush=True)
+    out = open(args.features, "w", encoding="utf-8")
+    t0 = time.time()
+    for i, (name, answerable, q) in enumerate(questions, 1):
+        hits = lib.search(q["question"], k=qa.PASSAGES)
+        scored = qa.score_sentences(q["question"], hits, lib.encoder)
+        kind = qa.expected_type(q["question"])
+        row = {
+            "dataset": name, "answerable": answerable, "id": q["id"],
+            "passage_hit": bool(hits) and contains_gold(hits[0].text, q["answers"]),
+            "any_passage_hit": any(contains_gold(h.text, q["answers"]) for h in hits),
+            "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
+                           "typed": qa.type_match(kind, s.sentence.text),
+                           "gold": contains_gold(s.sentence.text, q["answers"])} for s in scored[:40]],
+        }
+        out.write(json.dumps(row) + "\n")
+        if i % 20 == 0:
+            print(f"{i}/{len(questions)} câu hỏi, {time.time() - t0:.0f}s", flush=True)
+    out.close()
+    report(args.features)
+
+
+def _rows(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8")]
+
+
+def _best(row, w_lex, w_dense, w_type, floor):
+    best = None
+    for s in row["sentences"]:
+        dense = min(max((s["cos"] - floor) / (1 - floor), 0.0), 1.0)
+        score = w_lex * s["lex"] + w_dense * dense + qa.W_RANK / (1 + s["rank"]) + (w_type if s["typed"] else 0)
+        if best is None or score > best[0]:
+            best = (score, s["gold"])
+    return best or (0.0, False)
+
+
+def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_TYPE, floor=qa.DENSE_FLOOR,
+            threshold=qa.THRESHOLD) -> dict:
+    out = {}
+    for name in DATASETS + ("tổng",):
+        sel = [r for r in rows if name == "tổng" or r["dataset"] == name]
+        ans = [r for r in sel if r["answerable"]]
+        una = [r for r in sel if not r["answerable"]]
+        best_ans = [_best(r, w_lex, w_dense, w_type, floor) for r in ans]
+        best_una = [_best(r, w_lex, w_dense, w_type, floor) for r in una]
+        out[name] = {
+            "answerable": len(ans), "unanswerable": len(una),
+            "top_sentence_hit": sum(g for _, g in best_ans) / max(1, len(ans)),
+            "top_passage_hit": sum(r["passage_hit"] for r in ans) / max(1, len(ans)),
+            "any_passage_hit": sum(r["any_passage_hit"] for r in ans) / max(1, len(ans)),
+            "answered_and_right": sum(g and s >= threshold for s, g in best_ans) / max(1, len(ans)),
+            "no_answer_rate_unanswerable": sum(s < threshold for s, _ in best_una) / max(1, len(una)),
+            "no_answer_rate_answerable": sum(s < threshold for s, _ in best_ans) / max(1, len(ans)),
+        }
+    return out
+
+
+def report(path) -> None:
+    rows = _rows(path)
+    figs = figures(rows)
+    print(f"\nTrọng số: lexical {qa.W_LEXICAL}, dense {qa.W_DENSE}, loại câu trả lời {qa.W_TYPE}, "
+          f"ngưỡng {qa.THRESHOLD}")
+    print(f"{'tập':<12} {'có/không':>9} {'câu đầu':>8} {'đoạn đầu':>9} {'15 đoạn':>8} {'đúng&trả lời':>13} "
+          f"{'KTL|không có':>13} {'KTL|có':>8}")
+    for name, f in figs.items():
+        print(f"{name:<12} {f['answerable']:>4}/{f['unanswerable']:<4} {f['top_sentence_hit']:>8.3f} "
+              f"{f['top_passage_hit']:>9.3f} {f['any_passage_hit']:>8.3f} {f['answered_and_right']:>13.3f} "
+              f"{f['no_answer_rate_unanswerable']:>13.3f} {f['no_answer_rate_answerable']:>8.3f}")
+    print("câu đầu / đoạn đầu: tỷ lệ câu hỏi có đáp án chuẩn nằm trong câu trả lời / trong đoạn xếp đầu;"
+          " KTL: tỷ lệ trả lời «Không tìm thấy».")
+
+
+def calibrate(path) -> None:
+    rows = _rows(path)
+    best = None
+    for w_lex, w_dense, w_type in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.2, 0.3, 0.4, 0.5, 0.6),
+                                                    (0.0, 0.05, 0.1, 0.15)):
+        hit = figures(rows, w_lex, w_dense, w_type)["tổng"]["top_sentence_hit"]
+        if best is None or hit > best[0] + 1e-9:
+            best = (hit, w_lex, w_dense, w_type)
+    hit, w_lex, w_dense, w_type = best
+    print(f"trọng số tốt nhất: lexical {w_lex}, dense {w_dense}, loại {w_type}: câu đầu đúng {hit:.3f}")
+    print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng")
+    for t in [x / 100 for x in range(20, 71, 2)]:
+        f = figures(rows, w_lex, w_dense, w_type, threshold=t)["tổng"]
+        balanced = (f["no_answer_rate_unanswerable"] + 1 - f["no_answer_rate_answerable"]) / 2
+        print(f"{t:.2f}   {f['no_answer_rate_unanswerable']:.3f}        {f['no_answer_rate_answerable']:.3f}   "
+              f"{f['answered_and_right']:.3f}        {balanced:.3f}")
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
+    p.add_argument("--n", type=int, default=100, help="câu hỏi có đáp án (và không có) mỗi tập")
+    p.add_argument("--distractors", type=int, default=60, help="văn bản gây nhiễu thêm vào chỉ mục mỗi tập")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--features", type=Path, default=Path("eval_answers_features.jsonl"))
+    p.add_argument("--calibrate", type=Path, metavar="FILE.jsonl", help="chỉ hiệu chỉnh từ tệp đặc trưng đã có")
+    p.add_argument("--report", type=Path, metavar="FILE.jsonl", help="chỉ in số liệu từ tệp đặc trưng đã có")
+    args = p.parse_args(argv)
+    if args.calibrate:
+        calibrate(args.calibrate)
+        return 0
+    if args.report:
+        report(args.report)
+        return 0
+    for name in DATASETS:
+        if not (args.eval_dir / name / "qa.jsonl").is_file():
+            print(f"thiếu {args.eval_dir / name / 'qa.jsonl'}", file=sys.stderr)
+            return 2
+    run(args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
