@@ -47,7 +47,13 @@ def test_collisions_are_settled_by_date_then_issuer_or_left_unresolved():
 
 def test_a_contradicting_date_or_type_is_not_linked():
     assert resolve(_ref("Chỉ thị", "45-CT/TW", "2019-01-01"), DOCS) is None
-    assert resolve(_ref("Nghị quyết", "45-CT/TW"), DOCS) is None
+    assert resolve(_ref("Chỉ thị", "45-CT/TW"), [_doc("kl", "Kết luận", "45-CT/TW")]) is None
+    assert resolve(_ref("Chỉ thị", "45-CT/TW"), [_doc("x", "", "45-CT/TW")]) is None  # type unread
+
+
+def test_the_code_in_the_number_names_the_type():
+    # Words read around a reference can belong to its neighbour ("Kế hoạch ... Chỉ thị số 45-CT/TW").
+    assert resolve(_ref("Kế hoạch", "45-CT/TW"), DOCS).doc_id == "ct45"
 
 
 def test_news_reports_are_never_the_document_a_number_means():

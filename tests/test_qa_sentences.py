@@ -71,7 +71,7 @@ def test_best_sentence_answers_when_question_asks_for_it_without_an_encoder():
     scored = score_sentences("thời gian hoàn thành tổng kết cấp huyện", [hit], None)
     assert scored[0].sentence.text == "+ Thời gian: Hoàn thành trong tháng 10/2023."
     answer = select_answer("thời gian hoàn thành tổng kết cấp huyện", [hit], scored, threshold=0.0)
-    assert answer.found and answer.text == "Thời gian: Hoàn thành trong tháng 10/2023."
+    assert answer.found and answer.text == "Cấp huyện và tương đương: Thời gian: Hoàn thành trong tháng 10/2023."
     c = answer.citations[0]
     assert c.n == 1 and c.doc_id == "kh95" and c.ordinal == 4
     assert c.passage[c.span_start:c.span_end] == "+ Thời gian: Hoàn thành trong tháng 10/2023."

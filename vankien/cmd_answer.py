@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from vankien.citation import format_date
 from vankien.home import add_index_option
 
 
@@ -131,14 +132,14 @@ def run_refs(args) -> int:
     print("\nCăn cứ / văn bản được nhắc đến:")
     for x in links.cites or ():
         where = f"→ {titles.get(x.target_id, x.target_id)}" if x.target_id else "(chưa có trong chỉ mục)"
-        print(f"  • {x.doc_type} {x.number} {where}".replace("  ", " ", 1))
+        print(f"  • {' '.join(p for p in (x.doc_type, x.number, format_date(x.date)) if p)} {where}")
     if not links.cites:
         print("  (không có)")
     print("\nĐược triển khai / được nhắc đến trong:")
     for x in links.cited_by:
         doc = svc.info(x.source_id)
-        print(f"  • {x.relation}: {titles.get(x.source_id, x.source_id)}"
-              f"{' — ' + doc.date if doc and doc.date else ''}")
+        date = format_date(doc.date) if doc else ""
+        print(f"  • {x.relation}: {titles.get(x.source_id, x.source_id)}{' — ' + date if date else ''}")
     if not links.cited_by:
         print("  (không có)")
     return 0
@@ -159,7 +160,7 @@ def run_coverage(args) -> int:
         return 0
     print(f"Đã đưa tin về «{label}»: {len(items)} bản tin/tin bài")
     for c in items:
-        print(f"  • {c.date or '(không rõ ngày)'}  {c.title}  [{c.how}]")
+        print(f"  • {format_date(c.date) or '(không rõ ngày)'}: {c.title}  [{c.how}]")
         print(f"      {c.context[:200]}")
     return 0
 

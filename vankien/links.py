@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from ingest.docnumber import find_doc_numbers, normalize_doc_number
+from ingest.docnumber import find_doc_numbers, normalize_doc_number, type_from_code
 from ingest.normalize import fold_diacritics, normalize_query
 
 # Document types of news coverage (folded, lowercase): bulletins, news items, reports of events.
@@ -102,8 +102,9 @@ def resolve(ref: Any, docs: Sequence[Any], citing_id: str = "") -> Any | None:
         return None
     same = [d for d in docs if d.doc_id != citing_id and d.number and not is_news_doc(d)
             and normalize_doc_number(d.number) == number]
-    if ref.doc_type:  # a document whose type was not read is not guessed to be the one meant
-        same = [d for d in same if _fold(d.doc_type) == _fold(ref.doc_type)]
+    ref_type = reference_type(ref)
+    if ref_type:  # a document whose type was not read is not guessed to be the one meant
+        same = [d for d in same if _fold(d.doc_type) == _fold(ref_type)]
     if ref.date and len(ref.date) == 10:  # a full date that contradicts rules a document out
         same = [d for d in same if not d.date or len(d.date) < 10 or d.date == ref.date]
     if len(same) <= 1:
@@ -119,6 +120,12 @@ def resolve(ref: Any, docs: Sequence[Any], citing_id: str = "") -> Any | None:
         if picked:
             same = picked
     return None
+
+
+def reference_type(ref: Any) -> str:
+    """The type a reference names. The code in its number ("CT" in "45-CT/TW") wins over the words
+    read around it, which can belong to a neighbouring reference."""
+    return type_from_code(normalize_doc_number(ref.number or "")) or (ref.doc_type or "")
 
 
 def _sentence_around(text: str, start: int, end: int, width: int = 220) -> str:
@@ -173,7 +180,7 @@ def links_of(info: Any, text: str, references: Iterable[Any], docs: Sequence[Any
     out = []
     for ref in references:
         target = resolve(ref, docs, citing_id=info.doc_id)
-        out.append(Link(info.doc_id, target.doc_id if target else "", ref.doc_type,
+        out.append(Link(info.doc_id, target.doc_id if target else "", reference_type(ref),
                         normalize_doc_number(ref.number or "") or ref.number, ref.date, ref.issuer,
                         ref.start, ref.end, relation_of(info, text, ref.start),
                         _sentence_around(text, ref.start, ref.end)))

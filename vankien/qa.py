@@ -364,6 +364,8 @@ def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSen
     citations = tuple(citation_for(n, hits[s.hit_index], (s.sentence.start, s.sentence.end))
                       for n, s in enumerate(chosen, 1))
     text = _LIST_ITEM.sub("", best.sentence.text, count=1) or best.sentence.text
+    if best.sentence.context:  # a list item reads with its lead-in: "Cấp huyện ...: Thời gian: ..."
+        text = f"{best.sentence.context} {text}"
     return Answer(question, text, True, citations, best.score, passages=tuple(hits))
 
 
