@@ -202,12 +202,15 @@ def calibrate(path) -> None:
             best = (hit, w_lex, w_dense, w_type)
     hit, w_lex, w_dense, w_type = best
     print(f"trọng số tốt nhất: lexical {w_lex}, dense {w_dense}, loại {w_type}: câu đầu đúng {hit:.3f}")
-    print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng")
-    for t in [x / 100 for x in range(20, 71, 2)]:
-        f = figures(rows, w_lex, w_dense, w_type, threshold=t)["tổng"]
-        balanced = (f["no_answer_rate_unanswerable"] + 1 - f["no_answer_rate_answerable"]) / 2
-        print(f"{t:.2f}   {f['no_answer_rate_unanswerable']:.3f}        {f['no_answer_rate_answerable']:.3f}   "
-              f"{f['answered_and_right']:.3f}        {balanced:.3f}")
+    for label, weights in (("trọng số tốt nhất", (w_lex, w_dense, w_type)),
+                           ("trọng số đang dùng", (qa.W_LEXICAL, qa.W_DENSE, qa.W_TYPE))):
+        print(f"\n{label} {weights}:")
+        print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng")
+        for t in [x / 100 for x in range(20, 71, 2)]:
+            f = figures(rows, *weights, threshold=t)["tổng"]
+            balanced = (f["no_answer_rate_unanswerable"] + 1 - f["no_answer_rate_answerable"]) / 2
+            print(f"{t:.2f}   {f['no_answer_rate_unanswerable']:.3f}        {f['no_answer_rate_answerable']:.3f}   "
+                  f"{f['answered_and_right']:.3f}        {balanced:.3f}")
 
 
 def main(argv=None) -> int:
