@@ -43,6 +43,31 @@ def first_docs(pids, doc_of, k=10):
     return out
 
 
+def merge_passages(max_tokens: int):
+    """passage_transform: join consecutive passages of a document while they fit in max_tokens
+    syllables, across section boundaries (what the chunker's min_tokens rule does not do when every
+    numbered clause is its own top-level section, as in law articles)."""
+    import dataclasses
+
+    def run(doc):
+        groups, cur, n = [], [], 0
+        for p in doc.passages:
+            size = len(p.text.split())
+            if cur and n + size > max_tokens:
+                groups.append(cur)
+                cur, n = [], 0
+            cur.append(p)
+            n += size
+        if cur:
+            groups.append(cur)
+        merged = tuple(
+            dataclasses.replace(g[0], ordinal=i, start=g[0].start, end=g[-1].end, text=doc.text[g[0].start:g[-1].end])
+            for i, g in enumerate(groups))
+        return dataclasses.replace(doc, passages=merged)
+
+    return run
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("dir", type=Path)
@@ -50,6 +75,8 @@ def main() -> None:
     ap.add_argument("--embed-title", action="store_true")
     ap.add_argument("--max-tokens", type=int, default=0, help="parse_text max_tokens (0: app default)")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--small-grid", action="store_true", help="skip the tokens x level x k grid")
+    ap.add_argument("--merge", type=int, default=0, help="join consecutive passages up to N syllables")
     ap.add_argument("--keyword-only", action="store_true", help="no embeddings: keyword variants only")
     args = ap.parse_args()
     ds = load_beir(args.dir)
@@ -60,7 +87,7 @@ def main() -> None:
     from vankien.evaluation.app_systems import AppConfig
 
     chunk = {"max_tokens": args.max_tokens} if args.max_tokens else {}
-    app = AppIndex(enc, AppConfig(chunk=chunk), log=lambda s: print(s, file=sys.stderr, flush=True),
+    app = AppIndex(enc, AppConfig(chunk=chunk, passage_transform=merge_passages(args.merge) if args.merge else None), log=lambda s: print(s, file=sys.stderr, flush=True),
                    parse_cache=default_cache_path().parent.parent / "parsed")
     t0 = time.time()
     app.build(ds.corpus)
@@ -131,13 +158,18 @@ def main() -> None:
         return run
 
     record("fusion app tokens, k60 passage d100 (≈app)", fuse(kw["app"], de["app"]))
-    for kname in kw:
+    for kname in ([] if args.small_grid else kw):
         for dname in de:
             for level in ("passage", "doc"):
                 for k in (60, 20, 5):
                     record(f"fusion kw={kname} de={dname} {level} k{k}", fuse(kw[kname], de[dname], k=k, level=level))
     for wk, wd in ((1.0, 0.5), (0.5, 1.0), (1.0, 0.75), (0.75, 1.0)):
         record(f"fusion app/app passage k60 wk{wk} wd{wd}", fuse(kw["app"], de["app"], wk=wk, wd=wd))
+    for kname in ("app", "app-nowords"):
+        for k in (5, 10, 20):
+            for wk, wd in ((1.0, 0.5), (1.0, 0.75)):
+                record(f"fusion kw={kname} de=app passage k{k} wk{wk} wd{wd}",
+                       fuse(kw[kname], de["app"], k=k, wk=wk, wd=wd))
     for depth in (20, 50, 200):
         record(f"fusion app/app passage k60 depth{depth}", fuse(kw["app"], de["app"], depth=depth))
     app.close()

@@ -93,7 +93,7 @@ def evaluate(ds: Dataset, systems: list, encoder=None, k: int = 10,
             texts += list(dict.fromkeys(t for t in map(normalize_query, texts) if t))
         log(f"mã hóa {len(texts):,} câu hỏi (bộ nhớ đệm)")
         qvecs = dict(zip(texts, encoder.encode_queries(texts)))
-        query_encode_ms = _single_query_ms(encoder, texts[:5])
+        query_encode_ms = _single_query_ms(encoder, texts[:3])
     results = []
     for system in systems:
         t0 = time.perf_counter()
