@@ -21,7 +21,15 @@ DOC_TYPES = [
     "NGHỊ ĐỊNH", "THÔNG TƯ", "BỘ LUẬT", "LUẬT", "PHÁP LỆNH", "HIẾN PHÁP", "BIÊN BẢN", "LỜI KÊU GỌI",
     "DIỄN VĂN", "TUYÊN BỐ", "ĐIỀU LỆ", "VĂN BẢN HỢP NHẤT", "THÔNG TƯ LIÊN TỊCH", "NGHỊ QUYẾT LIÊN TỊCH",
 ]
-_TYPE_LINE = re.compile(r"^(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")\s*$")
+_TYPE_LINE = re.compile(
+    r"^(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")(?:\s+CỦA\s+(?P<of>.{3,80}?))?\s*$"
+)
+# "CỦA BAN BÍ THƯ" on the line under the type: the body that issues it (the header may show only
+# the generic "BAN CHẤP HÀNH TRUNG ƯƠNG").
+_OF_LINE = re.compile(r"^CỦA\s+(?P<of>.{3,80}?)\s*$")
+# A bulletin names itself where the type would be: "BẢN TIN SINH HOẠT CHI BỘ – Số 9/2024".
+_BULLETIN_LINE = re.compile(r"^BẢN TIN\b(?P<name>.{0,80}?)(?:\s*[–—-]?\s*(?:Số|SỐ)\s+\d{1,3}(?:/\d{4})?)?\s*$")
+_ISSUE_LINE = re.compile(r"^(?:Số|SỐ)\s+\d{1,3}(?:/\d{4})?$")
 _MOTTOS = re.compile(
     r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
     re.IGNORECASE,
@@ -40,6 +48,8 @@ _CAPACITY_WORDS = re.compile(
     r"(?:^|\s)(?:BÍ THƯ|TRƯỞNG|CHỦ TỊCH|TƯỚNG|GIÁM ĐỐC|CHỦ NHIỆM|THƯỜNG TRỰC|ỦY VIÊN|THƯ KÝ|CHÁNH|"
     r"KIỂM SÁT|CHÁNH ÁN|TỔNG CỤC)(?:\s|$)"
 )
+# Last line of a news item: the author, and in brackets the outlet that published it.
+_BYLINE = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<outlet>[^()]{3,120})\))?\s*$")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
 
 # Multi-word units of organisation names with their printed case; other words are place names.
@@ -63,20 +73,86 @@ _ORG_UNITS = [
 ]
 
 
-def title_case_org(name: str) -> str:
-    """"TỈNH ỦY TIỀN GIANG" -> "Tỉnh ủy Tiền Giang"; "ĐẢNG ỦY XÃ DIÊN KHÁNH" -> "Đảng ủy xã Diên Khánh"."""
+def _org_words(name: str) -> list[tuple[str, bool]]:
+    """Printed words of an organisation name, each with True for a unit ("Tỉnh ủy"), False for a name."""
     words, out, i = name.split(), [], 0
     while i < len(words):
         for upper, printed in _ORG_UNITS:
             n = len(upper.split())
             if " ".join(words[i:i + n]).upper() == upper:
-                out.append(printed)
+                out.append((printed, True))
                 i += n
                 break
         else:
-            out.append(words[i][:1].upper() + words[i][1:].lower())
+            out.append((words[i][:1].upper() + words[i][1:].lower(), False))
             i += 1
-    text = " ".join(out)
+    return out
+
+
+def title_case_org(name: str) -> str:
+    """"TỈNH ỦY TIỀN GIANG" -> "Tỉnh ủy Tiền Giang"; "ĐẢNG ỦY XÃ DIÊN KHÁNH" -> "Đảng ủy xã Diên Khánh"."""
+    text = " ".join(word for word, _ in _org_words(name))
+    return text[:1].upper() + text[1:]
+
+
+def _place_name(name: str) -> str:
+    """The place in an organisation name: "TỈNH ỦY SÔNG LAM" -> "Sông Lam"; "" when it names none."""
+    words = _org_words(name)
+    start = next((i for i, (_, unit) in enumerate(words) if not unit), len(words))
+    return " ".join(word for word, _ in words[start:])
+
+
+# A committee ("Tỉnh ủy") or a level of administration ("tỉnh") that a place name completes.
+_COMMITTEES = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy")
+_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường")
+# A department that prints its parent committee on the line above ("TỈNH ỦY SÔNG LAM" / "BAN TỔ CHỨC").
+_DEPARTMENT = re.compile(r"^(?:BAN|VĂN PHÒNG|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|ĐẢNG ĐOÀN|BAN CÁN SỰ ĐẢNG)\b")
+
+
+def _issuer(lines: list[str]) -> str:
+    """Issuing body from the upper-case lines above the type, the lowest line first.
+
+    A department with no place of its own is completed from the line above: "TỈNH ỦY SÔNG LAM" over
+    "BAN TỔ CHỨC" gives "Ban Tổ chức Tỉnh ủy Sông Lam"; "BAN CHẤP HÀNH TRUNG ƯƠNG" over "BAN TỔ
+    CHỨC" gives "Ban Tổ chức Trung ương"; a lower line that ends in its committee ("BAN THƯỜNG VỤ
+    TỈNH ỦY") takes only the place ("Sông Lam").
+    """
+    lower = title_case_org(lines[-1])
+    if len(lines) < 2 or not _DEPARTMENT.match(lines[-1].upper()) or _place_name(lines[-1]):
+        return lower
+    parent = lines[-2]
+    if _MOTTOS.search(parent) or not is_upper_title(parent):
+        return lower
+    place = _place_name(parent)
+    if lower.endswith(_COMMITTEES):
+        return f"{lower} {place}" if place else lower
+    parent_tc = title_case_org(parent)
+    if parent_tc.startswith("Ban Chấp hành "):
+        parent_tc = parent_tc[len("Ban Chấp hành "):]  # "Ban Tổ chức Trung ương", not "... Ban Chấp hành ..."
+    return f"{lower} {parent_tc}"
+
+
+def _of_body(of: str, header_issuer_line: str) -> str:
+    """ "BAN BÍ THƯ" -> "Ban Bí thư"; "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH" takes the header's place name.
+
+    "" when the words after CỦA do not open with an organisation ("CỦA ĐỒNG CHÍ ..."); the term or
+    occasion after the body ("... KHÓA XII TẠI ĐẠI HỘI ...") is not part of it.
+    """
+    of = re.sub(r"\s+(?:KHÓA|KHOÁ|TẠI|VỀ|TRÌNH|NHIỆM KỲ)\b.*$", "", of)
+    words = _org_words(of)
+    if not words or not words[0][1]:
+        return ""
+    body = title_case_org(of)
+    if body.endswith(_LEVELS) and not _place_name(of) and header_issuer_line:
+        place = _place_name(header_issuer_line)
+        if place:
+            body = f"{body} {place}"
+    return body
+
+
+def _sentence_case(line: str) -> str:
+    """ "BẢN TIN SINH HOẠT CHI BỘ – Số 9/2024" -> "Bản tin sinh hoạt chi bộ số 9/2024"."""
+    text = re.sub(r"\s*[–—-]\s*(?=số\b)", " ", " ".join(line.lower().split()))
     return text[:1].upper() + text[1:]
 
 
@@ -87,11 +163,28 @@ def _iso(d: str, m: str, y: str) -> str:
         return ""
 
 
+def _split_place_date(m: re.Match) -> str:
+    """Cell break around a place and date; upper-case words run into the place are the left cell.
+
+    "ĐẢNG ỦY XÃ HÒA AN Hòa An, ngày 28 tháng 8 năm 2024" (two columns flattened into one line)
+    -> "ĐẢNG ỦY XÃ HÒA AN | Hòa An, ngày ..." ("TP. Hồ Chí Minh" keeps its one upper-case word).
+    """
+    words = m["place"].split()
+    run = 0
+    while run < len(words) - 1 and words[run].isupper():  # leave the place at least one word
+        run += 1
+    text = m.group(0)
+    if run >= 2:
+        cut = text.index(words[run], len(" ".join(words[:run])))
+        return f" | {text[:cut].strip()} | {text[cut:]} | "
+    return f" | {text} | "
+
+
 def _cells(line: str) -> list[str]:
     """Split a flattened two-column header line into its cells."""
     line = line.replace("**", "")
     line = _MOTTOS.sub(lambda m: f" | {m.group(0)} | ", line)
-    line = _PLACE_DATE.sub(lambda m: f" | {m.group(0)} | ", line)
+    line = _PLACE_DATE.sub(_split_place_date, line)
     return [c.strip(" *") for c in _CELL_SPLIT.split(line) if c.strip(" *")]
 
 
@@ -107,9 +200,12 @@ def _header(lines: list[str]) -> dict:
     head = lines[: min(_body_start(lines), 30)]
     issuer_lines: list[str] = []
     type_index = None
+    of = ""
     for i, line in enumerate(head):
         if len(line) > 200:  # running text, not a header cell
             continue
+        if type_index is not None and "title" in found:
+            break  # a bulletin: what follows its name is its first article, not header
         for cell in _cells(line):
             if _MOTTOS.fullmatch(cell) or _SEPARATOR.match(cell):
                 continue
@@ -119,20 +215,39 @@ def _header(lines: list[str]) -> dict:
                 continue
             m = _NUMBER.match(cell)
             if m and "number" not in found and len(cell) <= 48:
-                found["number"] = normalize_doc_number(m["n"])
+                number = normalize_doc_number(m["n"])
+                if any(ch.isalpha() for ch in number):  # "Số 9/2024" is an issue of a bulletin
+                    found["number"] = number
                 continue
             m = _TYPE_LINE.match(cell)
-            if m and type_index is None:
+            if m and type_index is None and (not m["of"] or is_upper_title(m["of"])):
                 found["doc_type"] = m.group(1).capitalize()
+                of = m["of"] or ""
                 type_index = i
                 continue
+            m = _BULLETIN_LINE.match(cell)
+            if type_index is None and m and (not m["name"].strip() or is_upper_title(m["name"])):
+                found["doc_type"] = "Bản tin"
+                title = cell
+                if i + 1 < len(head) and _ISSUE_LINE.match(head[i + 1].strip()):
+                    title = f"{cell} {head[i + 1].strip()}"  # the issue number on its own line
+                found["title"] = _sentence_case(title)
+                type_index = i
+                break
             if type_index is None and is_upper_title(cell) and len(cell) <= 80:
                 issuer_lines.append(cell)
     if issuer_lines:
-        found["issuer"] = title_case_org(issuer_lines[-1])  # the lower line is the issuing body itself
-    if type_index is not None:
+        found["issuer"] = _issuer(issuer_lines)  # the lower line is the issuing body itself
+    if type_index is not None and "title" not in found:
+        rest = head[type_index + 1:]
+        m = _OF_LINE.match(rest[0].strip(" *")) if rest and not of else None
+        if m and is_upper_title(m["of"]):
+            of, rest = m["of"], rest[1:]
+        body = _of_body(of, issuer_lines[-1] if issuer_lines else "") if of else ""
+        if body:
+            found["issuer"] = body
         subject: list[str] = []
-        for line in head[type_index + 1:]:
+        for line in rest:
             if not line.strip() or _SEPARATOR.match(line) or classify_line(line) is not None:
                 break
             if len(line) > 250 or (subject and is_upper_title(subject[0]) != is_upper_title(line)):
@@ -179,8 +294,11 @@ def _news(lines: list[str]) -> dict:
     if lines and not _NEWS_DATE.match(lines[0]):
         found["title"] = lines[0].strip(" *#")
     tail = [line for line in lines[-4:] if line.strip()]
-    if tail and _NAME.match(tail[-1].strip()) and len(tail[-1].split()) <= 5:
-        found["author"] = tail[-1].strip()
+    byline = _BYLINE.match(tail[-1].strip()) if tail else None
+    if byline and _NAME.match(byline["name"]) and len(byline["name"].split()) <= 5:
+        found["author"] = byline["name"]
+        if byline["outlet"]:  # "Minh Châu (Cổng Thông tin điện tử Đảng bộ tỉnh Sông Lam)"
+            found["issuer"] = byline["outlet"].strip()
     if any(re.match(r"^BẢN TIN\b", line) for line in lines[:5]):
         found["doc_type"] = "Bản tin"
     else:
@@ -213,11 +331,11 @@ def extract_metadata(text: str, hints: dict | None = None, fallback_title: str =
     for key, value in (hints or {}).items():
         if value:
             fields[key] = value
-    if is_news:
+    if is_news or fields.get("title"):  # a headline, or a bulletin's own name
         title = fields.get("title", "")
     else:
         title = display_title(fields.get("doc_type", ""), fields.get("number", ""), fields.get("subject", ""))
     hinted = (hints or {}).get("title", "")
-    fields["title"] = hinted or (fields.get("title") if is_news else "") or title or fallback_title
+    fields["title"] = hinted or title or fallback_title
     known = set(Metadata.__dataclass_fields__)
     return Metadata(**{k: v for k, v in fields.items() if k in known and v})
