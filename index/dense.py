@@ -52,8 +52,16 @@ class DenseIndex:
         self._pending_vecs.append(vectors)
 
     def remove(self, ids: Iterable[int]) -> None:
-        self._flush()
-        self._removed.update(int(i) for i in ids)
+        """Mark ids removed; applied at the next flush. Never flushes itself: Library calls this once
+        per ingested document, and a flush per call copied every vector each time (quadratic)."""
+        ids = np.fromiter((int(i) for i in ids), dtype=np.int64)
+        if not len(ids):
+            return
+        for j, pending in enumerate(self._pending_ids):  # ids added since the last flush
+            keep = ~np.isin(pending, ids)
+            if not keep.all():
+                self._pending_ids[j], self._pending_vecs[j] = pending[keep], self._pending_vecs[j][keep]
+        self._removed.update(ids.tolist())
 
     def _flush(self) -> None:
         if not (self._pending_ids or self._removed):
