@@ -146,6 +146,9 @@ class Library:
                 self.keyword = KeywordIndex.load(gen)
             self._generation = gen
             self._fields = {r[0]: r[1:] for r in self.store.doc_fields()}
+            # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
+            # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
+            self._pid_doc = dict(self.store.pid_docs())
             if old is not None:
                 old.close()
 
@@ -231,13 +234,20 @@ class Library:
                 named_pids = np.asarray(self.store.pids_of_docs(named), dtype=np.int64)
                 extra = [[h.pid for h in self.keyword.search(query, 5, named_pids)] or named_pids[:1].tolist()]
             fused = self._retriever().search(query, max(self.retrieval.depth, k), allowed, extra)
-            doc_of = self.store.doc_of(h.pid for h in fused)
+            doc_of = self._doc_of([h.pid for h in fused])
             scores = {h.pid: h.score + (self.retrieval.number_boost if doc_of[h.pid] in named else 0.0)
                       for h in fused}  # ...and every passage of it is boosted
             ranked = sorted(scores, key=lambda pid: -scores[pid])
             ranked = cap_per_group(ranked, doc_of.__getitem__, self.retrieval.per_doc_cap,
                                    min(k, self.retrieval.page_size))[:k]
             return self._hits(ranked, scores)
+
+    def _doc_of(self, pids: list[int]) -> dict[int, str]:
+        known = self._pid_doc
+        out = {pid: known[pid] for pid in pids if pid in known}
+        if len(out) < len(pids):  # not expected: the indexes and the store are one generation
+            out.update(self.store.doc_of(pid for pid in pids if pid not in out))
+        return out
 
     def _hits(self, pids: list[int], scores: dict[int, float]) -> list[SearchHit]:
         rows = self.store.passage_rows(pids)

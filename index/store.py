@@ -142,6 +142,10 @@ class Store:
                 f"SELECT pid, doc_id FROM passages WHERE pid IN ({','.join('?' * len(chunk))})", chunk))
         return out
 
+    def pid_docs(self) -> list[tuple[int, str]]:
+        """(pid, doc_id) of every passage (read from the passages_doc index, not the wide rows)."""
+        return self.conn.execute("SELECT pid, doc_id FROM passages").fetchall()
+
     def all_tokens(self) -> tuple[list[int], list[list[str]]]:
         pids, tokens = [], []
         for pid, toks in self.conn.execute("SELECT pid, tokens FROM passages ORDER BY pid"):
