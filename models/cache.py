@@ -37,6 +37,9 @@ class CachedEncoder:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             conn.execute("PRAGMA journal_mode=WAL")
+            # a cache: losing the last writes in a power cut costs a re-embedding, so no fsync per
+            # commit (encode_query stores each new query on the search path)
+            conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key TEXT, vec BLOB,"
                          " PRIMARY KEY (encoder, key))")
             self._conn = conn
