@@ -2,9 +2,11 @@
 
 CONTRACT (used by the CLI, the search service and the app; implemented in issue 3):
 
-    lib = Library.open(home: Path, encoder_settings: EncoderSettings | None = None)
+    lib = Library.open(home: Path, encoder_settings: EncoderSettings | None = None, *,
+                       encoder: Encoder | None = None)
         # creates the folder when missing; an existing index built with another encoder raises
-        # IndexMismatchError with a message saying how to rebuild
+        # IndexMismatchError with a message saying how to rebuild; `encoder` supplies a ready
+        # encoder (its name must match the settings'), e.g. one sharing an embedding cache
     lib.ingest(paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport
         # folders are walked; unchanged files (content hash) do nothing; changed files replace their
         # passages; bad files -> FileOutcome(status="failed", reason=...) and the batch goes on;
@@ -21,7 +23,6 @@ Layout and atomicity: see index/generations.py.
 from __future__ import annotations
 
 import hashlib
-import tempfile
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -85,23 +86,24 @@ def _walk(paths: Iterable[Path]) -> list[Path]:
 
 class Library:
     def __init__(self, home: Path, encoder_settings: EncoderSettings, retrieval: RetrievalSettings,
-                 dense_settings: DenseSettings, parser: Parser | None):
+                 dense_settings: DenseSettings, parser: Parser | None, encoder: Encoder | None = None):
         self.home = home
         self.encoder_settings = encoder_settings
         self.retrieval = retrieval
         self.dense_settings = dense_settings
         self.parser = parser or _default_parser
-        self._encoder: Encoder | None = None
+        self._encoder: Encoder | None = encoder
         self._lock = threading.RLock()
         self._generation: Path | None = None
-        self._empty_dir = Path(tempfile.mkdtemp(prefix="vankien-empty-"))
         self._load(generations.current(home))
 
     # opening
     @classmethod
     def open(cls, home: Path, encoder_settings: EncoderSettings | None = None, *,
              retrieval: RetrievalSettings | None = None, dense: DenseSettings | None = None,
-             parser: Parser | None = None) -> "Library":
+             parser: Parser | None = None, encoder: Encoder | None = None) -> "Library":
+        """Open (or start) the index in `home`. `encoder`: use this encoder instead of creating one
+        from the settings (tests, evaluation with a shared cache); its name must be the settings'."""
         home = Path(home).expanduser()
         home.mkdir(parents=True, exist_ok=True)
         gen = generations.current(home)
@@ -119,8 +121,11 @@ class Library:
                     f"Chỉ mục {home} được xây với bộ chuẩn hóa phiên bản {manifest.get('normalizer_version')},"
                     f" phiên bản hiện tại là {NORMALIZER_VERSION}. {how}")
             encoder_settings = encoder_settings or built_with
-        return cls(home, encoder_settings or EncoderSettings(), retrieval or RetrievalSettings(),
-                   dense or DenseSettings(), parser)
+        if encoder is not None and encoder_settings is not None and encoder.name != encoder_settings.name:
+            raise ValueError(f"encoder {encoder.name!r} khác bộ mã hóa trong cài đặt {encoder_settings.name!r}; "
+                             f"truyền encoder_settings tương ứng với encoder")
+        return cls(home, encoder_settings or EncoderSettings(), retrieval or RetrievalSettings(), dense or DenseSettings(), parser,
+                   encoder)
 
     @property
     def encoder(self) -> Encoder:
@@ -137,7 +142,7 @@ class Library:
         with self._lock:
             old = getattr(self, "store", None)
             if gen is None:
-                self.store = Store(self._empty_dir / "store.sqlite")
+                self.store = Store(Path(":memory:"))  # nothing indexed yet; nothing left on disk
                 self.dense = DenseIndex(384, self.dense_settings)
                 self.keyword = KeywordIndex()
             else:
@@ -300,13 +305,14 @@ class Library:
         return FileOutcome(str(path), status, doc.doc_id)
 
     def add_documents(self, docs: Iterable[ParsedDocument]) -> IngestReport:
-        """Index already-parsed documents (same lifecycle as ingest, keyed by content_hash)."""
+        """Index already-parsed documents (same lifecycle as ingest): a document whose id is indexed
+        with the same content_hash is unchanged; another id with the same text is a document too."""
         report = IngestReport()
         with generations.write_lock(self.home):
             self._load(generations.current(self.home))
             work = self._begin()
             for doc in docs:
-                if work["store"].doc_by_hash(doc.content_hash):
+                if work["store"].has_document(doc.doc_id, doc.content_hash):
                     report.outcomes.append(FileOutcome(doc.source_path, "unchanged", doc.doc_id))
                     continue
                 status = "updated" if work["store"].has_document(doc.doc_id) else "added"
@@ -330,8 +336,17 @@ class Library:
         if vectors.shape != (len(doc.passages), self.encoder.dim):
             raise ValueError(f"bộ mã hóa trả về {vectors.shape}, cần ({len(doc.passages)}, {self.encoder.dim})")
         dense.remove(store.delete_document(doc.doc_id))
-        tokens = [passage_tokens(p.text) for p in doc.passages]
+        tokens = [passage_tokens(self._keyword_text(doc, p.text), word_segment=self.retrieval.word_segments)
+                  for p in doc.passages]
         dense.add(store.add_document(doc, tokens), vectors)
+
+    def _keyword_text(self, doc: ParsedDocument, text: str) -> str:
+        """What the keyword index reads for a passage: its text, after the document's title when
+        `retrieval.keyword_title` (the embedded text stays the passage alone, so cached vectors stay valid)."""
+        title = (doc.metadata.title or "").strip()
+        if self.retrieval.keyword_title and title and not text.startswith(title):
+            return f"{title}\n{text}"
+        return text
 
     def _begin(self) -> dict:
         folder = generations.new_folder(self.home)

@@ -28,14 +28,31 @@ class DenseSettings:
 
 @dataclass(frozen=True)
 class RetrievalSettings:
+    """Search knobs, plus two that shape the keyword index when it is built (word_segments,
+    keyword_title). Defaults chosen on the dev sets of ../shared/eval; figures in docs/quality.md.
+
+    - rrf_k 5, dense_weight 0.5: the keyword side is the stronger retriever on all three sets, and
+      with k 60 and equal weights a mediocre dense hit pulls level with a strong keyword hit
+      (uit_regwiki hybrid nDCG@10 0.935 -> 0.945).
+    - word_segments False: underthesea word tokens cost keyword nDCG@10 0.006 on uit_regwiki and
+      vinewsqa (the folded syllable bigrams already index two-syllable words) and ~45 ms a passage
+      of indexing, most of the non-encoder ingestion time.
+    - keyword_title True: the document title in every passage's keyword text (alqac: the article's
+      subject lives in its title) — keyword nDCG@10 +0.09 on alqac, neutral elsewhere.
+    """
+
     depth: int = 100  # candidates taken from each retriever before fusion
-    rrf_k: int = 60
-    dense_weight: float = 1.0
+    rrf_k: int = 5
+    dense_weight: float = 0.5
     keyword_weight: float = 1.0
-    number_boost: float = 0.05  # added to the fused score of passages of a document the query names
+    # added to the fused score of passages of a document the query names: more than any fused
+    # score can be (sum of weights / (rrf_k + 1)), so the named document comes first
+    number_boost: float = 1.0
     per_doc_cap: int = 3  # at most this many passages of one document on the first page
     page_size: int = 10
     max_k: int = 1000
+    word_segments: bool = False  # index underthesea word segments as well as syllables
+    keyword_title: bool = True  # the document title joins every passage's keyword text
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -64,8 +64,12 @@ class Store:
         row = self.conn.execute("SELECT doc_id FROM documents WHERE content_hash=?", (content_hash,)).fetchone()
         return row[0] if row else None
 
-    def has_document(self, doc_id: str) -> bool:
-        return self.conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+    def has_document(self, doc_id: str, content_hash: str | None = None) -> bool:
+        """Whether `doc_id` is stored (with exactly this content_hash, when one is given)."""
+        if content_hash is None:
+            return self.conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+        return self.conn.execute("SELECT 1 FROM documents WHERE doc_id=? AND content_hash=?",
+                                 (doc_id, content_hash)).fetchone() is not None
 
     def add_document(self, doc: ParsedDocument, tokens: list[list[str]]) -> list[int]:
         """Insert a document (replacing one with the same id); returns the new passage ids."""

@@ -160,3 +160,43 @@ def test_seeds_acceptance(seed_library):
         if not any(q["must_contain"] in h.text for h in hits):
             misses.append((q["id"], q["text"], [h.doc_id for h in hits]))
     assert not misses
+
+
+class _FakeEncoder:
+    """Deterministic vectors from the text's hash: lifecycle tests need no model."""
+
+    name, dim = "fake", 384
+
+    def encode_passages(self, texts):
+        import numpy as np
+
+        out = np.stack([np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(self.dim) for t in texts])
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+    def encode_query(self, text):
+        return self.encode_passages([text])[0]
+
+
+def test_same_text_under_another_id_is_another_document(tmp_path):
+    from ingest import parse_text
+
+    a, b = parse_text(DOC_A, "luat-2015@1"), parse_text(DOC_A, "luat-2023@1")
+    assert a.content_hash == b.content_hash
+    enc = _FakeEncoder()
+    lib = Library.open(tmp_path / "idx", encoder=enc)
+    assert lib.encoder is enc
+    assert [o.status for o in lib.add_documents([a, b]).outcomes] == ["added", "added"]
+    assert [o.status for o in lib.add_documents([a, b]).outcomes] == ["unchanged", "unchanged"]
+    assert sorted(d.doc_id for d in lib.documents()) == ["luat-2015@1", "luat-2023@1"]
+    with pytest.raises(ValueError, match="encoder"):
+        Library.open(tmp_path / "other", EncoderSettings(), encoder=enc)
+
+
+def test_open_leaves_no_temporary_folder(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    (tmp_path / "tmp").mkdir()
+    lib = Library.open(tmp_path / "idx", encoder=_FakeEncoder())
+    assert len(lib) == 0 and lib.search("chi bộ") == []
+    assert list((tmp_path / "tmp").iterdir()) == []

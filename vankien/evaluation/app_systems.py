@@ -11,14 +11,11 @@ embeddings, keyword and dense indexes, store). Then:
 A document is ranked by its best passage: documents in order of first appearance in the passage
 ranking, `depth` passages deep (100 by default, enough to fill 10 documents).
 
-Two harness-side details: the Library's encoder is swapped for the evaluation's cached encoder
-(so the shared embedding cache is used, not one inside the temporary folder), and each
-document's content_hash is salted with its id, because Library.add_documents skips a document
-whose content hash it has already seen (alqac has 396 articles whose text repeats another's).
+The Library is given the evaluation's cached encoder (`Library.open(..., encoder=...)`), so the
+shared embedding cache is used, not one inside the temporary folder.
 """
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import pickle
 import shutil
@@ -77,7 +74,7 @@ def parse_corpus(corpus: Sequence[Document], chunk: dict | None = None, cache_di
         if not d.text.strip():
             continue
         doc = parse_text(d.text, d.id, source_format="text", title=d.title, **(chunk or {}))
-        docs.append(dataclasses.replace(doc, content_hash=hashlib.sha256(f"{d.id}\x00{doc.content_hash}".encode()).hexdigest()))
+        docs.append(doc)
         if log and (i + 1) % 500 == 0:
             log(f"  phân tích {i + 1:,}/{len(corpus):,} văn bản")
     if path:
@@ -112,8 +109,7 @@ class AppIndex:
         self.n_passages = sum(len(d.passages) for d in docs)
         self.log(f"  {len(docs):,} văn bản -> {self.n_passages:,} đoạn ({self.timings['parse_s']:.1f}s)")
         self._home = Path(tempfile.mkdtemp(prefix="vankien-eval-"))
-        self.lib = Library.open(self._home / "index", retrieval=self.config.retrieval)
-        self.lib._encoder = self.encoder  # the shared embedding cache, not one in the temp folder
+        self.lib = Library.open(self._home / "index", retrieval=self.config.retrieval, encoder=self.encoder)
         t0 = time.perf_counter()
         # One batched pass over every passage first (progress, full batches); the Library's own
         # per-document encode_passages calls then hit the cache. Same text as Library._put embeds.
@@ -130,7 +126,6 @@ class AppIndex:
     def close(self) -> None:
         if self.lib is not None:
             self.lib.store.close()
-            shutil.rmtree(getattr(self.lib, "_empty_dir", ""), ignore_errors=True)
             self.lib = None
         if self._home is not None:
             shutil.rmtree(self._home, ignore_errors=True)
