@@ -15,6 +15,7 @@ from typing import Callable
 
 import gradio as gr
 
+from vankien.ui_answer import ask_tab, links_for_document_html, links_tab, pack_tab
 from vankien.service import INGEST_HEADERS, PASSAGE_ANCHOR, SORTS, ResultCard, SearchService, SearchView
 
 EXAMPLE_QUERIES = [
@@ -71,6 +72,9 @@ button[role="tab"][aria-selected="true"] { color: #0b3d91; font-weight: 700; }
 .vk-table, .vk-table * { font-family: var(--font) !important; font-size: 17px; }
 .vk-table { contain: inline-size; }
 .gradio-container, .vk-card, .vk-card-body { max-width: 100%; min-width: 0; }
+/* Five tabs do not fit a phone's width in one row: let the tab bar wrap instead of widening the page. */
+.tab-wrapper, .tab-container { flex-wrap: wrap !important; height: auto !important; max-width: 100%; }
+.tab-container button[role="tab"] { white-space: normal; }
 @media (max-width: 600px) {
   .gradio-container { padding: 6px !important; }
   .vk-header h1 { font-size: 25px; }
@@ -212,10 +216,8 @@ def _open_document(service: SearchService, card: ResultCard, query: str) -> Call
         if not doc.found:
             return (message_html(doc.message, error=True), "", "", "",
                     gr.Column(visible=False), gr.Column(visible=True))
-        refs = ""
-        if doc.references:
-            items = "".join(f"<li>{html.escape(r)}</li>" for r in doc.references)
-            refs = f"<h3>Văn bản được dẫn trong văn bản này</h3><ul>{items}</ul>"
+        # căn cứ (what it cites) and được triển khai / nhắc đến trong (what cites it)
+        refs = links_for_document_html(service, card.doc_id)
         return (f"<h2>{html.escape(doc.title)}</h2>", doc.citation,
                 f'<div class="vk-doc-body">{doc.body_html}</div>', refs,
                 gr.Column(visible=False), gr.Column(visible=True))
@@ -298,7 +300,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
 
 
 # Tabs in display order; each is fn(demo, service). Hỏi đáp and Chuẩn bị sinh hoạt chuyên đề go here.
-TABS: list[Callable[[gr.Blocks, SearchService], None]] = [search_tab, documents_tab]
+TABS: list[Callable[[gr.Blocks, SearchService], None]] = [search_tab, ask_tab, pack_tab, documents_tab, links_tab]
 
 
 def build_app(service: SearchService, tabs: list[Callable] | None = None) -> gr.Blocks:

@@ -21,7 +21,7 @@ def test_build_app_lays_out_vietnamese_tabs():
 
     demo = app.build_app(SearchService(NoLibrary()))
     labels = {c.get("props", {}).get("label") for c in demo.config["components"]}
-    assert {"Tra cứu", "Văn bản", "Tìm trong văn kiện", "Loại văn bản", "Cơ quan ban hành",
+    assert {"Tra cứu", "Hỏi đáp", "Chuẩn bị sinh hoạt chuyên đề", "Liên kết văn bản", "Văn bản", "Tìm trong văn kiện", "Loại văn bản", "Cơ quan ban hành",
             "Từ ngày", "Đến ngày"} <= labels
     values = {str(c.get("props", {}).get("value")) for c in demo.config["components"]}
     assert {"Tìm", "Xem thêm kết quả", "Gỡ văn bản"} <= values
@@ -34,12 +34,12 @@ def test_a_tab_is_one_function():
     from vankien.service import SearchService
 
     def extra_tab(demo, service):
-        with gr.Tab("Hỏi đáp"):
+        with gr.Tab("Tab thử"):
             gr.Markdown("sắp có")
 
     demo = app.build_app(SearchService(NoLibrary()), tabs=[*app.TABS, extra_tab])
     labels = [c.get("props", {}).get("label") for c in demo.config["components"]]
-    assert labels.index("Hỏi đáp") > labels.index("Văn bản")
+    assert labels.index("Tab thử") > labels.index("Văn bản")
 
 
 def test_card_html_escapes_title_and_citation():

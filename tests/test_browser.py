@@ -178,7 +178,11 @@ def test_phone_width_has_no_sideways_scroll(page_at):
     page = page_at(width=390, height=844)
     _search(page, "chi bo")  # without diacritics
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    page.get_by_role("tab", name="Văn bản").click()
+    documents = page.get_by_role("tab", name="Văn bản", exact=True)
+    if not documents.is_visible():  # at a phone's width the last tabs sit behind the "⋯" menu
+        page.locator(".overflow-menu button").first.click()
+        documents = page.locator(".overflow-dropdown button").get_by_text("Văn bản", exact=True)
+    documents.click()
     page.locator("#vk-documents").get_by_text("Tỉnh ủy Tiền Giang").first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.vk-header p')).fontSize)")
@@ -194,7 +198,7 @@ def test_upload_reports_each_file(page_at, tmp_path):
     broken = tmp_path / "tep-hong.pdf"
     broken.write_bytes(b"%PDF-1.4 not a pdf")
     page = page_at()
-    page.get_by_role("tab", name="Văn bản").click()
+    page.get_by_role("tab", name="Văn bản", exact=True).click()
     page.get_by_text("Thêm văn bản (PDF, DOCX, TXT, HTML)").click()
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Chọn tệp để thêm vào chỉ mục").click()

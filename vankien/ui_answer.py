@@ -44,7 +44,7 @@ def pack_tab(demo: Any, service: Any) -> None:
 
 
 def links_tab(demo: Any, service: Any) -> None:
-    build_links_tab(service)
+    build_links_tab(service, demo)
 
 
 def build_ask_tab(service: Any) -> None:
@@ -137,12 +137,14 @@ def build_pack_tab(service: Any) -> None:
         export.click(on_export, [pack_state, ticked, order, note, title], [docx_file, md_file, preview])
 
 
-def build_links_tab(service: Any) -> None:
+def build_links_tab(service: Any, demo: Any = None) -> None:
     """Liên kết văn bản: căn cứ / được triển khai trong / được nhắc đến trong, and "Đã đưa tin chưa?"."""
     svc = as_answer_service(service)
-    with gr.Tab("Liên kết văn bản", elem_id="vk-tab-lien-ket"):
+    # choices are filled when the page loads or the tab opens, never while laying out the UI:
+    # the document list changes after every ingestion
+    with gr.Tab("Liên kết văn bản", elem_id="vk-tab-lien-ket") as tab:
         with gr.Row():
-            doc = gr.Dropdown(label="Văn bản", choices=_doc_choices(svc), scale=5, elem_id="vk-links-doc")
+            doc = gr.Dropdown(label="Văn bản", choices=[], scale=5, elem_id="vk-links-doc")
             refresh = gr.Button("Làm mới danh sách", scale=1)
         links_out = gr.HTML(elem_id="vk-links")
         gr.Markdown("### Đã đưa tin chưa?")
@@ -165,7 +167,8 @@ def build_links_tab(service: Any) -> None:
                 return f"<p>{exc}</p>"
 
         doc.change(on_doc, doc, links_out)
-        refresh.click(lambda: gr.update(choices=_doc_choices(svc)), None, doc)
+        triggers = [refresh.click, tab.select] + ([demo.load] if demo is not None else [])
+        gr.on(triggers, lambda: gr.update(choices=_doc_choices(svc)), None, doc)
         check.click(on_check, target, coverage_out)
         target.submit(on_check, target, coverage_out)
 
