@@ -78,6 +78,8 @@ def main() -> None:
     ap.add_argument("--small-grid", action="store_true", help="skip the tokens x level x k grid")
     ap.add_argument("--merge", type=int, default=0, help="join consecutive passages up to N syllables")
     ap.add_argument("--keyword-only", action="store_true", help="no embeddings: keyword variants only")
+    ap.add_argument("--fusion-only", action="store_true",
+                    help="the app's keyword and dense rankings only, fused over a grid of RRF k x dense weight")
     args = ap.parse_args()
     ds = load_beir(args.dir)
     queries = ds.queries[: args.limit] if args.limit else ds.queries
@@ -110,6 +112,10 @@ def main() -> None:
     kw: dict[str, dict[str, list[int]]] = {}
     kw["app"] = {q.id: [h.pid for h in lib.keyword.search(q.text, depth_max)] for q in queries}
     print("keyword app done", file=sys.stderr, flush=True)
+    if args.fusion_only:
+        fusion_grid(app, enc, queries, ds.qrels, kw["app"], doc_of, depth_max)
+        app.close()
+        return
     from index.tokenize import query_tokens
 
     kw["app-title"] = _kw_index([passage_tokens(t) for t in titled], pids, queries, depth_max)
@@ -175,6 +181,26 @@ def main() -> None:
     app.close()
     if args.json:
         args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+def fusion_grid(app, enc, queries, qrels, kw, doc_of, depth_max):
+    """The app's own keyword and dense rankings (whatever the current settings build), fused
+    passage-level as Library.search does, over RRF k x (keyword weight 1, dense weight w)."""
+    qv = {q.id: enc.encode_query(normalize_query(q.text)) for q in queries}
+    de = {q.id: [h.pid for h in app.lib.dense.search(qv[q.id], depth_max)] for q in queries}
+
+    def show(name, ranking_of):
+        m = mean_scores([score_query(ranking_of(q), qrels[q.id]) for q in queries])
+        print(f"{name:<40} R@1 {m['Recall@1']:.3f} R@10 {m['Recall@10']:.3f} MRR {m['MRR@10']:.3f} "
+              f"nDCG@10 {m['nDCG@10']:.3f}", flush=True)
+
+    show("hybrid = Library.search (app)", lambda q: app.hybrid_docs(q.text, 100, 10))
+    show("keyword (app)", lambda q: first_docs(kw[q.id], doc_of))
+    show("dense (app)", lambda q: first_docs(de[q.id], doc_of))
+    for k in (2, 5, 10, 20, 60):
+        for wd in (0.25, 0.5, 0.75, 1.0):
+            show(f"rrf k{k} keyword 1 dense {wd}", lambda q, k=k, wd=wd: first_docs(
+                [p for p, _ in rrf([de[q.id][:100], kw[q.id][:100]], k=k, weights=[wd, 1.0])], doc_of))
 
 
 def _kw_index(token_lists, pids, queries, depth):
