@@ -124,8 +124,8 @@ class Library:
         if encoder is not None and encoder_settings is not None and encoder.name != encoder_settings.name:
             raise ValueError(f"encoder {encoder.name!r} khác bộ mã hóa trong cài đặt {encoder_settings.name!r}; "
                              f"truyền encoder_settings tương ứng với encoder")
-        return cls(home, encoder_settings or EncoderSettings(), retrieval or RetrievalSettings(), dense or DenseSettings(), parser,
-                   encoder)
+        return cls(home, encoder_settings or EncoderSettings(), retrieval or RetrievalSettings(),
+                   dense or DenseSettings(), parser, encoder)
 
     @property
     def encoder(self) -> Encoder:
