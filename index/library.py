@@ -22,7 +22,6 @@ Layout and atomicity: see index/generations.py.
 """
 from __future__ import annotations
 
-import hashlib
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,6 +39,7 @@ from index.records import DocumentInfo, FileOutcome, IngestReport, SearchFilters
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
 from index.tokenize import passage_tokens
+from ingest.pipeline import file_sha256
 from ingest.normalize import NORMALIZER_VERSION, fold_diacritics, normalize_query
 from ingest.records import IngestError, ParsedDocument
 from models.base import Encoder
@@ -57,14 +57,6 @@ def _default_parser(path: Path) -> ParsedDocument:
     from ingest import parse_file  # the ingest package's pipeline
 
     return parse_file(path)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _is_collection_file(path: Path, root: Path) -> bool:
@@ -289,7 +281,7 @@ class Library:
         try:
             if not path.is_file():
                 raise IngestError(str(path), "không tìm thấy tệp")
-            existing = store.doc_by_hash(_sha256(path))
+            existing = store.doc_by_hash(file_sha256(path))
             if existing:
                 return FileOutcome(str(path), "unchanged", existing)
             doc = self.parser(path)

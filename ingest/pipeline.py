@@ -20,7 +20,8 @@ def slugify(name: str) -> str:
     return slug or "tai_lieu"
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Content hash of a file, read in blocks (bounded memory on large files)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -74,7 +75,7 @@ def parse_file(
         doc_id or slugify(path.stem),
         str(path),
         extracted.source_format,
-        _sha256(path),
+        file_sha256(path),
         extracted.page_starts,
         extracted.hints,
         fallback_title=path.stem,
