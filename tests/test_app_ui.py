@@ -77,12 +77,12 @@ def test_serve_command_is_registered_with_defaults():
 def test_browser_test_fails_in_ci_without_chromium_and_skips_elsewhere(monkeypatch):
     from pathlib import Path
 
-    import tests.test_browser as tb
+    import tests.browser_support as tb
 
     monkeypatch.setattr(tb, "CHROMIUM", Path("/nonexistent/chromium"))
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI=true"):
-        tb._require_browser()
+        tb.require_browser()
     monkeypatch.setenv("CI", "")
     with pytest.raises(pytest.skip.Exception):
-        tb._require_browser()
+        tb.require_browser()

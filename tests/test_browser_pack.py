@@ -6,54 +6,24 @@ Chromium the test skips, except under CI=true, where it fails.
 """
 from __future__ import annotations
 
-import os
-import socket
-from pathlib import Path
 
 import pytest
 
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port as _free_port
+from tests.browser_support import require_browser as _require_browser
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 THEME = "nâng cao chất lượng sinh hoạt chi bộ"
-
-
-def _require_browser():
-    problem = None
-    if not CHROMIUM.exists():
-        problem = f"{CHROMIUM} không có (cài bằng: bash scripts/ensure_chromium.sh)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "thiếu gói playwright (pip install -e '.[test]')"
-    if problem:
-        if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
-            pytest.fail(f"CI=true nhưng không chạy được kiểm thử trình duyệt: {problem}")
-        pytest.skip(problem)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def app_url(answer_library):
     _require_browser()
-    app = pytest.importorskip("app", reason="app.py chưa có")
+    import app
     from vankien.service import SearchService
-    from vankien.ui_answer import ask_tab, links_tab, pack_tab
 
-    service = SearchService(answer_library)
-    tabs = list(getattr(app, "TABS", []))
-    for tab in (ask_tab, pack_tab, links_tab):  # those app.py does not list yet join its own tabs
-        if not any(getattr(t, "__name__", "") == tab.__name__ for t in tabs):
-            tabs.append(tab)
-    demo = app.build_app(service, tabs=tabs)
+    demo = app.build_app(SearchService(answer_library))
     port = _free_port()
     demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
                         share=False, ssr_mode=False, quiet=True)
