@@ -13,11 +13,12 @@ sources ("Danh mục tài liệu").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ingest.normalize import fold_diacritics, normalize_query
+from index.records import SearchHit
 from vankien.citation import format_citation
 
 DEFAULT_TITLE = "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ"
@@ -25,18 +26,8 @@ _CENTRAL_ISSUERS = ("trung uong", "ban bi thu", "bo chinh tri")
 
 
 @dataclass(frozen=True)
-class PackItem:
-    doc_id: str
-    ordinal: int
-    title: str
-    doc_type: str
-    number: str
-    issuer: str
-    date: str
-    heading_path: tuple[str, ...]
-    pages: tuple[int, ...]
-    text: str
-    score: float = 0.0
+class PackItem(SearchHit):
+    """A search hit taken into a pack: the same record, plus its key and citation lines."""
 
     @property
     def key(self) -> str:
@@ -127,8 +118,7 @@ def group_hits(theme: str, hits: Iterable[Any]) -> Pack:
     for doc_id, bucket in by_doc.items():
         first = bucket[0]
         items = tuple(
-            PackItem(h.doc_id, h.ordinal, h.title, h.doc_type, h.number, h.issuer, h.date,
-                     tuple(h.heading_path), tuple(h.pages), h.text, float(h.score))
+            PackItem(**{f.name: getattr(h, f.name) for f in fields(SearchHit)})
             for h in sorted(bucket, key=lambda h: h.ordinal))
         groups.append(PackGroup(doc_id, first.title, first.doc_type, first.number, first.issuer,
                                 first.date, is_central(first.issuer, first.number), items))
