@@ -5,7 +5,7 @@ PY      := $(VENV)/bin/python
 HOST    ?= 127.0.0.1
 PORT    ?= 7860
 
-.PHONY: run test install install-test browser clean-index
+.PHONY: run test install install-test test-packages
 
 # Base install: enough to ingest, search and serve with the embedded encoder (no torch).
 $(VENV)/.installed: pyproject.toml
@@ -24,11 +24,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-browser:
-	bash scripts/ensure_chromium.sh
+test-packages:
+	bash scripts/ensure_test_packages.sh
 
 run: install
 	$(VENV)/bin/vankien serve --ingest corpus --host $(HOST) --port $(PORT)
 
-test: install-test browser
+test: install-test test-packages
 	$(PY) -m pytest -q -m "not slow"

@@ -25,7 +25,7 @@ def in_ci() -> bool:
 def require_browser() -> None:
     problem = None
     if not CHROMIUM.exists():
-        problem = f"{CHROMIUM} không có (cài bằng: bash scripts/ensure_chromium.sh)"
+        problem = f"{CHROMIUM} không có (cài bằng: bash scripts/ensure_test_packages.sh)"
     else:
         try:
             import playwright.sync_api  # noqa: F401

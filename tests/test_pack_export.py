@@ -112,3 +112,30 @@ def test_pack_over_the_sample_corpus_exports_every_chosen_passage(answer_library
             assert f"{int(d)}/{int(m)}/{y}" in citation
     sources = paragraphs[paragraphs.index("Danh mục tài liệu") + 1:]
     assert len(sources) == len({pack.item(k).doc_id for k in chosen})
+
+
+def test_docx_opens_in_libreoffice(answer_library, tmp_path):
+    """The handout is for Word and LibreOffice users: LibreOffice must read it back (converted to
+    text, every chosen passage's citation is there). Runs where LibreOffice is installed
+    (Debian libreoffice-writer-nogui); python-docx read-back above runs everywhere."""
+    import shutil
+    import subprocess
+
+    from tests.browser_support import in_ci
+
+    soffice = shutil.which("soffice")
+    if not soffice:
+        problem = "LibreOffice không có (bash scripts/ensure_test_packages.sh)"
+        if in_ci():  # make test installs it: CI must not pass without this check
+            pytest.fail(problem)
+        pytest.skip(problem)
+    pack = build_pack(answer_library, "sổ tay đảng viên điện tử", k=8)
+    chosen = [item.key for item in pack.items()[:3]]
+    handout = make_handout(pack, keep=chosen, note="")
+    path = export_docx(handout, tmp_path / "so-tay.docx")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
+                    "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path), str(path)],
+                   check=True, capture_output=True, timeout=180)
+    text = (tmp_path / "so-tay.txt").read_text(encoding="utf-8-sig")
+    for key in chosen:
+        assert pack.item(key).citation in text
