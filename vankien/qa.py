@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Sequence
 
 import numpy as np
 
+from index.records import SearchHit
 from ingest.normalize import fold_diacritics, normalize_query
 from vankien.citation import format_citation
 
@@ -68,21 +69,18 @@ class Sentence:
 
 
 @dataclass(frozen=True)
-class Citation:
+class Citation(SearchHit):
+    """The search hit an answer cites, with its [n] marker, citation line and the cited span."""
+
     n: int  # the [n] marker, 1-based
-    doc_id: str
-    ordinal: int
-    title: str
-    doc_type: str
-    number: str
-    issuer: str
-    date: str
-    heading_path: tuple[str, ...]
-    pages: tuple[int, ...]
     citation: str  # formatted line: "Kế hoạch số 95-KH/TU ngày 28/4/2023 của ... — mục II.2"
-    passage: str  # the whole passage text
     span_start: int  # the cited sentence within the passage
     span_end: int
+
+    @property
+    def passage(self) -> str:
+        """The whole passage text."""
+        return self.text
 
     @property
     def sentence(self) -> str:
@@ -342,10 +340,8 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
 def citation_for(n: int, hit: Any, span: tuple[int, int]) -> Citation:
     line = format_citation(hit.doc_type, hit.number, hit.date, hit.issuer,
                            tuple(hit.heading_path), tuple(hit.pages), hit.title)
-    return Citation(n=n, doc_id=hit.doc_id, ordinal=hit.ordinal, title=hit.title,
-                    doc_type=hit.doc_type, number=hit.number, issuer=hit.issuer, date=hit.date,
-                    heading_path=tuple(hit.heading_path), pages=tuple(hit.pages), citation=line,
-                    passage=hit.text, span_start=span[0], span_end=span[1])
+    return Citation(**{f.name: getattr(hit, f.name) for f in fields(SearchHit)},
+                    n=n, citation=line, span_start=span[0], span_end=span[1])
 
 
 def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSentence],
