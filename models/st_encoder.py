@@ -9,6 +9,7 @@ from typing import Sequence
 
 import numpy as np
 
+from models.cpu import BulkThread
 from models.settings import EncoderSettings
 
 INSTALL_HINT = (
@@ -26,6 +27,7 @@ class SentenceTransformerEncoder:
         self._model = None
         self._dim: int | None = None
         self._lock = threading.Lock()
+        self._bulk = BulkThread()  # passage batches at low priority (models/cpu.py)
 
     @property
     def dim(self) -> int:
@@ -65,7 +67,7 @@ class SentenceTransformerEncoder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return self._encode(self._prepare(texts, self.settings.passage_prefix))
+        return self._bulk.run(lambda: self._encode(self._prepare(texts, self.settings.passage_prefix)))
 
     def encode_query(self, text: str) -> np.ndarray:
         return self._encode(self._prepare([text], self.settings.query_prefix))[0]
