@@ -59,10 +59,11 @@ def test_cli_ask_json(answer_library, capsys, monkeypatch):
     from vankien.cli import main
 
     monkeypatch.delenv("VANKIEN_LLM_URL", raising=False)
-    assert main(["ask", "thời gian hoàn thành tổng kết cấp huyện", "--json",
+    # answered by the sample corpus/, so the test runs with or without ../shared
+    assert main(["ask", "Chi bộ sinh hoạt thường kỳ vào ngày nào hằng tháng?", "--json",
                  "--index", str(answer_library.home)]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["found"] and "tháng 10/2023" in out["answer"] and not out["generated"]
+    assert out["found"] and "ngày 3 hằng tháng" in out["answer"] and not out["generated"]
     c = out["citations"][0]
     assert c["n"] == 1 and c["passage"][c["span"][0]:c["span"][1]] == c["sentence"]
 
