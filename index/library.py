@@ -22,6 +22,7 @@ Layout and atomicity: see index/generations.py.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -74,6 +75,23 @@ def _walk(paths: Iterable[Path]) -> list[Path]:
         else:
             out.append(p)
     return out
+
+
+def _own_id(doc: ParsedDocument, store: Store) -> ParsedDocument:
+    """A file's id is its name's slug, so the same name in two folders (2024/ban-tin-so-1.pdf,
+    2025/ban-tin-so-1.pdf) or x.pdf beside x.docx would share one, and the second file would
+    replace the first. The file that finds its id held by another file gets an id of its own,
+    with a short hash of its path; the same file, changed, keeps its id and replaces itself."""
+    digest = hashlib.sha1(doc.source_path.encode("utf-8")).hexdigest()[:6]
+    own = doc.with_doc_id(f"{doc.doc_id}-{digest}")
+    if _same_file(store.source_of(own.doc_id), doc.source_path):  # it came in under its own id before
+        return own
+    held_by = store.source_of(doc.doc_id)
+    return doc if held_by is None or _same_file(held_by, doc.source_path) else own
+
+
+def _same_file(a: str | None, b: str) -> bool:
+    return a is not None and Path(a).resolve() == Path(b).resolve()  # older indexes kept paths as given
 
 
 class Library:
@@ -284,7 +302,7 @@ class Library:
             existing = store.doc_by_hash(file_sha256(path))
             if existing:
                 return FileOutcome(str(path), "unchanged", existing)
-            doc = self.parser(path)
+            doc = _own_id(self.parser(path.resolve()), store)
             if not doc.passages:
                 raise IngestError(str(path), "không đọc được đoạn văn bản nào trong tệp")
             vectors = self.encoder.encode_passages([p.text for p in doc.passages])

@@ -64,6 +64,11 @@ class Store:
         row = self.conn.execute("SELECT doc_id FROM documents WHERE content_hash=?", (content_hash,)).fetchone()
         return row[0] if row else None
 
+    def source_of(self, doc_id: str) -> str | None:
+        """The file path a stored document was read from (None: no such document)."""
+        row = self.conn.execute("SELECT source_path FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
     def has_document(self, doc_id: str, content_hash: str | None = None) -> bool:
         """Whether `doc_id` is stored (with exactly this content_hash, when one is given)."""
         if content_hash is None:

@@ -4,7 +4,7 @@ Frozen dataclasses, never bare dicts: every passage carries what a citation need
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, asdict
+from dataclasses import asdict, dataclass, field, replace
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,10 @@ class ParsedDocument:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+    def with_doc_id(self, doc_id: str) -> "ParsedDocument":
+        """The same document under another id (its passages too)."""
+        return replace(self, doc_id=doc_id, passages=tuple(replace(p, doc_id=doc_id) for p in self.passages))
 
 
 class IngestError(Exception):

@@ -200,3 +200,30 @@ def test_open_leaves_no_temporary_folder(tmp_path, monkeypatch):
     lib = Library.open(tmp_path / "idx", encoder=_FakeEncoder())
     assert len(lib) == 0 and lib.search("chi bộ") == []
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_same_file_name_in_two_folders_keeps_both(tmp_path):
+    """2024/ban_tin.txt and 2025/ban_tin.txt are two documents: neither replaces the other, and
+    each, when changed, replaces only itself."""
+    old = write(tmp_path / "docs" / "2024", "ban_tin.txt", DOC_A)
+    new = write(tmp_path / "docs" / "2025", "ban_tin.txt", DOC_B)
+    lib = Library.open(tmp_path / "idx")
+    report = lib.ingest([tmp_path / "docs"])
+    assert [o.status for o in report.outcomes] == ["added", "added"]
+    first, second = (o.doc_id for o in report.outcomes)
+    assert first == "ban_tin" and second.startswith("ban_tin-") and second != first
+    assert {d.doc_id for d in lib.documents()} == {first, second}
+    assert lib.document(second).passages[0].doc_id == second
+    assert lib.search("sổ tay đảng viên điện tử", 1)[0].doc_id == second
+
+    write(new.parent, new.name, DOC_B + "Chi bộ kiểm tra việc cài đặt hằng tháng.\n")
+    write(old.parent, old.name, DOC_A + "Chi ủy theo dõi đảng viên nơi cư trú.\n")
+    report = lib.ingest([new, old])
+    assert [(o.status, o.doc_id) for o in report.outcomes] == [("updated", second), ("updated", first)]
+    assert len(lib.documents()) == 2 and "hằng tháng" in lib.document(second).text
+
+    assert lib.remove(first)  # the plain id is free again: the 2025 file still keeps its own
+    write(new.parent, new.name, DOC_B)
+    report = lib.ingest([new])
+    assert [(o.status, o.doc_id) for o in report.outcomes] == [("updated", second)]
+    assert [d.doc_id for d in lib.documents()] == [second]
