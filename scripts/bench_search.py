@@ -14,7 +14,8 @@ renormalised; same anisotropy); the query vectors are real. Figures printed:
 2. serving, in a fresh subprocess (so its memory is serving only): hybrid `Library.search` k=10
    p50/p95 excluding query embedding (precomputed real query vectors) and including it (the default
    encoder, no cache hits), the keyword and dense parts alone, dense recall@10 against exact search
-   for the automatic index and the alternatives, RSS while serving (VmRSS, ru_maxrss);
+   for the automatic index and the alternatives, RSS while serving (VmRSS, ru_maxrss); then the
+   whole web app in another fresh process (Gradio UI + search service): its latency and memory;
 3. hybrid latency (with embedding) while another process runs a bulk ingestion, and while busy
    loops at normal priority take every core;
 4. ingestion throughput with the default encoder on --ingest real passages not embedded before,
@@ -185,6 +186,44 @@ def serve(home: Path, queries: list[str], q_vecs: np.ndarray) -> dict:
     return out
 
 
+def serve_app(home: Path, queries: list[str]) -> dict:
+    """The whole web app in one fresh process, as `vankien serve` runs it: the Gradio UI built and
+    listening on 127.0.0.1, every query through the search service (search, citation, highlight)
+    with the default encoder; its memory high-water mark and the service's latency."""
+    import socket
+    import urllib.request
+
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import app
+    from index.library import Library
+    from vankien.service import SearchService
+
+    from models.factory import create_encoder
+    from index import generations
+    from models.settings import EncoderSettings
+
+    built_with = EncoderSettings.from_json(generations.read_manifest(generations.current(home))["encoder"])
+    tmp = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    # a fresh embedding cache (not the index's own, which earlier runs filled with these queries)
+    lib = Library.open(home, encoder=create_encoder(built_with, tmp / "embeddings.sqlite"))
+    service = SearchService(lib, upload_dir=tmp / "upload")
+    demo = app.build_app(service)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    page = urllib.request.urlopen(f"http://127.0.0.1:{port}/").read()
+    service.search("khởi động")
+    lat = []
+    for q in queries:
+        t = time.perf_counter()
+        service.search(q)
+        lat.append(time.perf_counter() - t)
+    out = {"page_bytes": len(page), "service_search": lat, "vmhwm_mib": rss_mib()[1]}
+    demo.close()
+    return out
+
+
 def contended(home: Path, queries: list[str], ingest_rows: list[dict], competitor: str) -> dict:
     """Query latency (with embedding) while the cores are taken by `competitor`:
     "ingest": another process running Library.add_documents with the default encoder (whose
@@ -274,6 +313,7 @@ def main() -> int:
     ap.add_argument("--skip", default="", help="comma list of stages to skip: contended,ingest")
     ap.add_argument("--prepare", action="store_true", help="only compute the cached inputs")
     ap.add_argument("--serve-worker", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--app-worker", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--ingest-worker", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.ingest_worker:
@@ -282,10 +322,11 @@ def main() -> int:
     if not CORPUS.exists():
         log(f"không thấy {CORPUS}")
         return 2
-    if args.serve_worker:  # queries from the file beside the vectors: no corpus in this process's memory
-        home, q_file = map(Path, args.serve_worker)
+    if args.serve_worker or args.app_worker:  # queries from the file beside the vectors: no corpus here
+        home, q_file = map(Path, args.serve_worker or args.app_worker)
         queries = json.loads(q_file.with_suffix(".json").read_text(encoding="utf-8"))
-        print(json.dumps(serve(home, queries, np.load(q_file))))
+        result = serve(home, queries, np.load(q_file)) if args.serve_worker else serve_app(home, queries)
+        print(json.dumps(result))
         return 0
     rows = load_corpus()
     sel = pick(rows, args.real, args.queries, args.ingest)
@@ -354,6 +395,17 @@ def main() -> int:
     for label, c in s["choices"].items():
         print(f"  {label:<24} recall@10 {c['recall10']:.3f}  search depth 100 p50 {c['p50']:5.2f} ms "
               f"p95 {c['p95']:5.2f} ms  build {c['build_s']:5.1f} s")
+
+    res = subprocess.run([sys.executable, __file__, "--app-worker", str(args.home), str(q_file)],
+                         capture_output=True, text=True)
+    if res.returncode:
+        log(res.stderr)
+        return 1
+    a = json.loads(res.stdout.strip().splitlines()[-1])
+    print(f"\n== the web app (fresh process: Gradio UI listening on 127.0.0.1, page {a['page_bytes']:,} bytes; "
+          f"{len(a['service_search'])} queries through SearchService.search with the default encoder)")
+    print(f"service search (hits, citations, highlights) p50 {pct(a['service_search'], 50):.2f} ms  "
+          f"p95 {pct(a['service_search'], 95):.2f} ms; memory high-water {a['vmhwm_mib']:.0f} MiB (VmHWM)")
 
     if "contended" not in skip:
         for competitor, what in (("ingest", "another process ingests (Library.add_documents, default encoder)"),
