@@ -295,6 +295,15 @@ def ingestion(rows: list[dict]) -> dict:
 
 # ---------------------------------------------------------------- main
 
+def in_fresh_process(worker: str, home: Path, q_file: Path) -> dict | None:
+    """Run a serving stage in its own process (so its memory is that stage's only); its JSON result."""
+    res = subprocess.run([sys.executable, __file__, worker, str(home), str(q_file)], capture_output=True, text=True)
+    if res.returncode:
+        log(res.stderr)
+        return None
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--home", type=Path, default=ROOT / "var" / "bench" / "viwiki-index")
@@ -360,12 +369,9 @@ def main() -> int:
     q_file = Path(tempfile.mkdtemp(prefix="bench-q-")) / "q.npy"
     np.save(q_file, q_vecs)
     q_file.with_suffix(".json").write_text(json.dumps(sel["queries"], ensure_ascii=False), encoding="utf-8")
-    res = subprocess.run([sys.executable, __file__, "--serve-worker", str(args.home), str(q_file)],
-                         capture_output=True, text=True)
-    if res.returncode:
-        log(res.stderr)
+    s = in_fresh_process("--serve-worker", args.home, q_file)
+    if s is None:
         return 1
-    s = json.loads(res.stdout.strip().splitlines()[-1])
     print(f"\n== serving (fresh process; {s['passages']:,} passages, dense '{s['dense_kind']}', "
           f"load average {os.getloadavg()[0]:.1f})")
     print(f"open + first search {s['open_first_search_s']:.2f} s; model load {s['model_load_s']:.2f} s")
@@ -385,12 +391,9 @@ def main() -> int:
         print(f"  {label:<24} recall@10 {c['recall10']:.3f}  search depth 100 p50 {c['p50']:5.2f} ms "
               f"p95 {c['p95']:5.2f} ms  build {c['build_s']:5.1f} s")
 
-    res = subprocess.run([sys.executable, __file__, "--app-worker", str(args.home), str(q_file)],
-                         capture_output=True, text=True)
-    if res.returncode:
-        log(res.stderr)
+    a = in_fresh_process("--app-worker", args.home, q_file)
+    if a is None:
         return 1
-    a = json.loads(res.stdout.strip().splitlines()[-1])
     print(f"\n== the web app (fresh process: Gradio UI listening on 127.0.0.1, page {a['page_bytes']:,} bytes; "
           f"{len(a['service_search'])} queries through SearchService.search with the default encoder)")
     print(f"service search (hits, citations, highlights) p50 {pct(a['service_search'], 50):.2f} ms  "
