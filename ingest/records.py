@@ -56,7 +56,7 @@ class Passage:
 
 @dataclass(frozen=True)
 class ParsedDocument:
-    doc_id: str  # stable id: file stem slug (unique within an index)
+    doc_id: str  # stable id: file stem slug; the Library adds a path hash when another file holds it
     source_path: str
     source_format: str  # "pdf" | "docx" | "text" | "html"
     content_hash: str  # sha256 of the file bytes
