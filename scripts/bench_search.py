@@ -192,16 +192,13 @@ def serve_app(home: Path, queries: list[str]) -> dict:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import app
     from index.library import Library
+    from models.factory import create_encoder
     from vankien.service import SearchService
 
-    from models.factory import create_encoder
-    from index import generations
-    from models.settings import EncoderSettings
-
-    built_with = EncoderSettings.from_json(generations.read_manifest(generations.current(home))["encoder"])
     tmp = Path(tempfile.mkdtemp(prefix="bench-app-"))
+    lib = Library.open(home)
     # a fresh embedding cache (not the index's own, which earlier runs filled with these queries)
-    lib = Library.open(home, encoder=create_encoder(built_with, tmp / "embeddings.sqlite"))
+    lib._encoder = create_encoder(lib.encoder_settings, tmp / "embeddings.sqlite")
     service = SearchService(lib, upload_dir=tmp / "upload")
     demo = app.build_app(service)
     with socket.socket() as sock:
