@@ -4,7 +4,7 @@ Every callback calls one SearchService method and formats its result; per-user s
 results, the arguments of the last search) lives in gr.State. Each tab is one function in TABS:
 adding the "Hỏi đáp" or "Chuẩn bị sinh hoạt chuyên đề" tab is writing one more such function.
 
-Run: `vankien serve` (see vankien/cmd_serve.py) or `python app.py [--host H --port P --index DIR]`.
+Run: `vankien serve` (see vankien/cli/serve.py) or `python app.py [--host H --port P --index DIR]`.
 """
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from typing import Callable
 
 import gradio as gr
 
-from vankien.ui_answer import ask_tab, links_for_document_html, links_tab, pack_tab
-from vankien.service import INGEST_HEADERS, PASSAGE_ANCHOR, SORTS, ResultCard, SearchService, SearchView
+from vankien.ui.answer_tabs import ask_tab, links_for_document_html, links_tab, pack_tab
+from vankien.services.search import INGEST_HEADERS, PASSAGE_ANCHOR, SORTS, ResultCard, SearchService, SearchView
 
 EXAMPLE_QUERIES = [
     "nâng cao chất lượng sinh hoạt chi bộ",
@@ -328,7 +328,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
 
 def main(argv: list[str] | None = None) -> int:
     """`python app.py [options]` is `vankien serve [options]`."""
-    from vankien.cli import main as cli_main
+    from vankien.cli.main import main as cli_main
 
     return cli_main(["serve", *(sys.argv[1:] if argv is None else argv)])
 

@@ -1,14 +1,14 @@
 """Document numbers ("50-CT/TW") as single index tokens, and the variants a query may use.
 
-The canonical form is `ingest.docnumber`'s; here are only the index tokens and the loose query
+The canonical form is `vntext.docnumber`'s; here are only the index tokens and the loose query
 forms people type ("50 ct tw", "chỉ thị số 50").
 """
 from __future__ import annotations
 
 import re
 
-from ingest.docnumber import find_doc_numbers, normalize_doc_number
-from ingest.normalize import fold_diacritics
+from vntext.docnumber import find_doc_numbers, normalize_doc_number
+from vntext.normalize import fold_diacritics
 
 # "50 CT TW", "50 ct/tw" in a query (upper-cased first): number, type code, issuer code
 _LOOSE = re.compile(r"(?<![\w/-])\d{1,5}\s*[-/ ]?\s*[A-ZĐ]{1,6}\s*[-/ ]\s*[A-ZĐ]{1,12}(?:-[A-ZĐ]{1,12})?(?![\w/])")

@@ -10,7 +10,7 @@ from index.dense import DenseIndex
 from index.fusion import rrf
 from index.keyword import KeywordIndex
 from index.settings import RetrievalSettings
-from ingest.normalize import normalize_query
+from vntext.normalize import normalize_query
 from models.base import Encoder
 
 

@@ -41,7 +41,7 @@ from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
 from index.tokenize import passage_tokens
 from ingest.pipeline import file_sha256
-from ingest.normalize import NORMALIZER_VERSION, fold_diacritics, normalize_query
+from vntext.normalize import NORMALIZER_VERSION, fold_diacritics, normalize_query
 from ingest.records import IngestError, ParsedDocument
 from models.base import Encoder
 from models.factory import create_encoder

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.normalize import fold_diacritics, normalize_query
+from vntext.normalize import fold_diacritics, normalize_query
 from index.docnumbers import find_numbers, number_tokens, query_number_tokens
 
 _SYLLABLE = re.compile(r"[^\W_]+")

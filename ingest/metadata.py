@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ingest.docnumber import normalize_doc_number
+from vntext.docnumber import normalize_doc_number
 from ingest.headings import classify_line, is_closing_line, is_upper_title
 from ingest.records import Metadata
 

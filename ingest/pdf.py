@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ingest.formats import Extracted
 from ingest.headings import classify_line, is_upper_title
-from ingest.normalize import normalize_text
+from vntext.normalize import normalize_text
 from ingest.records import IngestError
 
 EDGE_LINES = 3

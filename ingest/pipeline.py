@@ -8,7 +8,7 @@ from pathlib import Path
 from ingest.chunking import DEFAULT_MAX_TOKENS, DEFAULT_MIN_TOKENS, DEFAULT_OVERLAP_SENTENCES, chunk_document
 from ingest.formats import DEFAULT_MAX_BYTES, extract
 from ingest.metadata import extract_metadata
-from ingest.normalize import fold_diacritics, normalize_text
+from vntext.normalize import fold_diacritics, normalize_text
 from ingest.records import IngestError, Metadata, ParsedDocument
 from ingest.references import find_references
 

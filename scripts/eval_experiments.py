@@ -24,7 +24,7 @@ import numpy as np
 from index.fusion import rrf
 from index.keyword import KeywordIndex
 from index.tokenize import passage_tokens
-from ingest.normalize import normalize_query
+from vntext.normalize import normalize_query
 from vankien.evaluation.app_systems import AppIndex
 from vankien.evaluation.baselines import BM25Scorer, syllables
 from vankien.evaluation.beir import load_beir

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import APP_SAMPLES
-from vankien.service import PASSAGE_ANCHOR, SearchService, parse_date
+from vankien.services.search import PASSAGE_ANCHOR, SearchService, parse_date
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import argparse
 
 import pytest
 
-from vankien.cmd_serve import login_from
+from vankien.cli.serve import login_from
 
 
 class NoLibrary:
@@ -17,7 +17,7 @@ class NoLibrary:
 
 def test_build_app_lays_out_vietnamese_tabs():
     import app
-    from vankien.service import SearchService
+    from vankien.services.search import SearchService
 
     demo = app.build_app(SearchService(NoLibrary()))
     labels = {c.get("props", {}).get("label") for c in demo.config["components"]}
@@ -31,7 +31,7 @@ def test_a_tab_is_one_function():
     import gradio as gr
 
     import app
-    from vankien.service import SearchService
+    from vankien.services.search import SearchService
 
     def extra_tab(demo, service):
         with gr.Tab("Tab thử"):
@@ -44,7 +44,7 @@ def test_a_tab_is_one_function():
 
 def test_card_html_escapes_title_and_citation():
     import app
-    from vankien.service import ResultCard
+    from vankien.services.search import ResultCard
 
     html = app.card_html(ResultCard("d", 0, "<b>Tiêu đề</b>", "Kế hoạch <i>số</i> 1", "đã <mark>an</mark>toàn", 1.0), 1)
     assert "<b>" not in html and "<i>" not in html and "&lt;b&gt;Tiêu đề&lt;/b&gt;" in html
@@ -66,7 +66,7 @@ def test_login_only_from_administrator_settings():
 
 
 def test_serve_command_is_registered_with_defaults():
-    from vankien.cli import build_parser
+    from vankien.cli.main import build_parser
 
     ns = build_parser().parse_args(["serve"])
     assert (ns.host, ns.port, ns.ingest, ns.index) == ("127.0.0.1", 7860, None, None)

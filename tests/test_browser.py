@@ -40,7 +40,7 @@ def server(tmp_path_factory):
     log = open(tmp / "serve.log", "w+", encoding="utf-8")
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "VANKIEN_USER": "", "VANKIEN_PASSWORD": ""}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "vankien.cli", "serve", "--index", str(tmp / "index"),
+        [sys.executable, "-m", "vankien.cli.main", "serve", "--index", str(tmp / "index"),
          "--ingest", str(corpus), "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

@@ -21,7 +21,7 @@ THEME = "nâng cao chất lượng sinh hoạt chi bộ"
 def app_url(answer_library):
     _require_browser()
     import app
-    from vankien.service import SearchService
+    from vankien.services.search import SearchService
 
     demo = app.build_app(SearchService(answer_library))
     port = _free_port()

@@ -1,5 +1,5 @@
 """Citation lines built from real document headers."""
-from vankien.citation import format_citation, format_date, format_pages, section_label
+from vankien.answers.citation import format_citation, format_date, format_pages, section_label
 
 
 def test_plan_with_section_and_page():

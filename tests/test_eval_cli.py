@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from vankien.cli import main
+from vankien.cli.main import main
 
 DOCS = [
     ("d1", "Đăng ký kết hôn", "Hai bên nam nữ nộp tờ khai đăng ký kết hôn tại Ủy ban nhân dân cấp xã nơi cư trú. "

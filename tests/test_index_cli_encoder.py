@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from vankien.cli import main
+from vankien.cli.main import main
 
 DOC = ("ĐẢNG ỦY XÃ HÒA AN\nSố 07-TB/ĐU\nHòa An, ngày 2 tháng 4 năm 2024\n\nTHÔNG BÁO\n"
        "lịch sinh hoạt chi bộ\n\nCác chi bộ sinh hoạt thường kỳ vào ngày 3 hằng tháng.\n")

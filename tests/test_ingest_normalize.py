@@ -1,8 +1,8 @@
 """Normalisation: one form for stored text and queries, whatever the input's Unicode or tone style."""
 import unicodedata
 
-from ingest.docnumber import find_doc_numbers, normalize_doc_number
-from ingest.normalize import fold_diacritics, normalize_query, normalize_text
+from vntext.docnumber import find_doc_numbers, normalize_doc_number
+from vntext.normalize import fold_diacritics, normalize_query, normalize_text
 
 
 def test_nfd_input_becomes_nfc():

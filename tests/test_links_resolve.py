@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from index.records import DocumentInfo
-from ingest.docnumber import normalize_doc_number
+from vntext.docnumber import normalize_doc_number
 from ingest.records import Reference
-from vankien.links import (REL_IMPLEMENTED, REL_MENTIONED, LinkGraph, coverage, find_document,
+from vankien.answers.links import (REL_IMPLEMENTED, REL_MENTIONED, LinkGraph, coverage, find_document,
                            is_news_doc, links_of, resolve)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vankien.similar import passage_vectors, similar_documents, similar_passages, similar_to_text
+from vankien.answers.similar import passage_vectors, similar_documents, similar_passages, similar_to_text
 
 
 def _doc_by_number(lib, number):

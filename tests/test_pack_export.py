@@ -7,7 +7,7 @@ import pytest
 from docx import Document
 
 from index.records import SearchHit
-from vankien.pack import build_pack, export_docx, export_markdown, group_hits, is_central, make_handout
+from vankien.answers.pack import build_pack, export_docx, export_markdown, group_hits, is_central, make_handout
 
 
 def _hit(doc_id, ordinal, number, issuer, date, doc_type="Kế hoạch", text=None):

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from vankien.qa import NO_ANSWER, answer_question
+from vankien.answers.qa import NO_ANSWER, answer_question
 
 SEEDS_NEWS = "002_736cc817d9faf6c4"
 SEEDS_PLAN = "004_804e439749c42cb2"
@@ -56,7 +56,7 @@ def test_unrelated_question_gets_the_plain_no_answer(answer_library, question):
 
 
 def test_cli_ask_json(answer_library, capsys, monkeypatch):
-    from vankien.cli import main
+    from vankien.cli.main import main
 
     monkeypatch.delenv("VANKIEN_LLM_URL", raising=False)
     # answered by the sample corpus/, so the test runs with or without ../shared
@@ -69,7 +69,7 @@ def test_cli_ask_json(answer_library, capsys, monkeypatch):
 
 
 def test_cli_ask_text_says_no_answer(answer_library, capsys):
-    from vankien.cli import main
+    from vankien.cli.main import main
 
     assert main(["ask", "Thủ đô của nước Pháp là gì?", "--index", str(answer_library.home)]) == 0
     assert capsys.readouterr().out.strip() == NO_ANSWER

@@ -9,9 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from index.records import SearchHit
-from vankien.generate import (LLMSettings, build_messages, check_citations, generate_answer,
+from vankien.answers.generate import (LLMSettings, build_messages, check_citations, generate_answer,
                               settings_from_env)
-from vankien.qa import NO_ANSWER, score_sentences, select_answer
+from vankien.answers.qa import NO_ANSWER, score_sentences, select_answer
 
 
 def _hit(doc_id: str, ordinal: int, text: str, number: str = "45-CT/TW") -> SearchHit:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 from index.records import SearchHit
-from vankien.qa import (NO_ANSWER, expected_type, question_terms, score_sentences, select_answer,
+from vankien.answers.qa import (NO_ANSWER, expected_type, question_terms, score_sentences, select_answer,
                         split_sentences, type_match)
 
 PLAN = """2. Thời gian và hình thức tổng kết

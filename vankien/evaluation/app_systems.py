@@ -136,7 +136,7 @@ class AppIndex:
         return [h.pid for h in self.lib.keyword.search(query, depth)]
 
     def dense_pids(self, query: str, depth: int) -> list[int]:
-        from ingest.normalize import normalize_query
+        from vntext.normalize import normalize_query
 
         q = normalize_query(query)
         if not q:

@@ -86,7 +86,7 @@ def evaluate(ds: Dataset, systems: list, encoder=None, k: int = 10,
     qvecs: dict[str, np.ndarray] = {}
     query_encode_ms = 0.0
     if encoder is not None and any(s.key in ("e5", "dense", "hybrid") for s in systems):
-        from ingest.normalize import normalize_query
+        from vntext.normalize import normalize_query
 
         texts = list(dict.fromkeys(q.text for q in ds.queries))
         if any(s.key in ("dense", "hybrid") for s in systems):  # the app embeds the normalised query

@@ -22,8 +22,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from index.records import SearchHit
-from ingest.normalize import fold_diacritics, normalize_query
-from vankien.citation import format_citation
+from vntext.normalize import fold_diacritics, normalize_query
+from vankien.answers.citation import format_citation
 
 NO_ANSWER = "Không tìm thấy nội dung trả lời trong các văn bản đã có"
 
@@ -103,7 +103,7 @@ class Answer:
     found: bool
     citations: tuple[Citation, ...] = ()
     score: float = 0.0
-    generated: bool = False  # composed by the configured language model (vankien/generate.py)
+    generated: bool = False  # composed by the configured language model (vankien/answers/generate.py)
     passages: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # SearchHits used
 
     def to_json(self) -> dict:

@@ -1,7 +1,7 @@
 """Links between documents, from the references extracted at ingestion.
 
 A reference ("Chỉ thị số 45-CT/TW, ngày 12/5/2024 của Ban Bí thư") resolves to an indexed document
-only when their canonical numbers are equal (ingest/docnumber.py normalize_doc_number); two
+only when their canonical numbers are equal (vntext/docnumber.py normalize_doc_number); two
 documents whose numbers differ are never linked. When several indexed documents share the number
 (the same "08-KH/ĐU" issued by two party committees, or in two years), the reference's date and
 then its issuer pick one; when neither does, the reference stays unresolved rather than guessed.
@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from ingest.docnumber import find_doc_numbers, normalize_doc_number, type_from_code
-from ingest.normalize import fold_diacritics, normalize_query
+from vntext.docnumber import find_doc_numbers, normalize_doc_number, type_from_code
+from vntext.normalize import fold_diacritics, normalize_query
 
 # Document types of news coverage (folded, lowercase): bulletins, news items, reports of events.
 NEWS_TYPES = ("ban tin", "tin bai", "tin tuc", "bai viet", "thong bao noi bo", "phong su")

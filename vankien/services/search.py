@@ -2,7 +2,7 @@
 
 SearchService is the only thing the UI talks to and the only UI-side code that touches the Library.
 Every method returns a frozen record with Vietnamese messages; text that came from a document is
-HTML-escaped here (vankien.highlight), so the UI can put it on the page as is.
+HTML-escaped here (vankien.answers.highlight), so the UI can put it on the page as is.
 
 One service serves every browser tab; it holds no per-user state (that lives in gr.State). The
 Library is safe to share between threads: an upload builds a new index generation while searches
@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from index.records import IngestReport, SearchFilters, SearchHit
-from ingest.normalize import fold_diacritics, normalize_query
-from vankien.citation import format_citation, format_date
-from vankien.highlight import find_spans, mark_spans, snippet_html
+from vntext.normalize import fold_diacritics, normalize_query
+from vankien.answers.citation import format_citation, format_date
+from vankien.answers.highlight import find_spans, mark_spans, snippet_html
 
 PAGE_SIZE = 10
 PASSAGE_ANCHOR = "vk-doan-dang-xem"  # id of the passage to scroll to in the full-text view

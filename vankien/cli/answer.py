@@ -1,4 +1,4 @@
-"""Sub-commands ask, pack, refs, coverage, similar: thin over vankien.answer_service."""
+"""Sub-commands ask, pack, refs, coverage, similar: thin over vankien.services.answers."""
 from __future__ import annotations
 
 import argparse
@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from vankien.citation import format_date
-from vankien.home import add_index_option
+from vankien.answers.citation import format_date
+from vankien.cli.home import add_index_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,8 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _service(args):
-    from vankien.answer_service import AnswerService
-    from vankien.home import index_dir
+    from vankien.services.answers import AnswerService
+    from vankien.cli.home import index_dir
 
     return AnswerService.open(index_dir(args))
 
@@ -79,7 +79,7 @@ def run_ask(args) -> int:
 
 
 def run_pack(args) -> int:
-    from vankien.pack import export_docx, export_markdown, pack_to_json
+    from vankien.answers.pack import export_docx, export_markdown, pack_to_json
 
     svc = _service(args)
     try:

@@ -7,11 +7,11 @@ import sys
 
 # Modules that define sub-commands; each exposes register(subparsers) and sets func=run(args)->int.
 COMMAND_MODULES = [
-    "vankien.cmd_parse",  # parse
-    "vankien.cmd_index",  # ingest, search, remove, stats
-    "vankien.cmd_eval",  # eval
-    "vankien.cmd_answer",  # ask, pack, refs, similar
-    "vankien.cmd_serve",  # serve
+    "vankien.cli.parse",  # parse
+    "vankien.cli.index",  # ingest, search, remove, stats
+    "vankien.cli.eval",  # eval
+    "vankien.cli.answer",  # ask, pack, refs, similar
+    "vankien.cli.serve",  # serve
 ]
 
 

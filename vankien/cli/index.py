@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from vankien.home import add_index_option, index_dir
+from vankien.cli.home import add_index_option, index_dir
 
 
 def _encoder_settings(args: argparse.Namespace):

@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from ingest.normalize import fold_diacritics, normalize_query
+from vntext.normalize import fold_diacritics, normalize_query
 
 # Function words too common to be worth marking (only dropped when the query has other words).
 # Kept deliberately short: "không", "điều" etc. carry meaning in directives and stay.

@@ -2,7 +2,7 @@
 
 AnswerService wraps one Library (the same one the search service uses) and holds no per-user
 state; the chosen passages, order and note of a pack live in the browser session (gr.State).
-Methods return records (vankien.qa.Answer, vankien.pack.Pack, vankien.links.DocumentLinks); the
+Methods return records (vankien.answers.qa.Answer, vankien.answers.pack.Pack, vankien.answers.links.DocumentLinks); the
 *_html helpers turn them into escaped HTML for the UI: every piece of document text goes through
 html.escape.
 """
@@ -14,12 +14,12 @@ import threading
 from pathlib import Path
 from typing import Any, Sequence
 
-from vankien import links as links_mod
-from vankien.citation import format_date
-from vankien.generate import generate_answer, settings_from_env
-from vankien.pack import Handout, Pack, build_pack, export_docx, export_markdown, make_handout
-from vankien.qa import Answer, answer_question
-from vankien.similar import Similar, similar_documents, similar_passages
+from vankien.answers import links as links_mod
+from vankien.answers.citation import format_date
+from vankien.answers.generate import generate_answer, settings_from_env
+from vankien.answers.pack import Handout, Pack, build_pack, export_docx, export_markdown, make_handout
+from vankien.answers.qa import Answer, answer_question
+from vankien.answers.similar import Similar, similar_documents, similar_passages
 
 
 class AnswerService:

@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from vankien.home import add_index_option
+from vankien.cli.home import add_index_option
 
 _FIELDS = [
     ("doc_type", "Loại văn bản"), ("number", "Số, ký hiệu"), ("issuer", "Cơ quan ban hành"),

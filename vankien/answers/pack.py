@@ -17,9 +17,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from ingest.normalize import fold_diacritics, normalize_query
+from vntext.normalize import fold_diacritics, normalize_query
 from index.records import SearchHit
-from vankien.citation import format_citation
+from vankien.answers.citation import format_citation
 
 DEFAULT_TITLE = "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ"
 _CENTRAL_ISSUERS = ("trung uong", "ban bi thu", "bo chinh tri")

@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from vankien.home import add_index_option, index_dir
+from vankien.cli.home import add_index_option, index_dir
 
 
 def register(subparsers) -> None:
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
     from index.library import Library
-    from vankien.service import SearchService
+    from vankien.services.search import SearchService
 
     home = index_dir(args)
     library = Library.open(home)

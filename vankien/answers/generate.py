@@ -18,7 +18,7 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from vankien.qa import Answer, Citation, citation_for
+from vankien.answers.qa import Answer, Citation, citation_for
 
 log = logging.getLogger(__name__)
 

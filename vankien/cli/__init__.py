@@ -1,0 +1,1 @@
+"""Command line: `vankien` and one module per group of sub-commands."""

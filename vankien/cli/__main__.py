@@ -1,0 +1,5 @@
+import sys
+
+from vankien.cli.main import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Services: the only objects the UI and the command line call (search, answers)."""

@@ -1,0 +1,1 @@
+"""The Gradio interface: tabs and every piece of HTML the user sees."""

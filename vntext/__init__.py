@@ -1,0 +1,1 @@
+"""Vietnamese text helpers used by both ingestion and search: normalising, folding, document numbers."""
