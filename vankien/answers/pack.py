@@ -3,18 +3,17 @@ picked and ordered by the secretary, exported as a DOCX handout and as Markdown.
 
     pack = build_pack(library, "nâng cao chất lượng sinh hoạt chi bộ", k=30)
     handout = make_handout(pack, keep=[item.key for item in pack.items()][:5], note="...")
-    export_docx(handout, Path("tai-lieu.docx")); export_markdown(handout)
+    export_markdown(handout)   # the printable DOCX/PDF: vankien.answers.handout_docx
 
 Groups come central documents first (issuer "Trung ương", "Ban Bí thư", "Bộ Chính trị", or a number
 ending "/TW"), then local ones, newest first within each. Every passage in the handout carries its
 full citation (type, number, date, issuer, section, page) and the handout ends with the list of
-sources ("Danh mục tài liệu").
+sources ("Tài liệu tham khảo").
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from vntext.normalize import fold_diacritics, normalize_query
@@ -23,6 +22,8 @@ from vankien.answers.citation import format_citation
 
 DEFAULT_TITLE = "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ"
 _CENTRAL_ISSUERS = ("trung uong", "ban bi thu", "bo chinh tri")
+# Lines that are layout, not content: the "*" under an issuer, "-----" rules.
+_ORNAMENT = re.compile(r"^[\s*\-–—_=.·•]*$")
 
 
 @dataclass(frozen=True)
@@ -151,17 +152,20 @@ def make_handout(pack: Pack, keep: Sequence[str] | None = None, note: str = "",
 # ---------------------------------------------------------------- export
 
 
+def excerpt_lines(text: str) -> list[str]:
+    """The excerpt's lines without layout ornaments ("*", "-----") or blank lines."""
+    return [ln.strip() for ln in text.strip().split("\n") if ln.strip() and not _ORNAMENT.match(ln)]
+
+
 def export_markdown(handout: Handout) -> str:
     lines = [f"# {handout.title}", "", f"**Chuyên đề:** {handout.theme}", ""]
     if handout.note:
         lines += ["**Ghi chú:** " + handout.note.replace("\n", "  \n"), ""]
     for n, item in enumerate(handout.items, 1):
-        body = [_md_text(ln.strip()) for ln in item.text.strip().split("\n") if ln.strip()]
-        lines.append(f"**{n}.**")
+        lines += [f"### {n}. {item.citation}", ""]
+        lines += ["> " + _md_text(ln) for ln in excerpt_lines(item.text)]
         lines.append("")
-        lines += ["> " + ln for ln in body]
-        lines += ["", f"— *{item.citation}*", ""]
-    lines += ["## Danh mục tài liệu", ""]
+    lines += ["## Tài liệu tham khảo", ""]
     lines += [f"{n}. {item.source}" for n, item in enumerate(handout.sources(), 1)]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -169,61 +173,6 @@ def export_markdown(handout: Handout) -> str:
 def _md_text(line: str) -> str:
     """Passage text shown as text: no raw HTML reaches a Markdown renderer."""
     return line.replace("\\", "\\\\").replace("<", "\\<")
-
-
-def export_docx(handout: Handout, path: Path) -> Path:
-    """Write the handout as DOCX (python-docx): title, theme, note, each passage as a quotation
-    with its citation under it, and the source list. Written to a temporary sibling, then renamed."""
-    try:
-        from docx import Document
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml.ns import qn
-        from docx.shared import Pt
-    except ImportError as exc:  # pragma: no cover - a core dependency
-        raise ImportError("xuất DOCX cần gói python-docx: pip install python-docx") from exc
-
-    path = Path(path)
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(13)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
-    doc.core_properties.title = f"{handout.title}: {handout.theme}"
-    doc.core_properties.subject = handout.theme
-
-    heading = doc.add_heading(handout.title, level=0)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = doc.add_paragraph()
-    p.add_run("Chuyên đề: ").bold = True
-    p.add_run(handout.theme)
-    if handout.note:
-        p = doc.add_paragraph()
-        p.add_run("Ghi chú: ").bold = True
-        p.add_run(handout.note)
-
-    for n, item in enumerate(handout.items, 1):
-        doc.add_heading(f"Trích đoạn {n}", level=2)
-        body = [ln.strip() for ln in item.text.strip().split("\n") if ln.strip()]
-        quote = doc.add_paragraph(style="Quote")
-        for i, ln in enumerate(body):
-            run = quote.add_run(ln)
-            if i < len(body) - 1:
-                run.add_break()
-        cite = doc.add_paragraph()
-        cite.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = cite.add_run("— " + item.citation)
-        run.italic = True
-        run.font.size = Pt(11)
-
-    doc.add_heading("Danh mục tài liệu", level=1)
-    for item in handout.sources():
-        doc.add_paragraph(item.source, style="List Number")
-
-    tmp = path.with_name(path.name + ".tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(tmp))
-    tmp.replace(path)
-    return path
 
 
 def pack_to_json(pack: Pack) -> dict:

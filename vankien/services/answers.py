@@ -9,17 +9,30 @@ html.escape.
 from __future__ import annotations
 
 import html
+import subprocess
 import tempfile
 import threading
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
 from vankien.answers import links as links_mod
 from vankien.answers.citation import format_date
 from vankien.answers.generate import generate_answer, settings_from_env
-from vankien.answers.pack import Handout, Pack, build_pack, export_docx, export_markdown, make_handout
+from vankien.answers.handout_docx import (Letterhead, export_docx, export_pdf, handout_filename, load_letterhead,
+                                          save_letterhead)
+from vankien.answers.pack import Handout, Pack, build_pack, export_markdown, make_handout
 from vankien.answers.qa import Answer, answer_question
 from vankien.answers.similar import Similar, similar_documents, similar_passages
+
+
+@dataclass(frozen=True)
+class Exported:
+    """The handout's files: DOCX and Markdown always, PDF when LibreOffice rendered it."""
+    docx: Path
+    markdown: Path
+    pdf: Path | None
 
 
 class AnswerService:
@@ -54,13 +67,26 @@ class AnswerService:
                 title: str = "") -> Handout:
         return make_handout(pack, keep=keep, note=note, title=title)
 
-    def export(self, handout: Handout, stem: str = "tai-lieu-sinh-hoat-chuyen-de") -> tuple[Path, Path]:
-        """Write DOCX and Markdown into a fresh folder; (docx path, md path)."""
+    def letterhead(self) -> Letterhead:
+        """The chi bộ's name and place for handouts, as last saved beside the index."""
+        return load_letterhead(self.library.home)
+
+    def save_letterhead(self, letterhead: Letterhead) -> None:
+        save_letterhead(self.library.home, letterhead)
+
+    def export(self, handout: Handout, day: date | None = None) -> Exported:
+        """Write DOCX, Markdown and (when LibreOffice is installed) PDF into a fresh folder, named
+        from the theme and the date."""
+        day = day or date.today()
         base = Path(tempfile.mkdtemp(prefix="vankien-pack-", dir=self.export_dir))
-        docx_path = export_docx(handout, base / f"{stem}.docx")
-        md_path = base / f"{stem}.md"
+        docx_path = export_docx(handout, base / handout_filename(handout.theme, day), self.letterhead(), day)
+        md_path = base / handout_filename(handout.theme, day, ".md")
         md_path.write_text(export_markdown(handout), encoding="utf-8")
-        return docx_path, md_path
+        try:
+            pdf_path = export_pdf(docx_path)
+        except (OSError, subprocess.SubprocessError):
+            pdf_path = None  # the DOCX is the handout; the PDF is a convenience
+        return Exported(docx_path, md_path, pdf_path)
 
     # ---- links
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import gradio as gr
 
+from vankien.answers.handout_docx import Letterhead
 from vankien.services.answers import (AnswerService, answer_html, coverage_html, handout_preview_html,
                                     links_html, pack_choices, pack_html)
 
@@ -103,10 +104,19 @@ def build_pack_tab(service: Any) -> None:
                                placeholder="3, 1, 2", elem_id="vk-pack-order")
             title = gr.Textbox(label="Tiêu đề tài liệu", placeholder="TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ")
         note = gr.Textbox(label="Ghi chú", lines=3, elem_id="vk-pack-note")
+        saved = svc.letterhead()
+        with gr.Row():
+            parent = gr.Textbox(label="Đảng bộ cấp trên", value=saved.parent, placeholder="ĐẢNG BỘ XÃ HÒA AN",
+                                elem_id="vk-pack-parent")
+            branch = gr.Textbox(label="Chi bộ", value=saved.branch, placeholder="CHI BỘ THÔN 3",
+                                elem_id="vk-pack-branch")
+            place = gr.Textbox(label="Địa danh (dòng ngày tháng)", value=saved.place, placeholder="Hòa An",
+                               elem_id="vk-pack-place")
         preview = gr.HTML(elem_id="vk-pack-preview")
-        export = gr.Button("Xuất tài liệu (DOCX + Markdown)", variant="primary", elem_id="vk-pack-export")
+        export = gr.Button("Xuất tài liệu (DOCX, PDF, Markdown)", variant="primary", elem_id="vk-pack-export")
         with gr.Row():
             docx_file = gr.File(label="Tài liệu DOCX", elem_id="vk-pack-docx")
+            pdf_file = gr.File(label="Tài liệu PDF", elem_id="vk-pack-pdf")
             md_file = gr.File(label="Tài liệu Markdown", elem_id="vk-pack-md")
 
         def on_find(t: str, n: float):
@@ -121,20 +131,23 @@ def build_pack_tab(service: Any) -> None:
                 return ""
             return handout_preview_html(svc.handout(pack, keep=chosen_keys(pack, keys, order_text)))
 
-        def on_export(pack, keys, order_text, note_text, title_text):
+        def on_export(pack, keys, order_text, note_text, title_text, parent_text, branch_text, place_text):
             if pack is None:
-                return None, None, "<p>Hãy tìm đoạn văn bản theo chủ đề trước.</p>"
+                return None, None, None, "<p>Hãy tìm đoạn văn bản theo chủ đề trước.</p>"
             handout = svc.handout(pack, keep=chosen_keys(pack, keys, order_text), note=note_text, title=title_text)
             if not handout.items:
-                return None, None, handout_preview_html(handout)
-            docx_path, md_path = svc.export(handout)
-            return str(docx_path), str(md_path), handout_preview_html(handout)
+                return None, None, None, handout_preview_html(handout)
+            svc.save_letterhead(Letterhead(parent_text.strip(), branch_text.strip(), place_text.strip()))
+            files = svc.export(handout)
+            pdf = str(files.pdf) if files.pdf else None
+            return str(files.docx), pdf, str(files.markdown), handout_preview_html(handout)
 
         find.click(on_find, [theme, k], [pack_state, candidates, ticked])
         theme.submit(on_find, [theme, k], [pack_state, candidates, ticked])
         ticked.change(on_preview, [pack_state, ticked, order], preview)
         order.change(on_preview, [pack_state, ticked, order], preview)
-        export.click(on_export, [pack_state, ticked, order, note, title], [docx_file, md_file, preview])
+        export.click(on_export, [pack_state, ticked, order, note, title, parent, branch, place],
+                     [docx_file, pdf_file, md_file, preview])
 
 
 def build_links_tab(service: Any, demo: Any = None) -> None:
