@@ -327,10 +327,13 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python app.py [options]` is `vankien serve [options]`."""
-    from vankien.cli.main import main as cli_main
+    """`python app.py [options]` is `vankien serve [options]`. The command line sits above this module
+    (`vankien serve` imports it), so it is started as a program, not imported back."""
+    import os
 
-    return cli_main(["serve", *(sys.argv[1:] if argv is None else argv)])
+    args = sys.argv[1:] if argv is None else argv
+    os.execv(sys.executable, [sys.executable, "-m", "vankien.cli", "serve", *args])
+    return 0  # not reached: execv replaces this process
 
 
 if __name__ == "__main__":
