@@ -63,6 +63,11 @@ class DenseIndex:
                 self._pending_ids[j], self._pending_vecs[j] = pending[keep], self._pending_vecs[j][keep]
         self._removed.update(ids.tolist())
 
+    def items(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of every stored vector, pending changes applied; row i is id i's vector."""
+        self._flush()
+        return self.ids, self.vectors
+
     def _flush(self) -> None:
         if not (self._pending_ids or self._removed):
             return
