@@ -152,7 +152,7 @@ class Library:
                 self.keyword = KeywordIndex()
             else:
                 self.store = Store(gen / "store.sqlite", readonly=True)
-                self.dense = DenseIndex.load(gen, int(generations.read_manifest(gen)["dim"]), self.dense_settings)
+                self.dense = DenseIndex.load(gen, self.dense_settings)
                 self.keyword = KeywordIndex.load(gen)
             self._generation = gen
             self._fields = {r[0]: DocFields(*r[1:]) for r in self.store.doc_fields()}
@@ -332,17 +332,17 @@ class Library:
             if doc_id not in self._fields:
                 return False
             nxt = self._begin()
-            nxt.dense.remove(nxt.store.delete_document(doc_id))
+            nxt.dense.delete(nxt.store.delete_document(doc_id))
             self._finish(nxt, True)
         return True
 
     def _put(self, doc: ParsedDocument, vectors: np.ndarray, nxt: _NextGeneration) -> None:
         if vectors.shape != (len(doc.passages), self.encoder.dim):
             raise ValueError(f"bộ mã hóa trả về {vectors.shape}, cần ({len(doc.passages)}, {self.encoder.dim})")
-        nxt.dense.remove(nxt.store.delete_document(doc.doc_id))
+        nxt.dense.delete(nxt.store.delete_document(doc.doc_id))
         tokens = [passage_tokens(self._keyword_text(doc, p.text), word_segment=self.retrieval.word_segments)
                   for p in doc.passages]
-        nxt.dense.add(nxt.store.add_document(doc, tokens), vectors)
+        nxt.dense.append(nxt.store.add_document(doc, tokens), vectors)
 
     def _keyword_text(self, doc: ParsedDocument, text: str) -> str:
         """What the keyword index reads for a passage: its text, after the document's title when
@@ -356,7 +356,7 @@ class Library:
         folder = generations.new_folder(self.home)
         if self._generation is not None:
             store = self.store.copy_to(folder / "store.sqlite")
-            dense = DenseIndex.load(self._generation, self._dim(), self.dense_settings)
+            dense = DenseIndex.load(self._generation, self.dense_settings)
         else:
             store = Store(folder / "store.sqlite")
             dense = DenseIndex(self.encoder.dim, self.dense_settings)
@@ -370,7 +370,7 @@ class Library:
             return
         store.commit()
         keyword = KeywordIndex()
-        keyword.build(*store.all_tokens())
+        keyword.index(*store.all_tokens())
         store.close()
         dense.save(folder)
         keyword.save(folder)

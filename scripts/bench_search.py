@@ -69,7 +69,7 @@ def build(home: Path, rows: list[dict], real_fn) -> dict:
     t = Timed()
     t.wrap(library_mod, "passage_tokens", "tokens")
     t.wrap(library_mod.Store, "add_document", "store")
-    t.wrap(KeywordIndex, "build", "keyword_build")
+    t.wrap(KeywordIndex, "index", "keyword_build")
     t.wrap(KeywordIndex, "save", "keyword_save")
     log(f"add_documents: {len(docs)} documents, {n_passages} passages...")
     t0 = time.perf_counter()
@@ -79,11 +79,11 @@ def build(home: Path, rows: list[dict], real_fn) -> dict:
     log("waiting for / computing the real embeddings...")
     real = real_fn()
     gen = generations.current(home)
-    dense = DenseIndex.load(gen, 384, DenseSettings(kind="flat"))
+    dense = DenseIndex.load(gen, DenseSettings(kind="flat"))
     ids = np.asarray(dense.ids)
     t0 = time.perf_counter()
-    new = DenseIndex(384, DenseSettings())  # the default: what the app would build at this size
-    new.add(ids, perturbed(real, len(ids)))
+    new = DenseIndex(dense.dim, DenseSettings())  # the default: what the app would build at this size
+    new.index(ids, perturbed(real, len(ids)))
     new._index()
     dense_build = time.perf_counter() - t0
     new.save(gen)
@@ -153,7 +153,7 @@ def serve(home: Path, queries: list[str], q_vecs: np.ndarray) -> dict:
     rows, vecs = lib.passage_vectors()
     ids = np.asarray([r.pid for r in rows], dtype=np.int64)
     auto = DenseIndex(vecs.shape[1], lib.dense_settings)  # what the Library built at this size
-    auto.add(ids, vecs)
+    auto.index(ids, vecs)
     exact = [set(ids[np.argsort(-(vecs @ v))[:10]].tolist()) for v in q_vecs]
     choices = {}
     ivf = DenseIndex(vecs.shape[1], DenseSettings(kind="ivf"))

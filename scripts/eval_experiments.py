@@ -204,7 +204,7 @@ def fusion_grid(app, enc, queries, qrels, kw, doc_of, depth_max):
 
 def _kw_index(token_lists, pids, queries, depth):
     idx = KeywordIndex()
-    idx.build(pids, token_lists)
+    idx.index(pids, token_lists)
     return {q.id: [h.pid for h in idx.search(q.text, depth)] for q in queries}
 
 
