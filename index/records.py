@@ -16,6 +16,20 @@ class SearchFilters:
 
 
 @dataclass(frozen=True)
+class PassageRow:
+    """One stored passage, as the store reads it back by passage id."""
+
+    pid: int
+    doc_id: str
+    ordinal: int  # position in its document
+    heading_path: tuple[str, ...]
+    pages: tuple[int, ...]
+    start: int  # char offsets in the document text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
 class SearchHit:
     doc_id: str
     ordinal: int  # passage position in its document

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ingest.records import Metadata, ParsedDocument, Passage, Reference
-from index.records import DocumentInfo, StoredDocument
+from index.records import DocumentInfo, PassageRow, StoredDocument
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -130,17 +130,22 @@ class Store:
                               page_starts=tuple(json.loads(row[13])))
 
     # passages
-    def passage_rows(self, pids: Iterable[int]) -> dict[int, tuple]:
-        """pid -> (doc_id, ordinal, heading_path, pages, start, end, text)."""
+    def passage_rows(self, pids: Iterable[int]) -> dict[int, PassageRow]:
         pids = list(pids)
-        out: dict[int, tuple] = {}
+        out: dict[int, PassageRow] = {}
         for i in range(0, len(pids), 500):
             chunk = pids[i:i + 500]
             for r in self.conn.execute(
                     "SELECT pid, doc_id, ordinal, heading_path, pages, start, end, text FROM passages"
                     f" WHERE pid IN ({','.join('?' * len(chunk))})", chunk):
-                out[r[0]] = (r[1], r[2], tuple(json.loads(r[3])), tuple(json.loads(r[4])), r[5], r[6], r[7])
+                out[r[0]] = PassageRow(r[0], r[1], r[2], tuple(json.loads(r[3])), tuple(json.loads(r[4])),
+                                       r[5], r[6], r[7])
         return out
+
+    def header_fields(self, doc_id: str) -> tuple[str, str, str, str, str] | None:
+        """(title, doc_type, number, issuer, date) of one document (None: not stored)."""
+        return self.conn.execute(
+            "SELECT title, doc_type, number, issuer, date FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
 
     def doc_of(self, pids: Iterable[int]) -> dict[int, str]:
         pids = list(pids)

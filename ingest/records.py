@@ -81,3 +81,14 @@ class IngestError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Text as extracted, before metadata: `text` is normalised when `normalized` is True (PDF)."""
+
+    source_format: str  # "pdf" | "docx" | "text" | "html"
+    text: str
+    page_starts: tuple[int, ...] = ()
+    normalized: bool = False
+    hints: dict = field(default_factory=dict)  # title/date/author read from HTML markup

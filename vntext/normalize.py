@@ -59,3 +59,8 @@ def fold_diacritics(text: str) -> str:
         base = unicodedata.normalize("NFD", ch)[0]
         out.append(base)
     return "".join(out)
+
+
+def fold_lower(text: str) -> str:
+    """The accent- and case-insensitive key that matching and sorting use: "Đảng ủy" -> "dang uy"."""
+    return fold_diacritics(text).lower()

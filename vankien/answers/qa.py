@@ -365,15 +365,6 @@ def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSen
     return Answer(question, text, True, citations, best.score, passages=tuple(hits))
 
 
-def encoder_of(library: Any) -> Any | None:
-    """The Library's query/passage encoder, whatever attribute holds it."""
-    for name in ("encoder", "_encoder"):
-        enc = getattr(library, name, None)
-        if enc is not None and hasattr(enc, "encode_query"):
-            return enc
-    return None
-
-
 def answer_question(library: Any, question: str, k: int = PASSAGES, threshold: float = THRESHOLD,
                     encoder: Any | None = None) -> Answer:
     """Retrieve k passages and answer from their sentences (see the module docstring)."""
@@ -381,5 +372,5 @@ def answer_question(library: Any, question: str, k: int = PASSAGES, threshold: f
     if not question:
         return Answer(question, NO_ANSWER, False)
     hits = library.search(question, k=max(1, k))
-    scored = score_sentences(question, hits, encoder if encoder is not None else encoder_of(library))
+    scored = score_sentences(question, hits, encoder if encoder is not None else library.encoder)
     return select_answer(question, hits, scored, threshold)

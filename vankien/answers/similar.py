@@ -1,17 +1,19 @@
 """Similar documents and passages: the nearest others by dense vectors, for editors checking prior
 coverage and near-duplicates.
 
-Vectors are the Library's own passage vectors (its dense index); when a Library does not expose
-them, passages are re-encoded with its encoder (through its embedding cache). A document is
-represented by the normalised mean of its passage vectors; a neighbour document is shown with its
-passage closest to that mean.
+Vectors are the Library's own passage vectors (Library.passage_vectors: nothing is encoded again).
+A document is represented by the normalised mean of its passage vectors; a neighbour document is
+shown with its passage closest to that mean.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from index.library import Library
 
 
 @dataclass(frozen=True)
@@ -44,26 +46,10 @@ def _normalise(v: np.ndarray) -> np.ndarray:
     return v / np.maximum(norm, 1e-12)
 
 
-def passage_vectors(library: Any) -> _Vectors:
-    """Every indexed passage with its vector, from the dense index when the Library exposes it."""
-    dense, store = getattr(library, "dense", None), getattr(library, "store", None)
-    if dense is not None and store is not None and hasattr(store, "passage_rows"):
-        len(dense)  # applies pending additions/removals
-        ids = [int(i) for i in dense.ids]
-        rows = store.passage_rows(ids)
-        keep = [i for i, pid in enumerate(ids) if pid in rows]
-        return _Vectors([rows[ids[i]][0] for i in keep], [rows[ids[i]][1] for i in keep],
-                        [rows[ids[i]][6] for i in keep],
-                        np.asarray(dense.vectors, dtype=np.float32)[keep])
-    doc_ids, ordinals, texts = [], [], []
-    for info in library.documents():
-        stored = library.document(info.doc_id)
-        for p in stored.passages if stored else ():
-            doc_ids.append(p.doc_id)
-            ordinals.append(p.ordinal)
-            texts.append(p.text)
-    matrix = library.encoder.encode_passages(texts) if texts else np.zeros((0, 1), np.float32)
-    return _Vectors(doc_ids, ordinals, texts, np.asarray(matrix, dtype=np.float32))
+def passage_vectors(library: Library) -> _Vectors:
+    """Every indexed passage with the vector the Library's dense index holds for it."""
+    rows, matrix = library.passage_vectors()
+    return _Vectors([r.doc_id for r in rows], [r.ordinal for r in rows], [r.text for r in rows], matrix)
 
 
 def _rank_documents(library: Any, vecs: _Vectors, query: np.ndarray, exclude: set[str],

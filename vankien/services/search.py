@@ -1,8 +1,8 @@
 """What the web interface asks of the index, as ready-to-show view records.
 
 SearchService is the only thing the UI talks to and the only UI-side code that touches the Library.
-Every method returns a frozen record with Vietnamese messages; text that came from a document is
-HTML-escaped here (vankien.answers.highlight), so the UI can put it on the page as is.
+Every method returns a frozen record with Vietnamese messages and plain text; the HTML the user
+sees is made from these records in vankien/ui (which escapes every piece of document text).
 
 One service serves every browser tab; it holds no per-user state (that lives in gr.State). The
 Library is safe to share between threads: an upload builds a new index generation while searches
@@ -20,10 +20,8 @@ from typing import Callable, Iterable, Sequence
 from index.records import IngestReport, SearchFilters, SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
 from vankien.answers.citation import format_citation, format_date
-from vankien.answers.highlight import find_spans, mark_spans, snippet_html
 
 PAGE_SIZE = 10
-PASSAGE_ANCHOR = "vk-doan-dang-xem"  # id of the passage to scroll to in the full-text view
 
 STATUS_LABELS = {
     "added": "Đã thêm",
@@ -51,7 +49,7 @@ class ResultCard:
     ordinal: int
     title: str
     citation: str
-    snippet_html: str  # escaped passage text with the query's words in <mark>
+    text: str  # the passage as stored (plain text; the UI escapes and marks it)
     score: float
 
 
@@ -69,8 +67,10 @@ class SearchView:
 class DocumentView:
     doc_id: str
     title: str
-    citation: str  # the document as a whole, without section
-    body_html: str  # whole text escaped; the chosen passage wrapped with id=PASSAGE_ANCHOR
+    citation: str  # the chosen passage's section, or the document as a whole
+    text: str  # the whole stored text (plain)
+    passage: tuple[int, int] | None = None  # (start, end) of the chosen passage in `text`
+    query: str = ""  # whose words the view marks
     references: tuple[str, ...] = ()  # documents it cites, as citation lines
     message: str = ""
     found: bool = True
@@ -145,31 +145,17 @@ class SearchService:
                                    hit.heading_path, hit.pages, title=hit.title)
         return ResultCard(
             doc_id=hit.doc_id, ordinal=hit.ordinal, title=shorten(hit.title or citation),
-            citation=citation, snippet_html=snippet_html(hit.text, query), score=float(hit.score),
+            citation=citation, text=hit.text, score=float(hit.score),
         )
 
     def document_view(self, doc_id: str, ordinal: int | None = None, query: str = "") -> DocumentView:
-        """The full text, escaped, with the query's words marked and passage `ordinal` wrapped in
-        <div id=PASSAGE_ANCHOR> so the page can scroll to it."""
+        """The full text with passage `ordinal` (if any) located in it, for `query`'s words to be marked."""
         doc = self.library.document(doc_id) if doc_id else None
         if doc is None:
-            return DocumentView(doc_id=doc_id or "", title="", citation="", body_html="", found=False,
+            return DocumentView(doc_id=doc_id or "", title="", citation="", text="", found=False,
                                 message="Không tìm thấy văn bản này; có thể nó vừa được gỡ khỏi chỉ mục.")
         meta = doc.metadata
-        text = doc.text or ""
-        spans = find_spans(text, query) if query else []
         passage = next((p for p in doc.passages if p.ordinal == ordinal), None) if ordinal is not None else None
-        if passage is None:
-            body = mark_spans(text, spans)
-        else:
-            s, e = passage.start, passage.end
-            body = "".join([
-                mark_spans(text[:s], spans, 0),
-                f'<div class="vk-passage" id="{PASSAGE_ANCHOR}">',
-                mark_spans(text[s:e], spans, s),
-                "</div>",
-                mark_spans(text[e:], spans, e),
-            ])
         references = tuple(dict.fromkeys(
             format_citation(r.doc_type, r.number, r.date, r.issuer) for r in getattr(doc, "references", ())
         ))
@@ -180,7 +166,8 @@ class SearchService:
                                       passage.heading_path, passage.pages, title=meta.title)
         return DocumentView(
             doc_id=doc_id, title=shorten(meta.title or citation or doc_id), citation=section or citation,
-            body_html=body, references=tuple(r for r in references if r),
+            text=doc.text or "", passage=(passage.start, passage.end) if passage is not None else None,
+            query=normalize_query(query or ""), references=tuple(r for r in references if r),
         )
 
     def filter_choices(self) -> FilterChoices:

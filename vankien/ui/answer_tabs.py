@@ -9,7 +9,7 @@ Call the builders inside a `gr.Blocks()` (and a `gr.Tabs()`) context:
 `service` is an AnswerService, or any object with a `.library` (such as the search service), which
 is then wrapped (one AnswerService per Library). For app.py's tab list, whose entries are
 fn(demo, service): ask_tab, pack_tab, links_tab. Callbacks are thin: one service call, one formatting helper; per-user choices
-(the candidate pack) live in gr.State. All document text is escaped in vankien.services.answers.
+(the candidate pack) live in gr.State. All document text is escaped in vankien/ui/answer_views.py.
 """
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from typing import Any
 import gradio as gr
 
 from vankien.answers.handout_docx import Letterhead
-from vankien.services.answers import (AnswerService, answer_html, coverage_html, handout_preview_html,
-                                    links_html, pack_choices, pack_html)
+from vankien.services.answers import AnswerService
+from vankien.ui.answer_views import (answer_html, coverage_html, handout_preview_html, links_html, pack_choices,
+                                     pack_html)
 
 
 _SERVICES: "weakref.WeakKeyDictionary[Any, AnswerService]" = weakref.WeakKeyDictionary()
