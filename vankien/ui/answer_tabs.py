@@ -90,7 +90,7 @@ def chosen_keys(pack, ticked: list[str] | None, order: str) -> list[str]:
 
 def build_pack_tab(service: Any) -> None:
     svc = as_answer_service(service)
-    with gr.Tab("Chuẩn bị sinh hoạt chuyên đề", elem_id="vk-tab-chuyen-de"):
+    with gr.Tab("Chuẩn bị sinh hoạt chuyên đề", elem_id="vk-tab-chuyen-de") as tab:
         gr.Markdown("Nhập chủ đề, đánh dấu các đoạn cần dùng, sắp xếp thứ tự, thêm ghi chú rồi xuất tài liệu DOCX/Markdown.")
         pack_state = gr.State(None)
         with gr.Row():
@@ -105,14 +105,10 @@ def build_pack_tab(service: Any) -> None:
                                placeholder="3, 1, 2", elem_id="vk-pack-order")
             title = gr.Textbox(label="Tiêu đề tài liệu", placeholder="TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ")
         note = gr.Textbox(label="Ghi chú", lines=3, elem_id="vk-pack-note")
-        saved = svc.letterhead()
-        with gr.Row():
-            parent = gr.Textbox(label="Đảng bộ cấp trên", value=saved.parent, placeholder="ĐẢNG BỘ XÃ HÒA AN",
-                                elem_id="vk-pack-parent")
-            branch = gr.Textbox(label="Chi bộ", value=saved.branch, placeholder="CHI BỘ THÔN 3",
-                                elem_id="vk-pack-branch")
-            place = gr.Textbox(label="Địa danh (dòng ngày tháng)", value=saved.place, placeholder="Hòa An",
-                               elem_id="vk-pack-place")
+        with gr.Row():  # filled from the saved letterhead when the tab opens, not while laying out
+            parent = gr.Textbox(label="Đảng bộ cấp trên", placeholder="ĐẢNG BỘ XÃ HÒA AN", elem_id="vk-pack-parent")
+            branch = gr.Textbox(label="Chi bộ", placeholder="CHI BỘ THÔN 3", elem_id="vk-pack-branch")
+            place = gr.Textbox(label="Địa danh (dòng ngày tháng)", placeholder="Hòa An", elem_id="vk-pack-place")
         preview = gr.HTML(elem_id="vk-pack-preview")
         export = gr.Button("Xuất tài liệu (DOCX, PDF, Markdown)", variant="primary", elem_id="vk-pack-export")
         with gr.Row():
@@ -147,6 +143,11 @@ def build_pack_tab(service: Any) -> None:
         theme.submit(on_find, [theme, k], [pack_state, candidates, ticked])
         ticked.change(on_preview, [pack_state, ticked, order], preview)
         order.change(on_preview, [pack_state, ticked, order], preview)
+        def on_open():
+            saved = svc.letterhead()
+            return saved.parent, saved.branch, saved.place
+
+        tab.select(on_open, None, [parent, branch, place])
         export.click(on_export, [pack_state, ticked, order, note, title, parent, branch, place],
                      [docx_file, pdf_file, md_file, preview])
 
