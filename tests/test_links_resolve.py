@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from index.records import DocumentInfo
+from ingest.records import DocumentHeader
 from vntext.docnumber import normalize_doc_number
 from ingest.records import Reference
 from vankien.answers.links import (REL_IMPLEMENTED, REL_MENTIONED, LinkGraph, coverage, find_document,
@@ -11,7 +12,8 @@ from vankien.answers.links import (REL_IMPLEMENTED, REL_MENTIONED, LinkGraph, co
 
 
 def _doc(doc_id, doc_type, number, issuer="", date="", title=""):
-    return DocumentInfo(doc_id, title or f"{doc_type} {number}", doc_type, number, issuer, date, "", "text", 1, "")
+    header = DocumentHeader(doc_type, number, date, issuer, title or f"{doc_type} {number}")
+    return DocumentInfo(doc_id, header, "", "text", 1, "")
 
 
 def _ref(doc_type, number, date="", issuer=""):

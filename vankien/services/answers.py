@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 import threading
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from vankien.answers import links as links_mod
 from vankien.answers.generate import generate_answer, settings_from_env
@@ -18,9 +18,12 @@ from vankien.answers.pack import Handout, Pack, build_pack, export_docx, export_
 from vankien.answers.qa import Answer, answer_question
 from vankien.answers.similar import Similar, similar_documents, similar_passages
 
+if TYPE_CHECKING:
+    from index.library import Library
+
 
 class AnswerService:
-    def __init__(self, library: Any, export_dir: Path | None = None):
+    def __init__(self, library: Library, export_dir: Path | None = None):
         self.library = library
         self.export_dir = Path(export_dir) if export_dir else None
         self._lock = threading.Lock()
