@@ -47,7 +47,7 @@ from bench_inputs import (CORPUS, NOISE, ROOT, ArrayEncoder, PrecomputedQueries,
 # ---------------------------------------------------------------- build
 
 def build(home: Path, rows: list[dict], real_fn) -> dict:
-    """Store + keyword index through Library.add_documents (dense left exact and zero for now),
+    """Store + keyword index through Library.add_documents (dense left exact and zero at first),
     then the dense index from the perturbed vectors over the same passage ids, into the same
     generation. Two steps so the slow keyword side need not wait for the real embeddings."""
     import shutil

@@ -87,8 +87,7 @@ def test_relation_implemented_or_mentioned():
 
 def _by_number(lib, number):
     docs = [d for d in lib.documents() if d.number == number and not is_news_doc(d)]
-    if not docs:
-        pytest.skip(f"chưa có văn bản {number} trong chỉ mục mẫu")
+    assert docs, f"no document numbered {number} in corpus/: a metadata regression?"
     return docs[0]
 
 
