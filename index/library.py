@@ -51,7 +51,7 @@ from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
 from index.tokenize import passage_tokens
 from ingest.pipeline import file_sha256
-from ingest.records import IngestError, ParsedDocument
+from ingest.records import DocumentHeader, IngestError, ParsedDocument
 from models.base import Encoder
 from models.factory import create_encoder
 from models.settings import EncoderSettings
@@ -259,15 +259,14 @@ class Library:
 
     def _hits(self, pids: list[int], scores: dict[int, float]) -> list[SearchHit]:
         rows = self.store.passage_rows(pids)
-        infos: dict[str, tuple] = {}
+        headers: dict[str, DocumentHeader] = {}
         hits = []
         for pid in pids:
             r = rows[pid]
-            if r.doc_id not in infos:
-                infos[r.doc_id] = self.store.header_fields(r.doc_id)
-            title, doc_type, number, issuer, date = infos[r.doc_id]
-            hits.append(SearchHit(r.doc_id, r.ordinal, title, doc_type, number, issuer, date, r.heading_path,
-                                  r.pages, r.text, scores[pid], r.start, r.end))
+            if r.doc_id not in headers:
+                headers[r.doc_id] = self.store.header(r.doc_id)
+            hits.append(SearchHit(r.doc_id, r.ordinal, headers[r.doc_id], r.heading_path, r.pages, r.text,
+                                  scores[pid], r.start, r.end))
         return hits
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from ingest.records import Metadata, ParsedDocument, Passage, Reference
+from ingest.records import DocumentHeader, Metadata, ParsedDocument, Passage, Reference
 from index.records import DocumentInfo, PassageRow, StoredDocument
 
 SCHEMA = """
@@ -110,14 +110,14 @@ class Store:
 
     def documents(self) -> list[DocumentInfo]:
         rows = self.conn.execute(f"SELECT {_INFO_COLS} FROM documents ORDER BY date DESC, doc_id")
-        return [DocumentInfo(*r) for r in rows]
+        return [_info(r) for r in rows]
 
     def document(self, doc_id: str) -> StoredDocument | None:
         row = self.conn.execute(f"SELECT {_INFO_COLS}, text, metadata, content_hash, page_starts"
                                 " FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
             return None
-        info = DocumentInfo(*row[:10])
+        info = _info(row[:10])
         refs = tuple(Reference(*r) for r in self.conn.execute(
             "SELECT doc_type, number, date, issuer, start, end FROM refs WHERE doc_id=? ORDER BY start", (doc_id,)))
         passages = tuple(
@@ -142,10 +142,10 @@ class Store:
                                        r[5], r[6], r[7])
         return out
 
-    def header_fields(self, doc_id: str) -> tuple[str, str, str, str, str] | None:
-        """(title, doc_type, number, issuer, date) of one document (None: not stored)."""
-        return self.conn.execute(
-            "SELECT title, doc_type, number, issuer, date FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+    def header(self, doc_id: str) -> DocumentHeader | None:
+        row = self.conn.execute(
+            "SELECT doc_type, number, date, issuer, title FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return DocumentHeader(*row) if row else None
 
     def doc_of(self, pids: Iterable[int]) -> dict[int, str]:
         pids = list(pids)
@@ -185,3 +185,9 @@ class Store:
 
     def count_documents(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+
+
+def _info(row) -> DocumentInfo:
+    """DocumentInfo from the _INFO_COLS columns."""
+    doc_id, title, doc_type, number, issuer, date, *rest = row
+    return DocumentInfo(doc_id, DocumentHeader(doc_type, number, date, issuer, title), *rest)

@@ -41,13 +41,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_inputs beside 
 from bench_inputs import (CORPUS, NOISE, ROOT, ArrayEncoder, PrecomputedQueries, Timed,  # noqa: E402,F401
                           _parse_row, load_corpus, log, maxrss_mib, parsed_corpus, pct, perturbed,
                           pick, real_vectors, rss_mib)
+from bench_dense import dense_choices  # noqa: E402
 
 
 
 # ---------------------------------------------------------------- build
 
 def build(home: Path, rows: list[dict], real_fn) -> dict:
-    """Store + keyword index through Library.add_documents (dense left exact and zero for now),
+    """Store + keyword index through Library.add_documents (dense left exact and zero at first),
     then the dense index from the perturbed vectors over the same passage ids, into the same
     generation. Two steps so the slow keyword side need not wait for the real embeddings."""
     import shutil
@@ -104,9 +105,7 @@ def build(home: Path, rows: list[dict], real_fn) -> dict:
 def serve(home: Path, queries: list[str], q_vecs: np.ndarray) -> dict:
     import faiss
 
-    from index.dense import DenseIndex
     from index.library import Library
-    from index.settings import DenseSettings
     from vntext.normalize import normalize_query
     from models.factory import create_encoder
 
@@ -149,37 +148,9 @@ def serve(home: Path, queries: list[str], q_vecs: np.ndarray) -> dict:
     out["embed_only"] = timed(lambda q: raw.encode_query(normalize_query(q) + " ·"), queries)
     out["rss_serving_mib"], out["vmhwm_mib"] = rss_mib()
     out["maxrss_mib"] = maxrss_mib()  # inherited from the parent across fork+exec on Linux
-    # dense index choice: recall@10 against exact search, and latency, on these vectors
     rows, vecs = lib.passage_vectors()
     ids = np.asarray([r.pid for r in rows], dtype=np.int64)
-    auto = DenseIndex(vecs.shape[1], lib.dense_settings)  # what the Library built at this size
-    auto.index(ids, vecs)
-    exact = [set(ids[np.argsort(-(vecs @ v))[:10]].tolist()) for v in q_vecs]
-    choices = {}
-    ivf = DenseIndex(vecs.shape[1], DenseSettings(kind="ivf"))
-    ivf.ids, ivf.vectors = ids, vecs
-    tb = time.perf_counter()
-    ivf._index()
-    ivf_build = time.perf_counter() - tb
-    flat = DenseIndex(vecs.shape[1], DenseSettings(kind="flat"))
-    flat.ids, flat.vectors = ids, vecs
-    tb = time.perf_counter()
-    flat._index()
-    flat_build = time.perf_counter() - tb
-    # HNSW is left out here: scripts/bench_ann.py measured its recall on these vectors (0.21 at
-    # faiss defaults on 100k perturbed copies) and building it takes minutes on 2 busy cores
-    for label, d, build_s, nprobe in [("flat (exact)", flat, flat_build, None)] + [
-            (f"ivf nlist={getattr(ivf._faiss, 'nlist', 0)} nprobe={p}", ivf, ivf_build, p) for p in (32, 64, 128, 256)]:
-        if nprobe and hasattr(d._faiss, "nprobe"):
-            d._faiss.nprobe = nprobe
-        got = [{h.pid for h in d.search(v, 10)} for v in q_vecs]
-        lat = timed(lambda v: d.search(v, depth), q_vecs)
-        choices[label] = {"recall10": float(np.mean([len(g & e) / 10 for g, e in zip(got, exact)])),
-                          "p50": pct(lat, 50), "p95": pct(lat, 95), "build_s": build_s}
-    del ivf, flat
-    out["choices"] = choices
-    out["auto_recall10"] = float(np.mean([len({h.pid for h in auto.search(v, 10)} & e) / 10
-                                          for v, e in zip(q_vecs, exact)]))
+    out["choices"], out["auto_recall10"] = dense_choices(ids, vecs, q_vecs, lib.dense_settings, depth, timed)
 
     out["faiss_threads"] = faiss.omp_get_max_threads()
     return out

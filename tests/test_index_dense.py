@@ -1,15 +1,17 @@
-"""Oracle: FAISS search equals brute-force numpy cosine on the sample corpus."""
+"""Oracle: FAISS search equals brute-force numpy cosine, over the passages and the deterministic
+encoder the index tests bring (tests/index_fixtures.py)."""
 import numpy as np
 import pytest
 
 from index.dense import DenseIndex
 from index.settings import DenseSettings
+from tests.index_fixtures import PASSAGES, PIDS, HashEncoder
 
 
 @pytest.fixture(scope="module")
-def corpus(seed_library):
-    lib = seed_library
-    return lib.dense.ids.copy(), np.asarray(lib.dense.vectors), lib.encoder
+def corpus():
+    encoder = HashEncoder()
+    return np.asarray(PIDS, dtype=np.int64), encoder.encode_passages(PASSAGES), encoder
 
 
 QUERIES = ["thời gian hoàn thành tổng kết", "đảng viên cao tuổi", "so tay dang vien", "Bản tin sinh hoạt chi bộ"]
@@ -54,7 +56,8 @@ def test_filtered_search_and_remove_and_save(tmp_path, corpus):
 def test_auto_switches_to_ivf_above_threshold(corpus):
     ids, vectors, _ = corpus
     rng = np.random.default_rng(0)
-    big = np.repeat(vectors, 80, axis=0) + rng.normal(0, 0.02, (len(vectors) * 80, vectors.shape[1])).astype(np.float32)
+    copies = 1200 // len(vectors) + 1  # above the 1,000 vectors an IVF index is trained from
+    big = np.repeat(vectors, copies, axis=0) + rng.normal(0, 0.02, (len(vectors) * copies, vectors.shape[1])).astype(np.float32)
     big /= np.linalg.norm(big, axis=1, keepdims=True)
     index = DenseIndex(vectors.shape[1], DenseSettings(exact_max=1000, nprobe=16))
     index.index(np.arange(len(big)), big)

@@ -9,14 +9,16 @@ import pytest
 from docx import Document
 
 from index.records import SearchHit
+from ingest.records import DocumentHeader
 from vankien.answers.handout_docx import Letterhead, export_docx, export_pdf, handout_filename, load_letterhead, save_letterhead
 from vankien.answers.pack import build_pack, excerpt_lines, export_markdown, group_hits, is_central, make_handout
 
 
 def _hit(doc_id, ordinal, number, issuer, date, doc_type="Kế hoạch", text=None):
     text = text or f"Đoạn {ordinal} của {number}: nâng cao chất lượng sinh hoạt chi bộ."
-    return SearchHit(doc_id=doc_id, ordinal=ordinal, title=f"{doc_type} {number}", doc_type=doc_type,
-                     number=number, issuer=issuer, date=date, heading_path=("II. NHIỆM VỤ", "1. Nội dung"),
+    return SearchHit(doc_id=doc_id, ordinal=ordinal,
+                     header=DocumentHeader(doc_type, number, date, issuer, title=f"{doc_type} {number}"),
+                     heading_path=("II. NHIỆM VỤ", "1. Nội dung"),
                      pages=(2, 3), text=text, score=1.0, start=0, end=len(text))
 
 

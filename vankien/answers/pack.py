@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-from vntext.normalize import fold_diacritics, normalize_query
 from index.records import SearchHit
+from ingest.records import DocumentHeader, HeaderFields
 from vankien.answers.citation import format_citation
+from vntext.normalize import fold_lower, normalize_query
+
+if TYPE_CHECKING:
+    from index.library import Library
 
 DEFAULT_TITLE = "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ"
 _CENTRAL_ISSUERS = ("trung uong", "ban bi thu", "bo chinh tri")
@@ -36,29 +40,24 @@ class PackItem(SearchHit):
 
     @property
     def citation(self) -> str:
-        return format_citation(self.doc_type, self.number, self.date, self.issuer,
-                               self.heading_path, self.pages, self.title)
+        return format_citation(self.header, self.heading_path, self.pages)
 
     @property
     def source(self) -> str:
         """The document alone (no section/page), for the source list."""
-        return document_citation(self.doc_type, self.number, self.date, self.issuer, self.title)
+        return document_citation(self.header)
 
 
 @dataclass(frozen=True)
-class PackGroup:
+class PackGroup(HeaderFields):
     doc_id: str
-    title: str
-    doc_type: str
-    number: str
-    issuer: str
-    date: str
+    header: DocumentHeader
     central: bool
     items: tuple[PackItem, ...]
 
     @property
     def source(self) -> str:
-        return document_citation(self.doc_type, self.number, self.date, self.issuer, self.title)
+        return document_citation(self.header)
 
 
 @dataclass(frozen=True)
@@ -88,8 +87,9 @@ class Handout:
         return list(seen.values())
 
 
-def document_citation(doc_type: str, number: str, date: str, issuer: str, title: str) -> str:
-    line = format_citation(doc_type, number, date, issuer, (), (), title)
+def document_citation(header: DocumentHeader) -> str:
+    number, title = header.number, header.title
+    line = format_citation(header)
     # A numbered document's citation does not name its subject: add the title when it says more.
     if number and title and number not in title and title not in line:
         line = f"{line}: {title}" if line else title
@@ -101,16 +101,16 @@ def document_citation(doc_type: str, number: str, date: str, issuer: str, title:
 def is_central(issuer: str, number: str) -> bool:
     """A document of the Party centre: issuer names the Central Committee, the Secretariat or the
     Politburo, or its number ends in "/TW"."""
-    folded = fold_diacritics((issuer or "").lower())
+    folded = fold_lower(issuer)
     if any(name in folded for name in _CENTRAL_ISSUERS):
         return True
     return bool(re.search(r"/TW$", (number or "").strip().upper()))
 
 
-def group_hits(theme: str, hits: Iterable[Any]) -> Pack:
+def group_hits(theme: str, hits: Iterable[SearchHit]) -> Pack:
     """Group passages by document; central documents first, newest first within each kind;
     passages in document order within a group."""
-    by_doc: dict[str, list[Any]] = {}
+    by_doc: dict[str, list[SearchHit]] = {}
     for hit in hits:
         bucket = by_doc.setdefault(hit.doc_id, [])
         if all(h.ordinal != hit.ordinal for h in bucket):
@@ -121,15 +121,14 @@ def group_hits(theme: str, hits: Iterable[Any]) -> Pack:
         items = tuple(
             PackItem(**{f.name: getattr(h, f.name) for f in fields(SearchHit)})
             for h in sorted(bucket, key=lambda h: h.ordinal))
-        groups.append(PackGroup(doc_id, first.title, first.doc_type, first.number, first.issuer,
-                                first.date, is_central(first.issuer, first.number), items))
+        groups.append(PackGroup(doc_id, first.header, is_central(first.issuer, first.number), items))
     groups.sort(key=lambda g: g.doc_id)
     groups.sort(key=lambda g: g.date or "", reverse=True)
     groups.sort(key=lambda g: not g.central)
     return Pack(theme=theme, groups=tuple(groups))
 
 
-def build_pack(library: Any, theme: str, k: int = 30) -> Pack:
+def build_pack(library: Library, theme: str, k: int = 30) -> Pack:
     """Candidate passages on `theme` (the k best), grouped by document."""
     theme = normalize_query(theme or "")
     if not theme:

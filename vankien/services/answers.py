@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from vankien.answers import links as links_mod
 from vankien.answers.generate import generate_answer, settings_from_env
@@ -22,6 +22,9 @@ from vankien.answers.handout_docx import (Letterhead, export_docx, export_pdf, h
 from vankien.answers.pack import Handout, Pack, build_pack, export_markdown, make_handout
 from vankien.answers.qa import Answer, answer_question
 from vankien.answers.similar import Similar, similar_documents, similar_passages
+
+if TYPE_CHECKING:
+    from index.library import Library
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Exported:
 
 
 class AnswerService:
-    def __init__(self, library: Any, export_dir: Path | None = None):
+    def __init__(self, library: Library, export_dir: Path | None = None):
         self.library = library
         self.export_dir = Path(export_dir) if export_dir else None
         self._lock = threading.Lock()

@@ -14,20 +14,25 @@ fn(demo, service): ask_tab, pack_tab, links_tab. Callbacks are thin: one service
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Union
 
 import gradio as gr
 
 from vankien.answers.handout_docx import Letterhead
 from vankien.services.answers import AnswerService
+from vankien.services.search import SearchService
 from vankien.ui.answer_views import (answer_html, coverage_html, handout_preview_html, links_html, pack_choices,
                                      pack_html)
 
 
-_SERVICES: "weakref.WeakKeyDictionary[Any, AnswerService]" = weakref.WeakKeyDictionary()
+if TYPE_CHECKING:
+    from index.library import Library
+
+Service = Union[SearchService, AnswerService]
+_SERVICES: "weakref.WeakKeyDictionary[Library, AnswerService]" = weakref.WeakKeyDictionary()
 
 
-def as_answer_service(service: Any) -> AnswerService:
+def as_answer_service(service: Service) -> AnswerService:
     """The AnswerService for `service`'s Library (shared by the tabs: one link graph to rebuild)."""
     if isinstance(service, AnswerService):
         return service
@@ -37,19 +42,19 @@ def as_answer_service(service: Any) -> AnswerService:
     return _SERVICES[library]
 
 
-def ask_tab(demo: Any, service: Any) -> None:
+def ask_tab(demo: gr.Blocks, service: Service) -> None:
     build_ask_tab(service)
 
 
-def pack_tab(demo: Any, service: Any) -> None:
+def pack_tab(demo: gr.Blocks, service: Service) -> None:
     build_pack_tab(service)
 
 
-def links_tab(demo: Any, service: Any) -> None:
+def links_tab(demo: gr.Blocks, service: Service) -> None:
     build_links_tab(service, demo)
 
 
-def build_ask_tab(service: Any) -> None:
+def build_ask_tab(service: Service) -> None:
     svc = as_answer_service(service)
     with gr.Tab("Hỏi đáp", elem_id="vk-tab-hoi-dap"):
         gr.Markdown("Đặt câu hỏi về nội dung các văn bản; câu trả lời được trích từ văn bản, kèm nguồn [1], [2].")
@@ -88,7 +93,7 @@ def chosen_keys(pack, ticked: list[str] | None, order: str) -> list[str]:
     return ordered + [k for k in keys if k in ticked_set and k not in ordered]
 
 
-def build_pack_tab(service: Any) -> None:
+def build_pack_tab(service: Service) -> None:
     svc = as_answer_service(service)
     with gr.Tab("Chuẩn bị sinh hoạt chuyên đề", elem_id="vk-tab-chuyen-de") as tab:
         gr.Markdown("Nhập chủ đề, đánh dấu các đoạn cần dùng, sắp xếp thứ tự, thêm ghi chú rồi xuất tài liệu DOCX/Markdown.")
@@ -152,7 +157,7 @@ def build_pack_tab(service: Any) -> None:
                      [docx_file, pdf_file, md_file, preview])
 
 
-def build_links_tab(service: Any, demo: Any = None) -> None:
+def build_links_tab(service: Service, demo: gr.Blocks | None = None) -> None:
     """Liên kết văn bản: căn cứ / được triển khai trong / được nhắc đến trong, and "Đã đưa tin chưa?"."""
     svc = as_answer_service(service)
     # choices are filled when the page loads or the tab opens, never while laying out the UI:
@@ -192,7 +197,7 @@ def _doc_choices(svc: AnswerService) -> list[tuple[str, str]]:
     return [(f"{d.title} ({d.date})" if d.date else d.title, d.doc_id) for d in svc.library.documents()]
 
 
-def links_for_document_html(service: Any, doc_id: str) -> str:
+def links_for_document_html(service: Service, doc_id: str) -> str:
     """For the Văn bản tab: the links block of one document, escaped HTML."""
     svc = as_answer_service(service)
     graph = svc.graph()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any, Sequence
+from typing import Sequence
 
+from index.records import DocumentInfo
 from vankien.answers import links as links_mod
 from vankien.answers.citation import format_date
 from vankien.answers.pack import Handout, Pack
@@ -85,7 +86,7 @@ def handout_preview_html(handout: Handout) -> str:
 
 
 def links_html(doc_links: links_mod.DocumentLinks | None, titles: dict[str, str],
-               infos: dict[str, Any] | None = None) -> str:
+               infos: dict[str, DocumentInfo] | None = None) -> str:
     """Căn cứ / được triển khai trong / được nhắc đến trong, for one document."""
     if doc_links is None:
         return "<p>Không tìm thấy văn bản này trong chỉ mục.</p>"
@@ -110,7 +111,7 @@ def links_html(doc_links: links_mod.DocumentLinks | None, titles: dict[str, str]
         parts.append("<ul>")
         for x in rows:
             info = infos.get(x.source_id)
-            date = format_date(getattr(info, "date", "")) if info else ""
+            date = format_date(info.date) if info else ""
             parts.append(f"<li>{_e(titles.get(x.source_id, x.source_id))}"
                          f"{' — ' + _e(date) if date else ''}<br><small>{_e(x.context)}</small></li>")
         parts.append("</ul>")
