@@ -18,7 +18,7 @@ from vankien.ui.answer_tabs import ask_tab, links_tab, pack_tab
 from vankien.ui.documents_tab import documents_tab
 from vankien.ui.search_tab import search_tab
 from vankien.ui.search_views import HEADER_HTML
-from vankien.ui.theme import CSS, THEME
+from vankien.ui.theme import CSS, HEAD, THEME
 
 # Tabs in display order; each is fn(demo, service).
 TABS: list[Callable[[gr.Blocks, SearchService], None]] = [search_tab, ask_tab, pack_tab, documents_tab, links_tab]
@@ -27,7 +27,8 @@ TABS: list[Callable[[gr.Blocks, SearchService], None]] = [search_tab, ask_tab, p
 def build_app(service: SearchService, tabs: list[Callable] | None = None) -> gr.Blocks:
     with gr.Blocks(title="Văn kiện — tra cứu văn kiện Đảng") as demo:
         gr.HTML(HEADER_HTML)
-        with gr.Tabs():
+        # "wrap": on a phone every tab stays visible on a second row instead of hiding behind "…"
+        with gr.Tabs(overflow_behavior="wrap"):
             for add_tab in tabs or TABS:
                 add_tab(demo, service)
     return demo
@@ -39,7 +40,7 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
     demo.queue(default_concurrency_limit=4).launch(
         server_name=host, server_port=port, auth=auth,
         auth_message="Đăng nhập bằng tài khoản do quản trị viên cấp." if auth else None,
-        share=False, ssr_mode=False, theme=THEME, css=CSS, footer_links=[], show_error=True, **kwargs,
+        share=False, ssr_mode=False, theme=THEME, css=CSS, head=HEAD, footer_links=[], show_error=True, **kwargs,
     )
 
 

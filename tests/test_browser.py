@@ -152,9 +152,6 @@ def test_phone_width_has_no_sideways_scroll(page_at):
     _search(page, "chi bo")  # without diacritics
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     documents = page.get_by_role("tab", name="Văn bản", exact=True)
-    if not documents.is_visible():  # at a phone's width the last tabs sit behind the "⋯" menu
-        page.locator(".overflow-menu button").first.click()
-        documents = page.locator(".overflow-dropdown button").get_by_text("Văn bản", exact=True)
     documents.click()
     page.locator("#vk-documents").get_by_text("Tỉnh ủy Tiền Giang").first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -180,3 +177,72 @@ def test_upload_reports_each_file(page_at, tmp_path):
     results = page.locator("#vk-ingest-result").inner_text()
     assert "Đã thêm" in results and "Không đọc được" in results
     page.locator("#vk-documents").get_by_text("Thông báo 12-TB/ĐU").first.wait_for()
+
+
+TABS = ["Tra cứu", "Hỏi đáp", "Chuẩn bị sinh hoạt chuyên đề", "Văn bản", "Liên kết văn bản"]
+# Gradio's own English words that used to reach the user (icon-button labels, status lines), checked
+# on every tab besides the translation table itself.
+ENGLISH = {"processing", "steps", "Copy", "Copied", "Copy table data", "Fullscreen", "Table actions",
+           "Empty value", "More tabs", "Info", "common.complete", "Download", "Clear", "Loading..."}
+VISIBLE_WORDS_JS = """() => {
+  const out = new Set();
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) { const t = walk.currentNode.textContent.trim(); const el = walk.currentNode.parentElement;
+    if (t && el && el.offsetParent !== null) out.add(t); }
+  document.querySelectorAll('[aria-label],[title],[placeholder]').forEach(e => {
+    for (const a of ['aria-label', 'title', 'placeholder']) { if (e.getAttribute(a)) out.add(e.getAttribute(a)); } });
+  return [...out];
+}"""
+SMALL_TARGETS_JS = """() => [...document.querySelectorAll('button, [role=tab], input[type=checkbox]')]
+  .filter(e => e.offsetParent !== null)
+  .map(e => { const r = (e.type === 'checkbox' ? e.closest('label') || e : e).getBoundingClientRect();
+              return [e.tagName, (e.innerText || e.getAttribute('aria-label') || '').slice(0, 30),
+                      Math.round(r.width), Math.round(r.height)]; })
+  .filter(x => x[2] > 0 && (x[2] < 44 || x[3] < 44))"""
+
+
+def _english_words(page) -> set[str]:
+    words = set()
+    for text in page.evaluate(VISIBLE_WORDS_JS):
+        for word in ENGLISH:
+            if text == word or text.startswith(word + " ") or text.endswith(" " + word):
+                words.add(text)
+    return words
+
+
+def test_phone_shows_every_tab_in_vietnamese_with_large_targets(page_at):
+    """At 390 px every tab is on screen (no "…" menu), the page says it is Vietnamese, no English
+    Gradio word is left on any tab, and every button, tab and checkbox is at least 44 px."""
+    page = page_at(width=390, height=844)
+    page.locator("[role=tab]").first.wait_for()  # the app has rendered
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    for name in TABS:
+        assert page.get_by_role("tab", name=name, exact=True).is_visible(), name
+    assert page.locator("button[aria-label='More tabs'], button[aria-label='Các thẻ khác']").filter(
+        has=page.locator(":visible")).count() == 0
+    _search(page, "chi bo")
+    english = _english_words(page)
+    small = page.evaluate(SMALL_TARGETS_JS)
+    shots = ROOT / "test-artifacts"
+    shots.mkdir(exist_ok=True)
+    for n, name in enumerate(TABS, 1):
+        page.get_by_role("tab", name=name, exact=True).click()
+        page.wait_for_timeout(800)
+        if name == "Chuẩn bị sinh hoạt chuyên đề":
+            page.locator("#vk-theme textarea").fill(QUERY)
+            page.locator("#vk-pack-find").click()
+            page.locator("#vk-pack-choices input[type=checkbox]").first.wait_for()
+        page.screenshot(path=str(shots / f"phone-{n}.png"), full_page=True)
+        english |= _english_words(page)
+        small += page.evaluate(SMALL_TARGETS_JS)
+    assert english == set(), english
+    assert small == [], small
+
+
+def test_keyboard_focus_shows_a_3px_ring(page_at):
+    page = page_at()
+    page.locator("#vk-query textarea").focus()
+    page.keyboard.press("Tab")
+    width = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+    style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert (width, style) == ("3px", "solid"), (page.evaluate("document.activeElement.outerHTML")[:200], width)

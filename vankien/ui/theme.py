@@ -1,6 +1,8 @@
 """How the web interface looks: the readable theme, its CSS and the small scripts buttons run."""
 from __future__ import annotations
 
+import json
+
 import gradio as gr
 
 PASSAGE_ANCHOR = "vk-doan-dang-xem"  # id of the passage to scroll to in the full-text view
@@ -53,11 +55,73 @@ button[role="tab"][aria-selected="true"] { color: #0b3d91; font-weight: 700; }
 /* Five tabs do not fit a phone's width in one row: let the tab bar wrap instead of widening the page. */
 .tab-wrapper, .tab-container { flex-wrap: wrap !important; height: auto !important; max-width: 100%; }
 .tab-container button[role="tab"] { white-space: normal; }
+/* Keyboard users see where they are: a 3 px ring on whatever has the focus. */
+:focus-visible, button:focus-visible, input:focus-visible, textarea:focus-visible, a:focus-visible,
+[role="tab"]:focus-visible { outline: 3px solid #b8860b !important; outline-offset: 2px !important; }
+/* Tap targets of at least 44 px for fingers and unsteady hands: checkboxes, icon buttons, links. */
+input[type="checkbox"], input[type="radio"] { width: 28px !important; height: 28px !important; }
+label:has(> input[type="checkbox"]), label:has(> input[type="radio"]) { min-height: 44px; align-items: center; }
+button, [role="tab"], .icon-button, a.download-link { min-height: 44px; min-width: 44px; }
 @media (max-width: 600px) {
   .gradio-container { padding: 6px !important; }
   .vk-header h1 { font-size: 25px; }
 }
 """
+
+# Gradio's own words the user sees or hears (labels of its icon buttons, status lines), English and
+# hard-coded in its components, with no Vietnamese locale to switch to: translated in the page.
+GRADIO_WORDS_VI = {
+    "Copy": "Chép", "Copied": "Đã chép", "Copy table data": "Chép dữ liệu bảng",
+    "Copied to clipboard": "Đã chép", "Copy message": "Chép", "Fullscreen": "Toàn màn hình",
+    "Exit fullscreen mode": "Thoát toàn màn hình", "Exit fullscreen": "Thoát toàn màn hình",
+    "Table actions": "Thao tác với bảng", "Empty value": "Chưa có", "More tabs": "Các thẻ khác",
+    "Download": "Tải về", "Clear": "Xóa", "Remove": "Bỏ", "Close": "Đóng", "Share": "Chia sẻ",
+    "Info": "Thông tin", "Error": "Lỗi", "Warning": "Cảnh báo", "Success": "Xong",
+    "common.complete": "Xong", "Loading...": "Đang tải…", "Drop File Here": "Thả tệp vào đây",
+    "Click to Upload": "Bấm để chọn tệp", "- or -": "- hoặc -", "Upload": "Tải lên",
+    "Sort ascending": "Xếp tăng dần", "Sort descending": "Xếp giảm dần", "Clear sort": "Bỏ sắp xếp",
+    "Filter": "Lọc", "Search": "Tìm", "Select all": "Chọn tất cả", "Logout": "Đăng xuất",
+    "Login": "Đăng nhập", "username": "tên đăng nhập", "password": "mật khẩu",
+}
+
+# The page is Vietnamese: screen readers pick their voice from <html lang>, which Gradio's page
+# template sets to "en". The observer translates Gradio's words as components appear: whole text
+# nodes and the aria-label / title / placeholder attributes that equal one of them exactly, and the
+# status lines "processing | 1.2s" and "2/3 steps". Document text never equals one of these words.
+HEAD = """<script>
+document.documentElement.lang = 'vi';
+(() => {
+  const words = %s;
+  const status = [[/^processing(\\s*\\|.*)?$/, (m) => 'đang xử lý' + (m[1] || '')],
+                  [/^(\\d+)\\s*\\/\\s*(\\d+)\\s*steps?$/, (m) => m[1] + '/' + m[2] + ' bước'],
+                  [/^queue:\\s*(.*)$/, (m) => 'hàng đợi: ' + m[1]]];
+  const say = (text) => {
+    const key = text.trim();
+    if (words[key]) return text.replace(key, words[key]);
+    for (const [re, fn] of status) { const m = key.match(re); if (m) return text.replace(key, fn(m)); }
+    return null;
+  };
+  const fix = (root) => {
+    if (root.nodeType === 3) { const v = say(root.nodeValue); if (v !== null) root.nodeValue = v; return; }
+    if (root.nodeType !== 1) return;
+    for (const el of [root, ...root.querySelectorAll('[aria-label],[title],[placeholder]')]) {
+      for (const a of ['aria-label', 'title', 'placeholder']) {
+        const v = el.getAttribute && el.getAttribute(a); const t = v && say(v); if (t) el.setAttribute(a, t);
+      }
+    }
+    const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) { const n = walk.currentNode; const v = say(n.nodeValue); if (v !== null) n.nodeValue = v; }
+  };
+  new MutationObserver((changes) => {
+    for (const c of changes) {
+      if (c.type === 'characterData') fix(c.target);
+      else if (c.type === 'attributes') fix(c.target);
+      else c.addedNodes.forEach(fix);
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true, characterData: true, attributes: true,
+                                          attributeFilter: ['aria-label', 'title', 'placeholder']});
+})();
+</script>""" % json.dumps(GRADIO_WORDS_VI, ensure_ascii=False)
 
 # Copies a citation: navigator.clipboard where the page is a secure context (localhost is),
 # a hidden textarea otherwise (a LAN address over plain http).
