@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from vntext.docnumber import find_doc_numbers, normalize_doc_number
-from vntext.normalize import fold_diacritics
+from vntext.normalize import fold_lower
 
 # "50 CT TW", "50 ct/tw" in a query (upper-cased first): number, type code, issuer code
 _LOOSE = re.compile(r"(?<![\w/-])\d{1,5}\s*[-/ ]?\s*[A-ZĐ]{1,6}\s*[-/ ]\s*[A-ZĐ]{1,12}(?:-[A-ZĐ]{1,12})?(?![\w/])")
@@ -37,7 +37,7 @@ def find_numbers(text: str) -> list[str]:
 
 def number_tokens(canonical: str) -> list[str]:
     """Index tokens of one number: whole ("#50-ct/tw") and number + type code ("#50-ct")."""
-    canon = fold_diacritics(canonical).lower()
+    canon = fold_lower(canonical)
     head = _HEAD.match(canon)
     return ["#" + canon, "#" + head.group(1)] if head else ["#" + canon]
 
@@ -47,6 +47,6 @@ def query_number_tokens(query: str) -> list[str]:
     "chỉ thị số 50" -> "#50-ct"."""
     canons = find_numbers(query) + [normalize_doc_number(m) for m in _LOOSE.findall(query.upper())]
     tokens = [number_tokens(c)[0] for c in canons if c and ("-" in c or "/" in c)]
-    folded = fold_diacritics(query).lower()
+    folded = fold_lower(query)
     tokens += [f"#{num}-{TYPE_CODES[kind]}" for kind, num in _TYPED.findall(folded)]
     return list(dict.fromkeys(tokens))

@@ -144,38 +144,38 @@ class Library:
 
     def _load(self, gen: Path | None) -> None:
         with self._lock:
-            old = getattr(self, "store", None)
+            old = getattr(self, "_store", None)
             if gen is None:
-                self.store = Store(Path(":memory:"))  # nothing indexed yet; nothing left on disk
+                self._store = Store(Path(":memory:"))  # nothing indexed yet; nothing left on disk
                 # no vectors yet, so no dimension (the encoder is not loaded just to learn it)
-                self.dense = DenseIndex(0, self.dense_settings)
-                self.keyword = KeywordIndex()
+                self._dense = DenseIndex(0, self.dense_settings)
+                self._keyword = KeywordIndex()
             else:
-                self.store = Store(gen / "store.sqlite", readonly=True)
-                self.dense = DenseIndex.load(gen, self.dense_settings)
-                self.keyword = KeywordIndex.load(gen)
+                self._store = Store(gen / "store.sqlite", readonly=True)
+                self._dense = DenseIndex.load(gen, self.dense_settings)
+                self._keyword = KeywordIndex.load(gen)
             self._generation = gen
-            self._fields = {r[0]: DocFields(*r[1:]) for r in self.store.doc_fields()}
+            self._fields = {r[0]: DocFields(*r[1:]) for r in self._store.doc_fields()}
             # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
             # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
-            self._pid_doc = dict(self.store.pid_docs())
+            self._pid_doc = dict(self._store.pid_docs())
             if old is not None:
                 old.close()
 
     def _retriever(self) -> HybridRetriever:
-        return HybridRetriever(DenseRetriever(self.dense, self.encoder), self.keyword, self.retrieval)
+        return HybridRetriever(DenseRetriever(self._dense, self.encoder), self._keyword, self.retrieval)
 
     # reading
     def __len__(self) -> int:
-        return len(self.keyword)
+        return len(self._keyword)
 
     def documents(self) -> list[DocumentInfo]:
         with self._lock:
-            return self.store.documents()
+            return self._store.documents()
 
     def document(self, doc_id: str) -> StoredDocument | None:
         with self._lock:
-            return self.store.document(doc_id)
+            return self._store.document(doc_id)
 
     def stats(self) -> dict:
         size = sum(f.stat().st_size for f in self._generation.rglob("*") if f.is_file()) if self._generation else 0
@@ -183,7 +183,7 @@ class Library:
             "home": str(self.home), "generation": self._generation.name if self._generation else "",
             "documents": len(self._fields), "passages": len(self), "encoder": self.encoder_settings.name,
             "dim": self._dim() if self._generation else None,
-            "dense_index": self.dense.kind, "normalizer_version": NORMALIZER_VERSION, "size_bytes": size,
+            "dense_index": self._dense.kind, "normalizer_version": NORMALIZER_VERSION, "size_bytes": size,
         }
 
     # searching
@@ -203,7 +203,7 @@ class Library:
             allowed_docs = allowed_docs_of(self._fields, filters or SearchFilters())
             allowed = None
             if allowed_docs is not None:
-                allowed = np.asarray(self.store.pids_of_docs(sorted(allowed_docs)), dtype=np.int64)
+                allowed = np.asarray(self._store.pids_of_docs(sorted(allowed_docs)), dtype=np.int64)
                 if not len(allowed):
                     return []
             named = named_docs(self._fields, query)
@@ -211,8 +211,8 @@ class Library:
                 named = [d for d in named if d in allowed_docs]
             extra = []
             if named:  # the named document's best-matching passages join the fusion...
-                named_pids = np.asarray(self.store.pids_of_docs(named), dtype=np.int64)
-                extra = [[h.pid for h in self.keyword.search(query, 5, named_pids)] or named_pids[:1].tolist()]
+                named_pids = np.asarray(self._store.pids_of_docs(named), dtype=np.int64)
+                extra = [[h.pid for h in self._keyword.search(query, 5, named_pids)] or named_pids[:1].tolist()]
             fused = self._retriever().search(query, max(self.retrieval.depth, k), allowed, extra)
             doc_of = self.doc_of([h.pid for h in fused])
             scores = {h.pid: h.score + (self.retrieval.number_boost if doc_of[h.pid] in named else 0.0)
@@ -226,13 +226,13 @@ class Library:
         """The keyword (BM25) ranking alone, best first (evaluation compares the two sides)."""
         query = normalize_query(query or "")
         with self._lock:
-            return self.keyword.search(query, k) if query else []
+            return self._keyword.search(query, k) if query else []
 
     def dense_search(self, query: str, k: int) -> list[ScoredId]:
         """The dense (cosine) ranking alone, best first."""
         query = normalize_query(query or "")
         with self._lock:
-            return DenseRetriever(self.dense, self.encoder).search(query, k) if query else []
+            return DenseRetriever(self._dense, self.encoder).search(query, k) if query else []
 
     def doc_of(self, pids: Iterable[int]) -> dict[int, str]:
         """pid -> doc_id of each passage id that is indexed."""
@@ -241,30 +241,30 @@ class Library:
         out = {pid: known[pid] for pid in pids if pid in known}
         if len(out) < len(pids):  # not expected: the indexes and the store are one generation
             with self._lock:
-                out.update(self.store.doc_of(pid for pid in pids if pid not in out))
+                out.update(self._store.doc_of(pid for pid in pids if pid not in out))
         return out
 
     def passage_rows(self, pids: Iterable[int]) -> dict[int, PassageRow]:
         with self._lock:
-            return self.store.passage_rows(pids)
+            return self._store.passage_rows(pids)
 
     def passage_vectors(self) -> tuple[list[PassageRow], np.ndarray]:
         """Every indexed passage and its stored vector (row i of the matrix is passage i), as the
         dense index holds them: nothing is encoded again."""
         with self._lock:
-            ids, vectors = self.dense.items()
-            rows = self.store.passage_rows(ids.tolist())
+            ids, vectors = self._dense.items()
+            rows = self._store.passage_rows(ids.tolist())
             keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows]
             return [rows[int(ids[i])] for i in keep], np.asarray(vectors, dtype=np.float32)[keep]
 
     def _hits(self, pids: list[int], scores: dict[int, float]) -> list[SearchHit]:
-        rows = self.store.passage_rows(pids)
+        rows = self._store.passage_rows(pids)
         headers: dict[str, DocumentHeader] = {}
         hits = []
         for pid in pids:
             r = rows[pid]
             if r.doc_id not in headers:
-                headers[r.doc_id] = self.store.header(r.doc_id)
+                headers[r.doc_id] = self._store.header(r.doc_id)
             hits.append(SearchHit(r.doc_id, r.ordinal, headers[r.doc_id], r.heading_path, r.pages, r.text,
                                   scores[pid], r.start, r.end))
         return hits
@@ -272,7 +272,7 @@ class Library:
     def close(self) -> None:
         """Let go of the open store (the Library is not used after this)."""
         with self._lock:
-            self.store.close()
+            self._store.close()
 
     # writing
     def ingest(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
@@ -354,7 +354,7 @@ class Library:
     def _begin(self) -> _NextGeneration:
         folder = generations.new_folder(self.home)
         if self._generation is not None:
-            store = self.store.copy_to(folder / "store.sqlite")
+            store = self._store.copy_to(folder / "store.sqlite")
             dense = DenseIndex.load(self._generation, self.dense_settings)
         else:
             store = Store(folder / "store.sqlite")

@@ -2,7 +2,7 @@
 
 Text and query are compared in a folded lowercase form (no diacritics), so "chi bo" finds "chi bộ"
 and "chi bộ" finds a document typed without diacritics, while a word typed with its marks only
-matches the same word ("bộ" does not light up "bò"). fold_diacritics keeps one character per
+matches the same word ("bộ" does not light up "bò"). fold_lower keeps one character per
 character, so spans found in the folded text are spans of the original.
 
 All output goes through html.escape: a document containing "<script>" shows it as text.
@@ -13,7 +13,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from vntext.normalize import fold_diacritics, normalize_query
+from vntext.normalize import fold_lower, normalize_query
 
 # Function words too common to be worth marking (only dropped when the query has other words).
 # Kept deliberately short: "không", "điều" etc. carry meaning in directives and stay.
@@ -24,17 +24,8 @@ _COMMON = {
 _WORD = re.compile(r"\w+")
 
 
-def _fold(text: str) -> str:
-    """Lowercase, no diacritics, exactly one output character per input character."""
-    out = []
-    for ch in text:
-        low = ch.lower()
-        out.append(low if len(low) == 1 else ch)
-    return fold_diacritics("".join(out))
-
-
 def _has_marks(word: str) -> bool:
-    return _fold(word) != word.lower()
+    return fold_lower(word) != word.lower()
 
 
 @dataclass(frozen=True)
@@ -58,7 +49,7 @@ def query_terms(query: str) -> list[Term]:
         words = [token] if (re.search(r"\w[-/.]\w", token)) else _WORD.findall(token)
         for word in words:
             lower = word.lower()
-            key = (_fold(word), lower)
+            key = (fold_lower(word), lower)
             if key in seen:
                 continue
             seen.add(key)
@@ -67,7 +58,7 @@ def query_terms(query: str) -> list[Term]:
     return content or terms
 
 
-_COMMON_FOLDED = {_fold(w) for w in _COMMON if not _has_marks(w)}
+_COMMON_FOLDED = {fold_lower(w) for w in _COMMON if not _has_marks(w)}
 
 
 def find_spans(text: str, query: str) -> list[tuple[int, int]]:
@@ -80,7 +71,7 @@ def find_spans(text: str, query: str) -> list[tuple[int, int]]:
     terms = query_terms(query)
     if not text or not terms:
         return []
-    folded = _fold(text)
+    folded = fold_lower(text)
     # A text typed without any diacritics matches every query by its folded form.
     text_unmarked = folded == text.lower()
     spans: list[tuple[int, int]] = []
