@@ -55,9 +55,11 @@ class IndexMismatchError(RuntimeError):
 
 
 def _default_parser(path: Path) -> ParsedDocument:
-    from ingest import parse_file  # the ingest package's pipeline
+    # in a worker process with memory and time limits: one hostile file costs a refusal, not the
+    # process (ingest/isolated.py); the limits come from VANKIEN_* variables or their defaults
+    from ingest.isolated import isolated_parser
 
-    return parse_file(path)
+    return isolated_parser()(path)
 
 
 def _is_collection_file(path: Path, root: Path) -> bool:
