@@ -30,7 +30,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from index import generations
+from index import diskspace, generations
 from index.dense import DenseIndex
 from index.docnumbers import normalize_number, number_tokens, query_number_tokens
 from index.fusion import cap_per_group
@@ -281,11 +281,14 @@ class Library:
         return hits
 
     # writing
+    @diskspace.committing
     def ingest(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
         report = IngestReport()
         files = _walk(paths)
         with generations.write_lock(self.home):
             self._load(generations.current(self.home))  # another process may have committed
+            diskspace.ensure_room(self.home, diskspace.needed_bytes(self._generation, [  # issue 17
+                p for p in files if p.is_file() and not self.store.doc_by_hash(file_sha256(p))]))
             work = self._begin()
             store, dense = work["store"], work["dense"]
             for path in files:
@@ -316,6 +319,7 @@ class Library:
         self._put(doc, vectors, store, dense)
         return FileOutcome(str(path), status, doc.doc_id)
 
+    @diskspace.committing
     def add_documents(self, docs: Iterable[ParsedDocument]) -> IngestReport:
         """Index already-parsed documents (same lifecycle as ingest): a document whose id is indexed
         with the same content_hash is unchanged; another id with the same text is a document too."""
@@ -334,6 +338,7 @@ class Library:
             self._finish(work, any(o.status != "unchanged" for o in report.outcomes))
         return report
 
+    @diskspace.committing
     def remove(self, doc_id: str) -> bool:
         with generations.write_lock(self.home):
             self._load(generations.current(self.home))

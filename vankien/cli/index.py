@@ -86,7 +86,14 @@ def run_ingest(args: argparse.Namespace) -> int:
         seen.append(path)
         bar.set_postfix_str(path.rsplit("/", 1)[-1][-40:])
 
-    report = lib.ingest(files, progress=progress)
+    from index.diskspace import DiskFullError
+
+    try:
+        report = lib.ingest(files, progress=progress)
+    except DiskFullError as exc:
+        bar.close()
+        print(f"LỖI: {exc}", file=sys.stderr)
+        return 3
     bar.update(len(files) - bar.n)
     bar.close()
     for o in report.failed:
@@ -128,7 +135,14 @@ def run_remove(args: argparse.Namespace) -> int:
     lib = _open(args)
     if lib is None:
         return 2
-    if lib.remove(args.doc):
+    from index.diskspace import DiskFullError
+
+    try:
+        removed = lib.remove(args.doc)
+    except DiskFullError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        return 3
+    if removed:
         print(f"Đã xóa văn bản {args.doc} khỏi chỉ mục.")
         return 0
     print(f"Không có văn bản {args.doc} trong chỉ mục {lib.home}.", file=sys.stderr)
