@@ -70,6 +70,15 @@ def _warm_up() -> None:
                 pass
 
 
+def _caused_by_memory(exc: BaseException) -> bool:
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, MemoryError):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def _serve(conn, limits: Limits) -> None:
     """The worker's loop: a path in, ("ok", doc) | ("failed", reason) | ("memory", "") out."""
     import resource
@@ -92,7 +101,11 @@ def _serve(conn, limits: Limits) -> None:
         try:
             conn.send(("ok", parse_file(Path(path), limits=limits)))
         except IngestError as exc:
-            conn.send(("failed", exc.reason))
+            if not _caused_by_memory(exc):
+                conn.send(("failed", exc.reason))
+                continue
+            conn.send(("memory", ""))  # an extractor wrapped the MemoryError ("DOCX hỏng ...")
+            os._exit(3)
         except MemoryError:
             conn.send(("memory", ""))
             os._exit(3)  # the heap may be in any state: start afresh
@@ -160,6 +173,14 @@ class ParseWorker:
         if self._conn is not None:
             self._conn.close()
         self._conn = None  # _proc stays set: the next _start counts as a restart
+
+    def start(self) -> "ParseWorker":
+        """Start the worker now (imports and warm-up, a few seconds) instead of on the first file."""
+        with self._lock:
+            if self._conn is None or not self._proc.is_alive():
+                self._stop()
+                self._start()
+        return self
 
     def parse(self, path: Path) -> ParsedDocument:
         """Parse `path` in the worker; IngestError for a bad file or a limit hit."""

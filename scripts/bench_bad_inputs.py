@@ -54,11 +54,12 @@ def _deflate(data: bytes) -> tuple[bytes, int, int]:
     return c.compress(data) + c.flush(), zlib.crc32(data), len(data)
 
 
-def make_bomb_docx(path: Path, inflated: int = 1 << 30) -> Path:
+def make_bomb_docx(path: Path, inflated: int = 1 << 30, declared: int | None = None) -> Path:
     """A valid DOCX whose document.xml is one paragraph of `inflated` spaces: ~1 MB on disk.
 
     Built from one deflated MiB repeated (a full flush resets the compressor, so every block's
-    output is the same bytes): a second, not the 25 s zipfile takes to deflate 1 GiB."""
+    output is the same bytes): a second, not the 25 s zipfile takes to deflate 1 GiB. `declared`:
+    the size its directory claims for document.xml, when it should lie."""
     head = f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{_W}"><w:body><w:p><w:r><w:t>'.encode()
     tail = b"</w:t></w:r></w:p></w:body></w:document>"
     block = b" " * (1 << 20)
@@ -72,7 +73,7 @@ def make_bomb_docx(path: Path, inflated: int = 1 << 30) -> Path:
         crc = zlib.crc32(block, crc)
     crc = zlib.crc32(tail, crc)
     _zip(path, [("[Content_Types].xml", *_deflate(_TYPES.encode())), ("_rels/.rels", *_deflate(_RELS.encode())),
-                ("word/document.xml", stream, crc, len(head) + n * len(block) + len(tail))])
+                ("word/document.xml", stream, crc, declared or len(head) + n * len(block) + len(tail))])
     return path
 
 
@@ -177,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Bộ tệp xấu: {len(files)} tệp trong {folder}, dựng trong {time.perf_counter() - t:.1f} s")
         worker = ParseWorker(Limits.from_env(max_passages=args.max_passages, max_pages=args.max_pages))
         t = time.perf_counter()
-        worker.parse(files[-1])  # start the worker outside the per-file timings
+        worker.start()  # outside the per-file timings
         print(f"Khởi động bộ đọc: {time.perf_counter() - t:.1f} s; giới hạn {worker.limits}")
         print(f"{'tệp':<22} {'MB':>7} {'kết quả':<9} {'giây':>6} {'RSS đỉnh MB':>11}  thông báo")
         worst = 0.0
