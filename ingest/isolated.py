@@ -189,17 +189,21 @@ class ParseWorker:
             if self._conn is None or not self._proc.is_alive():
                 self._stop()
                 self._start()
-            self._conn.send(str(path))
-            if not self._conn.poll(self.limits.timeout_s):
-                self._stop()
-                raise IngestError(str(path), f"đọc tệp quá {self.limits.timeout_s:g} giây — bỏ qua")
             try:
-                kind, value = self._conn.recv()
+                self._conn.send(str(path))
+                ready = self._conn.poll(self.limits.timeout_s)
+                kind, value = self._conn.recv() if ready else ("timeout", "")
             except (EOFError, OSError):
                 self._stop()
                 raise IngestError(str(path), f"vượt giới hạn bộ nhớ khi đọc ({size_text(self.limits.memory_bytes)})"
                                              " hoặc bộ đọc bị dừng — bỏ qua") from None
+            except BaseException:  # interrupted while the worker works: its answer would reach the next file
+                self._stop()
+                raise
             self._hwm()
+            if kind == "timeout":
+                self._stop()
+                raise IngestError(str(path), f"đọc tệp quá {self.limits.timeout_s:g} giây — bỏ qua")
             if kind == "memory":
                 self._stop()
                 raise IngestError(str(path), f"vượt giới hạn bộ nhớ khi đọc ({size_text(self.limits.memory_bytes)})"
