@@ -73,7 +73,7 @@ def parse_file(
     limits = limits or Limits(max_bytes=max_bytes)
     if max_bytes != DEFAULT_MAX_BYTES:  # an explicit max_bytes wins
         limits = replace(limits, max_bytes=max_bytes)
-    check_before_extract(path, limits)
+    check_before_extract(path, limits, max_tokens)
     extracted = extract(path, limits.max_bytes)
     check_text_size(str(path), extracted.text, max_tokens, limits)
     text = extracted.text if extracted.normalized else normalize_text(extracted.text)
