@@ -98,3 +98,15 @@ def test_server_still_answers_after_a_bomb_upload(tmp_path, app_library):
     assert summary.table.rows[0][1] == "Không đọc được" and "bom nén" in summary.table.rows[0][3]
     assert not list((tmp_path / "tai-len").glob("*/bom.docx"))  # the failed copy is not kept
     assert service.search("sinh hoạt chi bộ").cards
+
+
+def test_the_web_servers_temporary_copy_is_deleted_once_ours_is_made(tmp_path, service, monkeypatch):
+    web_tmp = tmp_path / "gradio-tam"
+    monkeypatch.setenv("GRADIO_TEMP_DIR", str(web_tmp))
+    landed = _upload(web_tmp, "a1b2c3", "ke-hoach.txt", APP_SAMPLES["ke-hoach-95-KH-TU.txt"])
+    elsewhere = _upload(tmp_path, "cua-toi", "thong-bao.txt", APP_SAMPLES["ke-hoach-95-KH-TU.txt"].replace(
+        "95-KH/TU", "99-KH/TU"))
+    rows = service.ingest_files([landed, elsewhere]).table.rows
+    assert [r[1] for r in rows] == ["Đã thêm", "Đã thêm"]
+    assert not landed.exists() and not landed.parent.exists()  # the web server's copy and its folder
+    assert elsewhere.exists()  # a file outside the web server's temp folder is never touched
