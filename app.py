@@ -37,6 +37,9 @@ def build_app(service: SearchService, tabs: list[Callable] | None = None) -> gr.
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
            auth: tuple[str, str] | None = None, **kwargs) -> None:
     """Serve the app with the readable theme; nothing is shared or fetched from the Internet."""
+    from vankien.services.uploads import max_upload_from_env
+
+    kwargs.setdefault("max_file_size", max_upload_from_env())  # stopped in transfer, before the disk fills
     demo.queue(default_concurrency_limit=4).launch(
         server_name=host, server_port=port, auth=auth,
         auth_message="Đăng nhập bằng tài khoản do quản trị viên cấp." if auth else None,

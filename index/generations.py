@@ -6,7 +6,8 @@
     home/.lock            held while a process writes a new generation
 
 A process killed mid-ingestion leaves a half-written gen folder that CURRENT never named; the
-next commit deletes it.
+next commit deletes it. A commit that fails (a full disk) deletes its folder at once
+(index/diskspace.py `committing`), so failed attempts do not keep the disk full.
 """
 from __future__ import annotations
 

@@ -36,7 +36,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from index import generations
+from index import diskspace, generations
 from index.base import ScoredId
 from index.dense import DenseIndex
 from index.files import own_id, walk
@@ -65,9 +65,11 @@ class IndexMismatchError(RuntimeError):
 
 
 def _default_parser(path: Path) -> ParsedDocument:
-    from ingest import parse_file  # the ingest package's pipeline
+    # in a worker process with memory and time limits: one hostile file costs a refusal, not the
+    # process (ingest/isolated.py); the limits come from VANKIEN_* variables or their defaults
+    from ingest.isolated import isolated_parser
 
-    return parse_file(path)
+    return isolated_parser()(path)
 
 
 @dataclass
@@ -275,11 +277,14 @@ class Library:
             self._store.close()
 
     # writing
+    @diskspace.committing
     def ingest(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
         report = IngestReport()
         files = walk(paths)
         with generations.write_lock(self.home):
             self._load(generations.current(self.home))  # another process may have committed
+            diskspace.ensure_room(self.home, diskspace.needed_bytes(self._generation, [
+                p for p in files if p.is_file() and not self._store.doc_by_hash(file_sha256(p))]))
             nxt = self._begin()
             for path in files:
                 if progress:
@@ -307,6 +312,7 @@ class Library:
         self._put(doc, vectors, nxt)
         return FileOutcome(str(path), status, doc.doc_id)
 
+    @diskspace.committing
     def add_documents(self, docs: Iterable[ParsedDocument]) -> IngestReport:
         """Index already-parsed documents (same lifecycle as ingest): a document whose id is indexed
         with the same content_hash is unchanged; another id with the same text is a document too."""
@@ -325,6 +331,7 @@ class Library:
             self._finish(nxt, any(o.status != "unchanged" for o in report.outcomes))
         return report
 
+    @diskspace.committing
     def remove(self, doc_id: str) -> bool:
         with generations.write_lock(self.home):
             self._load(generations.current(self.home))

@@ -97,7 +97,8 @@ def _joins(prev: str, line: str) -> str | None:
 
 
 def extract_pdf(path: Path) -> Extracted:
-    pages = _drop_running_lines(_page_lines(path))
+    raw = _page_lines(path)
+    pages = _drop_running_lines(raw)
     parts: list[str] = []
     page_starts: list[int] = []
     length = 0
@@ -119,6 +120,8 @@ def extract_pdf(path: Path) -> Extracted:
             prev = line
         page_starts.append(page_start if page_start is not None else length)
     text = "".join(parts)
+    if not text.strip() and any(raw):  # every line was a running header/footer or a page number
+        raise IngestError(str(path), "PDF không có nội dung: chỉ có dòng đầu/chân trang lặp lại trên mọi trang")
     if not text.strip():
         raise IngestError(str(path), "PDF chỉ có ảnh, không có lớp chữ — cần OCR")
     return Extracted("pdf", text, tuple(page_starts), normalized=True)

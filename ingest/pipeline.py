@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.chunking import DEFAULT_MAX_TOKENS, DEFAULT_MIN_TOKENS, DEFAULT_OVERLAP_SENTENCES, chunk_document
 from ingest.formats import DEFAULT_MAX_BYTES, extract
+from ingest.limits import Limits, check_before_extract, check_passages, check_text_size
 from ingest.metadata import extract_metadata
 from vntext.normalize import fold_diacritics, normalize_text
 from ingest.records import IngestError, Metadata, ParsedDocument
@@ -63,14 +65,21 @@ def parse_file(
     max_tokens: int = DEFAULT_MAX_TOKENS,
     min_tokens: int = DEFAULT_MIN_TOKENS,
     overlap_sentences: int = DEFAULT_OVERLAP_SENTENCES,
+    limits: Limits | None = None,
 ) -> ParsedDocument:
-    """Parse one file (PDF, DOCX, HTML, text/Markdown). Raises IngestError(path, reason) for bad input."""
+    """Parse one file (PDF, DOCX, HTML, text/Markdown). Raises IngestError(path, reason) for bad input,
+    including a file over `limits` (pages, passages, inflated size; ingest/limits.py)."""
     path = Path(path)
-    extracted = extract(path, max_bytes)
+    limits = limits or Limits(max_bytes=max_bytes)
+    if max_bytes != DEFAULT_MAX_BYTES:  # an explicit max_bytes wins
+        limits = replace(limits, max_bytes=max_bytes)
+    check_before_extract(path, limits, max_tokens)
+    extracted = extract(path, limits.max_bytes)
+    check_text_size(str(path), extracted.text, max_tokens, limits)
     text = extracted.text if extracted.normalized else normalize_text(extracted.text)
     if not text.strip():
         raise IngestError(str(path), "tệp không có nội dung chữ")
-    return _assemble(
+    doc = _assemble(
         text,
         doc_id or slugify(path.stem),
         str(path),
@@ -83,6 +92,8 @@ def parse_file(
         min_tokens=min_tokens,
         overlap_sentences=overlap_sentences,
     )
+    check_passages(str(path), len(doc.passages), limits)
+    return doc
 
 
 def parse_text(

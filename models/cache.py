@@ -6,6 +6,7 @@ cache: deleting the file loses nothing but time.
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
 from pathlib import Path
@@ -14,6 +15,8 @@ from typing import Sequence
 import numpy as np
 
 from models.base import Encoder
+
+log = logging.getLogger(__name__)
 
 
 def _key(kind: str, text: str) -> str:
@@ -27,6 +30,7 @@ class CachedEncoder:
         self.path = Path(path)
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
+        self.failed_writes = 0  # writes skipped (full disk...), for tests and diagnostics
 
     @property
     def dim(self) -> int:
@@ -47,20 +51,34 @@ class CachedEncoder:
 
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
-        db = self._db()
-        for i in range(0, len(keys), 500):
-            chunk = keys[i:i + 500]
-            rows = db.execute(
-                f"SELECT key, vec FROM emb WHERE encoder=? AND key IN ({','.join('?' * len(chunk))})",
-                [self.name, *chunk]).fetchall()
-            found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
+        try:
+            db = self._db()
+            for i in range(0, len(keys), 500):
+                chunk = keys[i:i + 500]
+                rows = db.execute(
+                    f"SELECT key, vec FROM emb WHERE encoder=? AND key IN ({','.join('?' * len(chunk))})",
+                    [self.name, *chunk]).fetchall()
+                found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
+        except (sqlite3.Error, OSError) as exc:  # cannot open or read it (full disk): no cache this time
+            log.warning("Bộ nhớ đệm vectơ %s: không đọc được (%s), bỏ qua", self.path, exc)
         return found
 
     def _store(self, keys: list[str], vecs: np.ndarray) -> None:
-        db = self._db()
-        db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)",
-                       [(self.name, k, v.astype(np.float32).tobytes()) for k, v in zip(keys, vecs)])
-        db.commit()
+        """Keep the vectors for next time; a write that fails (full disk, read-only folder) is
+        skipped and logged: search and ask must never depend on the cache being writable."""
+        try:
+            db = self._db()
+            db.executemany("INSERT OR REPLACE INTO emb VALUES (?, ?, ?)",
+                           [(self.name, k, v.astype(np.float32).tobytes()) for k, v in zip(keys, vecs)])
+            db.commit()
+        except (sqlite3.Error, OSError) as exc:
+            try:
+                if self._conn is not None:
+                    self._conn.rollback()
+            except sqlite3.Error:
+                pass
+            self.failed_writes += 1
+            log.warning("Bộ nhớ đệm vectơ %s: không ghi được (%s), bỏ qua", self.path, exc)
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)

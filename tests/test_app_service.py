@@ -118,7 +118,8 @@ def test_upload_reports_each_file_and_remove_takes_a_document_out(tmp_path):
     assert rows["hong.pdf"][1] == "Không đọc được" and rows["hong.pdf"][3]
     assert "1 đã thêm" in summary.message and "1 tệp không đọc được" in summary.message
     assert steps[-1] == (2, 2, "Đang lưu chỉ mục…") and "1/2" in steps[0][2]
-    assert (tmp_path / "index" / "tai-len" / "ke-hoach-95-KH-TU.txt").is_file()
+    kept = list((tmp_path / "index" / "tai-len").glob("*/*"))  # tai-len/<content hash>/<name>
+    assert [p.name for p in kept] == ["ke-hoach-95-KH-TU.txt"]  # the broken PDF's copy is not kept
     again = service.ingest_files([str(good)])
     assert again.table.rows[0][1] == "Đã có, không thay đổi"
     assert "Hãy chọn" in service.ingest_files([]).message

@@ -61,8 +61,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _service(args):
     from vankien.services.answers import AnswerService
-    from vankien.cli.home import index_dir
+    from vankien.cli.home import index_dir, index_problem
 
+    problem = index_problem(index_dir(args), must_exist=True)
+    if problem:
+        raise SystemExit(f"LỖI: {problem}")
     return AnswerService.open(index_dir(args))
 
 

@@ -22,3 +22,16 @@ def add_index_option(parser: argparse.ArgumentParser) -> None:
 
 def index_dir(args: argparse.Namespace) -> Path:
     return args.index if getattr(args, "index", None) else default_home()
+
+
+def index_problem(home: Path, must_exist: bool) -> str | None:
+    """Why `home` cannot be used as an index folder, in Vietnamese, or None.
+
+    Reading commands (search, ask, stats...) need an existing index: opening one would otherwise
+    create an empty folder wherever a typo points."""
+    if home.exists() and not home.is_dir():
+        return f"{home} là một tệp, không phải thư mục chỉ mục; dùng --index THƯ_MỤC."
+    if must_exist and not home.exists():
+        return (f"Chỉ mục {home} không tồn tại. Kiểm tra lại --index, hoặc tạo chỉ mục bằng "
+                f"`vankien ingest THƯ_MỤC --index {home}`.")
+    return None

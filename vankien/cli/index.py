@@ -4,8 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
-from vankien.cli.home import add_index_option, index_dir
+from vankien.cli.home import add_index_option, index_dir, index_problem
 
 
 def _encoder_settings(args: argparse.Namespace):
@@ -19,14 +20,34 @@ def _encoder_settings(args: argparse.Namespace):
                            max_seq_length=args.max_seq_length, batch_size=args.batch_size, device=args.device)
 
 
-def _open(args: argparse.Namespace):
+def _open(args: argparse.Namespace, must_exist: bool = True, parser=None):
     from index.library import IndexMismatchError, Library
 
+    problem = index_problem(index_dir(args), must_exist)
+    if problem:
+        print(f"LỖI: {problem}", file=sys.stderr)
+        return None
     try:
-        return Library.open(index_dir(args), _encoder_settings(args))
+        return Library.open(index_dir(args), _encoder_settings(args), parser=parser)
     except (IndexMismatchError, ValueError) as exc:
         print(f"LỖI: {exc}", file=sys.stderr)
         return None
+
+
+def _parser(args: argparse.Namespace):
+    """The isolated parser with the limits of the command line (ingest/limits.py for the defaults)."""
+    from ingest.isolated import isolated_parser
+    from ingest.limits import Limits
+
+    return isolated_parser(Limits.from_env(max_pages=args.max_pages, max_passages=args.max_passages))
+
+
+def add_limit_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("giới hạn mỗi tệp (chống tệp quá lớn hoặc độc hại)")
+    g.add_argument("--max-pages", type=int, default=None, metavar="N",
+                   help="số trang tối đa của một tệp (mặc định 5000, hoặc $VANKIEN_MAX_PAGES)")
+    g.add_argument("--max-passages", type=int, default=None, metavar="N",
+                   help="số đoạn tối đa của một tệp (mặc định 5000, hoặc $VANKIEN_MAX_PASSAGES)")
 
 
 def _add_encoder_options(p: argparse.ArgumentParser) -> None:
@@ -47,10 +68,15 @@ def _add_encoder_options(p: argparse.ArgumentParser) -> None:
 def run_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    lib = _open(args)
+    from index.files import walk
+
+    files = walk(args.paths)
+    if not files:  # only empty folders were given
+        print(f"Cảnh báo: không có tệp nào để nạp trong {', '.join(map(str, args.paths))}.", file=sys.stderr)
+        return 1
+    lib = _open(args, must_exist=False, parser=_parser(args))
     if lib is None:
         return 2
-    files = lib.walk(args.paths)
     bar = tqdm(total=len(files), unit="tệp", file=sys.stderr, desc="Nạp văn bản", dynamic_ncols=True)
     seen: list[str] = []
 
@@ -60,7 +86,14 @@ def run_ingest(args: argparse.Namespace) -> int:
         seen.append(path)
         bar.set_postfix_str(path.rsplit("/", 1)[-1][-40:])
 
-    report = lib.ingest(files, progress=progress)
+    from index.diskspace import DiskFullError
+
+    try:
+        report = lib.ingest(files, progress=progress)
+    except DiskFullError as exc:
+        bar.close()
+        print(f"LỖI: {exc}", file=sys.stderr)
+        return 3
     bar.update(len(files) - bar.n)
     bar.close()
     for o in report.failed:
@@ -102,7 +135,14 @@ def run_remove(args: argparse.Namespace) -> int:
     lib = _open(args)
     if lib is None:
         return 2
-    if lib.remove(args.doc):
+    from index.diskspace import DiskFullError
+
+    try:
+        removed = lib.remove(args.doc)
+    except DiskFullError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        return 3
+    if removed:
         print(f"Đã xóa văn bản {args.doc} khỏi chỉ mục.")
         return 0
     print(f"Không có văn bản {args.doc} trong chỉ mục {lib.home}.", file=sys.stderr)
@@ -124,8 +164,10 @@ def run_stats(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("ingest", help="nạp tệp/thư mục văn bản vào chỉ mục")
-    p.add_argument("paths", nargs="+", metavar="PATH", help="tệp hoặc thư mục (.pdf, .docx, .txt, .html...)")
+    p.add_argument("paths", nargs="+", metavar="PATH", type=Path,
+                   help="tệp hoặc thư mục (.pdf, .docx, .txt, .html...)")
     add_index_option(p)
+    add_limit_options(p)
     _add_encoder_options(p)
     p.set_defaults(func=run_ingest)
 

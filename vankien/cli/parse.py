@@ -23,6 +23,9 @@ def register(subparsers) -> None:
     parser.add_argument("file", type=Path, metavar="TỆP")
     parser.add_argument("--json", action="store_true", help="in toàn bộ kết quả dạng JSON")
     add_index_option(parser)
+    from vankien.cli.index import add_limit_options
+
+    add_limit_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -45,11 +48,19 @@ def _summary(doc) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ingest import parse_file
     from ingest.records import IngestError
+    from vankien.cli.index import _parser
 
+    if args.file.is_dir():
+        print(f"LỖI: {args.file} là một thư mục; `vankien parse` đọc từng tệp (ví dụ "
+              f"`vankien parse {args.file}/ten-tep.pdf`); để nạp cả thư mục dùng `vankien ingest {args.file}`.",
+              file=sys.stderr)
+        return 2
+    if not args.file.exists():
+        print(f"LỖI: không tìm thấy tệp {args.file}", file=sys.stderr)
+        return 2
     try:
-        doc = parse_file(args.file)
+        doc = _parser(args).parse(args.file)  # in the worker: a hostile file is refused, not read whole
     except IngestError as exc:
         print(f"LỖI: {exc.path}: {exc.reason}", file=sys.stderr)
         return 1

@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import calendar
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from index.records import DocumentInfo, IngestReport, SearchFilters, SearchHit
+from index import diskspace
+from index.records import DocumentInfo, FileOutcome, IngestReport, SearchFilters, SearchHit
 from ingest.records import DocumentHeader
+from vankien.answers.citation import format_citation, format_date
+from vankien.services import uploads
 from vntext.normalize import fold_lower, normalize_query
 from vntext.text import shorten
 
 if TYPE_CHECKING:
     from index.library import Library
-from vankien.answers.citation import format_citation, format_date
 
 PAGE_SIZE = 10
 TITLE_CHARS = 161  # a title shown on one line: at most this many characters, "…" included
@@ -104,10 +105,14 @@ class FilterChoices:
 
 
 class SearchService:
-    def __init__(self, library: Library, upload_dir: Path | None = None, page_size: int = PAGE_SIZE):
+    def __init__(self, library: Library, upload_dir: Path | None = None, page_size: int = PAGE_SIZE,
+                 max_upload_bytes: int | None = None):
         self.library = library
         self.upload_dir = Path(upload_dir) if upload_dir else None
         self.page_size = page_size
+        self.max_upload_bytes = max_upload_bytes or uploads.max_upload_from_env()
+        if self.upload_dir is not None:
+            uploads.clean_partial(self.upload_dir)  # what a stopped server left half-copied
 
     # ---- Tra cứu -------------------------------------------------------------------------------
 
@@ -174,7 +179,20 @@ class SearchService:
             query=normalize_query(query or ""), references=tuple(r for r in references if r),
         )
 
+    def generation(self) -> str:
+        """Name of the index generation now on disk ("" before the first ingestion): cheap, one small file."""
+        from index import generations
+
+        current = generations.current(self.library.home)
+        return current.name if current is not None else ""
+
+    def changed_since(self, generation: str) -> bool:
+        """Whether another process (a CLI ingest) or another tab committed since `generation`; the
+        views below pick the new generation up themselves, this tells the UI when to ask them."""
+        return self.generation() != generation
+
     def filter_choices(self) -> FilterChoices:
+        self.library.refresh()  # a CLI ingest may have committed since the last search
         infos = list(self.library.documents())
         doc_types = sorted({i.doc_type for i in infos if i.doc_type}, key=_sort_key)
         issuers = sorted({i.issuer for i in infos if i.issuer}, key=_sort_key)
@@ -184,6 +202,7 @@ class SearchService:
 
     def documents_table(self, contains: str = "", doc_type: str = "", sort: str = "Mới nhất trước") -> Table:
         """Indexed documents, filtered by a words-in-any-column match and a type, sorted."""
+        self.library.refresh()  # a CLI ingest may have committed since the last search
         infos = list(self.library.documents())
         if doc_type:
             infos = [i for i in infos if i.doc_type == doc_type]
@@ -216,8 +235,17 @@ class SearchService:
         paths = [Path(p) for p in paths or () if p]
         if not paths:
             return IngestSummary(Table(tuple(INGEST_HEADERS), ()), "Hãy chọn ít nhất một tệp để thêm.")
-        sources = [self._keep_upload(p) for p in paths]
-        total, done = len(sources), 0
+        sources, refused = [], []
+        for p in paths:
+            try:
+                sources.append(self._keep_upload(p))
+            except (uploads.UploadRefused, OSError) as exc:
+                reason = diskspace.message(self.upload_dir, None) if diskspace.is_disk_full(exc) else str(exc)
+                refused.append(FileOutcome(str(p), "failed", reason=reason))
+            finally:
+                if self.upload_dir is not None:
+                    uploads.drop_web_temp(p)  # our copy is made (or refused): the web server's goes
+        total, done = len(paths), len(refused)
 
         def report(path: str) -> None:  # the Library reports each file as it starts on it
             nonlocal done
@@ -225,19 +253,23 @@ class SearchService:
             if progress:
                 progress(done - 1, total, f"Đang đọc tệp {done}/{total}: {Path(path).name}")
 
-        outcome = self.library.ingest(sources, progress=report)
+        try:
+            outcome = self.library.ingest(sources, progress=report) if sources else IngestReport()
+        except diskspace.DiskFullError as exc:
+            outcome = IngestReport([FileOutcome(str(p), "failed", reason=str(exc)) for p in sources])
+        for o in outcome.failed:  # a copy that will never be a document is not kept
+            if self.upload_dir is not None:
+                uploads.discard_upload(Path(o.path), self.upload_dir)
+        outcome.outcomes[:0] = refused
         if progress:
             progress(total, total, "Đang lưu chỉ mục…")
         return self._ingest_summary(outcome)
 
     def _keep_upload(self, path: Path) -> Path:
+        """Our own copy, under its content hash (vankien/services/uploads.py)."""
         if self.upload_dir is None or not path.is_file():
             return path
-        self.upload_dir.mkdir(parents=True, exist_ok=True)
-        target = self.upload_dir / path.name
-        if path.resolve() != target.resolve():
-            shutil.copyfile(path, target)
-        return target
+        return uploads.store_upload(path, self.upload_dir, self.max_upload_bytes)
 
     @staticmethod
     def _ingest_summary(report: IngestReport) -> IngestSummary:

@@ -194,6 +194,7 @@ def build_links_tab(service: Service, demo: gr.Blocks | None = None) -> None:
 
 
 def _doc_choices(svc: AnswerService) -> list[tuple[str, str]]:
+    svc.library.refresh()  # a CLI ingest may have committed since the last search
     return [(f"{d.title} ({d.date})" if d.date else d.title, d.doc_id) for d in svc.library.documents()]
 
 

@@ -56,6 +56,15 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     gr.on([demo.load, tab.select], refresh_choices, None, [type_filter])
     gr.on([demo.load, tab.select], refresh_remove_choices, None, [to_remove])
 
+    # a CLI ingest (another process) commits a new generation: the table and pickers follow it
+    # without a click; each tick reads one small file (SearchService.changed_since)
+    seen = gr.State("")
+    demo.load(service.generation, None, seen)
+    gr.Timer(10).tick(lambda g: service.generation() if service.changed_since(g) else gr.skip(), seen, seen,
+                      show_progress="hidden")
+    seen.change(show_table, table_inputs, [table], show_progress="hidden").then(
+        refresh_remove_choices, None, [to_remove], show_progress="hidden")
+
     def ingest(paths, progress=gr.Progress()):
         summary = service.ingest_files(
             paths or [], progress=lambda done, total, msg: progress((done, total), desc=msg))
