@@ -33,6 +33,7 @@ import numpy as np
 from index import generations
 from index.dense import DenseIndex
 from index.docnumbers import normalize_number, number_tokens, query_number_tokens
+from vntext.docnumber import number_key
 from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
@@ -198,6 +199,7 @@ class Library:
         issuer = fold_diacritics(f.issuer).lower().strip()
         wanted = set(query_number_tokens(f.number)) | set(number_tokens(normalize_number(f.number))[:1]) \
             if f.number else set()
+        key = number_key(f.number) if f.number else ""  # "834-VBHN/BLĐTBXH" finds "834/VBHN-BLĐTBXH"
         types = {t.lower() for t in f.doc_types}
         out = set()
         for doc_id, (doc_type, doc_issuer, date, number) in self._fields.items():
@@ -209,7 +211,8 @@ class Library:
                 continue
             if f.date_from and date < f.date_from or f.date_to and date > f.date_to:
                 continue
-            if wanted and not (number and wanted & set(number_tokens(normalize_number(number) or number))):
+            if (wanted or key) and not (number and (wanted & set(number_tokens(normalize_number(number) or number))
+                                                     or key and number_key(number) == key)):
                 continue
             out.add(doc_id)
         return out

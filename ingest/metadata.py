@@ -1,17 +1,23 @@
-"""Metadata read from the standard layout of Party documents (Hướng dẫn 36-HD/VPTW) and news items.
+"""Metadata read from the standard layout of Party documents (Hướng dẫn 36-HD/VPTW), State documents
+(Nghị định 30/2020/NĐ-CP) and news items.
 
-Header: issuing body top left ("TỈNH ỦY TIỀN GIANG"), the Party's name top right, "Số 95-KH/TU"
-under the issuer, "Tiền Giang, ngày 28 tháng 4 năm 2023" under the Party's name, then the type
-("KẾ HOẠCH") and the subject line (trích yếu). Footer: "T/M BAN THƯỜNG VỤ", the position, the name.
-Two-column headers often arrive flattened into one line; they are split at the known right-column
-phrases. Every field is optional: a field not found in the text stays "", nothing is guessed.
+Header: issuing body top left ("TỈNH ỦY TIỀN GIANG"), the Party's name (or the State's motto) top
+right, "Số 95-KH/TU" under the issuer, "Tiền Giang, ngày 28 tháng 4 năm 2023" under the motto, then
+the type ("KẾ HOẠCH") and the subject line (trích yếu). Footer: "T/M BAN THƯỜNG VỤ", the position,
+the name. Real files bring the two columns in every shape: flattened into one line, interleaved
+line by line (PDF text layers), as a Markdown table ("| BỘ TÀI CHÍNH ------- | CỘNG HÒA ... |"),
+with the place-date line wrapped, the number written "Số  38 - HD/BTCTW" or "57\\-NQ/TW". Lines are
+cleaned and split into cells first; each cell is then a number, a place-date, a type line, a
+motto (skipped) or, above the type, a candidate issuer line. The signing block names the body when
+the header does not ("BAN CHẤP HÀNH TRUNG ƯƠNG" over a text signed "T/M BAN BÍ THƯ"). Every field
+is optional: a field not found in the text stays "", nothing is guessed.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from vntext.docnumber import normalize_doc_number
+from vntext.docnumber import parse_leading_number
 from ingest.headings import classify_line, is_closing_line, is_upper_title
 from ingest.records import Metadata
 
@@ -20,7 +26,10 @@ DOC_TYPES = [
     "THÔNG BÁO", "BÁO CÁO", "CÔNG VĂN", "TỜ TRÌNH", "CHƯƠNG TRÌNH", "ĐỀ ÁN", "QUY CHẾ", "THÔNG TRI",
     "NGHỊ ĐỊNH", "THÔNG TƯ", "BỘ LUẬT", "LUẬT", "PHÁP LỆNH", "HIẾN PHÁP", "BIÊN BẢN", "LỜI KÊU GỌI",
     "DIỄN VĂN", "TUYÊN BỐ", "ĐIỀU LỆ", "VĂN BẢN HỢP NHẤT", "THÔNG TƯ LIÊN TỊCH", "NGHỊ QUYẾT LIÊN TỊCH",
+    "THÔNG BÁO KẾT LUẬN", "CHƯƠNG TRÌNH HÀNH ĐỘNG",
 ]
+# Compound types that read as their head type ("THÔNG BÁO KẾT LUẬN" is a Thông báo).
+_TYPE_ALIASES = {"THÔNG BÁO KẾT LUẬN": "THÔNG BÁO", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "CHƯƠNG TRÌNH"}
 _TYPE_LINE = re.compile(
     r"^(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")(?:\s+CỦA\s+(?P<of>.{3,80}?))?\s*$"
 )
@@ -34,16 +43,36 @@ _MOTTOS = re.compile(
     r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
     re.IGNORECASE,
 )
-_PLACE_DATE = re.compile(
-    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+# Pieces of the mottos when a PDF breaks them over lines ("ĐẢNG CỘNG SẢN" / "VIỆT NAM"): never an issuer.
+_MOTTO_PIECE = re.compile(
+    r"^(?:ĐẢNG CỘNG SẢN|VIỆT NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA|XÃ HỘI CHỦ NGHĨA VIỆT NAM|"
+    r"ĐỘC LẬP|TỰ DO|HẠNH PHÚC|ĐỘC LẬP\s*-\s*TỰ DO\s*-\s*HẠNH PHÚC)$"
 )
-_NUMBER = re.compile(r"(?<!\S)(?:Số|SỐ|(?:Luật|LUẬT|Bộ luật|Pháp lệnh)\s+số)\s*:?\s*(?P<n>\d[^\s,;]*(?:\s*/\s*[^\s,;]+)?)")
+# An issuer line names an organisation: it holds one of these words.
+_ORG_WORD = re.compile(
+    r"(?:^|\s)(?:ỦY|UỶ|BAN|BỘ|ĐẢNG|CHI BỘ|VĂN PHÒNG|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG|HỘI ĐỒNG|SỞ|CỤC|"
+    r"TỔNG CỤC|TRƯỜNG|HỌC VIỆN|VIỆN|MẶT TRẬN|ĐOÀN|HỘI|TẬP ĐOÀN|TỔNG CÔNG TY|CÔNG TY|TÒA ÁN|"
+    r"NGÂN HÀNG|CHỦ TỊCH|KIỂM TOÁN|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|XÃ|PHƯỜNG)(?:\s|$)"
+)
+_DAY = r"\d\s?\d|\d"
+_PLACE_DATE = re.compile(
+    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?)\s*,\s*ngày\s+(?P<d>" + _DAY + r")\s+tháng\s+(?P<m>" + _DAY
+    + r")\s+năm\s+(?P<y>\d{4})"
+)
+# A place-date line cut before its year: the next line completes it.
+_PLACE_DATE_CUT = re.compile(r"[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?,\s*ngày\b[\d\s]*(?:tháng[\d\s]*)?(?:năm\s*)?$")
+_NUMBER_CELL = re.compile(
+    r"^(?:Số|SỐ|(?:Luật|LUẬT|Bộ luật|Pháp lệnh|PHÁP LỆNH|Nghị quyết|Nghị định|Quyết định)\s+(?:số|SỐ))\s*:?\s*(?P<n>.*)$"
+)
+_VV_LINE = re.compile(r"^(?:V/v|V/V|v/v)\s*[.:]?\s*\S")
 _NEWS_DATE = re.compile(
     r"(?:(?:Thứ\s+\w+|Chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})",
     re.IGNORECASE,
 )
+# What may follow a publication date on its line: the time, a time zone, a separator and a name.
+_NEWS_DATE_TAIL = re.compile(r"^[\s,|\-–]*(?:\d{1,2}[:h]\d{2}(?:\s*(?:AM|PM|SA|CH))?)?\s*(?:\(?GMT[+\-]\d+\)?)?[\s|\-–]*[^,.;]{0,40}$")
 _SEPARATOR = re.compile(r"^[\s\-_=*~.·•]+$")
-_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}")
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}|\s*-{3,}\s*|\s*_{3,}\s*")
 _CAPACITY_WORDS = re.compile(
     r"(?:^|\s)(?:BÍ THƯ|TRƯỞNG|CHỦ TỊCH|TƯỚNG|GIÁM ĐỐC|CHỦ NHIỆM|THƯỜNG TRỰC|ỦY VIÊN|THƯ KÝ|CHÁNH|"
     r"KIỂM SÁT|CHÁNH ÁN|TỔNG CỤC)(?:\s|$)"
@@ -51,11 +80,28 @@ _CAPACITY_WORDS = re.compile(
 # Last line of a news item: the author, and in brackets the outlet that published it.
 _BYLINE = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<outlet>[^()]{3,120})\))?\s*$")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
+# Words that open the body of a document: the subject (trích yếu) has ended before them.
+_BODY_OPENING = re.compile(
+    r"^(?:Căn cứ|Thực hiện|Kính gửi|Theo đề nghị|Xét đề nghị|Trên cơ sở|Nhằm|Để\s|Trong (?:những|thời gian|năm)|"
+    r"Thời gian qua|Những năm qua|Hôm nay|Sau khi|Qua \d|Ngày \d|Vừa qua|Tại\s|QUYẾT ĐỊNH\s*:|QUYẾT NGHỊ\s*:|"
+    r"NGHỊ QUYẾT\s*:|CHỈ THỊ\s*:)"
+)
+# The issuing authority printed on its own line under the subject of a State document.
+_AUTHORITY_LINE = re.compile(
+    r"^(?:CHÍNH PHỦ|THỦ TƯỚNG CHÍNH PHỦ|ỦY BAN|UỶ BAN|CHỦ TỊCH|BỘ TRƯỞNG|QUỐC HỘI|HỘI ĐỒNG NHÂN DÂN|"
+    r"BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN BÍ THƯ|BỘ CHÍNH TRỊ|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|ĐẢNG ỦY|CHI BỘ|"
+    r"TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|GIÁM ĐỐC)\b[^,.;:]{0,80}$"
+)
+# Bodies a signing block may name: the issuer when the header shows only the committee above them.
+_SIGNING_BODIES = ("BAN BÍ THƯ", "BỘ CHÍNH TRỊ", "BAN CHẤP HÀNH TRUNG ƯƠNG")
+# A letter cut from its word by a converter: "B Ộ LAO ĐỘNG", "V À X Ã HỘI".
+_SPLIT_LETTERS = re.compile(r"\b([A-ZĐ]) ([À-ỸĂÂÊÔƠƯ])(?=\s|$)")
 
 # Multi-word units of organisation names with their printed case; other words are place names.
 _ORG_UNITS = [
     ("BAN CHẤP HÀNH TRUNG ƯƠNG", "Ban Chấp hành Trung ương"), ("BAN CHẤP HÀNH", "Ban Chấp hành"),
     ("BAN THƯỜNG VỤ", "Ban Thường vụ"), ("BAN BÍ THƯ", "Ban Bí thư"), ("BỘ CHÍNH TRỊ", "Bộ Chính trị"),
+    ("THỦ TƯỚNG CHÍNH PHỦ", "Thủ tướng Chính phủ"), ("ỦY BAN THƯỜNG VỤ", "Ủy ban Thường vụ"),
     ("BAN TUYÊN GIÁO VÀ DÂN VẬN", "Ban Tuyên giáo và Dân vận"), ("BAN TUYÊN GIÁO", "Ban Tuyên giáo"),
     ("BAN TỔ CHỨC", "Ban Tổ chức"), ("BAN DÂN VẬN", "Ban Dân vận"), ("BAN NỘI CHÍNH", "Ban Nội chính"),
     ("BAN KINH TẾ", "Ban Kinh tế"), ("BAN ĐỐI NGOẠI", "Ban Đối ngoại"), ("BAN XÂY DỰNG ĐẢNG", "Ban Xây dựng Đảng"),
@@ -91,6 +137,9 @@ def _org_words(name: str) -> list[tuple[str, bool]]:
 
 def title_case_org(name: str) -> str:
     """"TỈNH ỦY TIỀN GIANG" -> "Tỉnh ủy Tiền Giang"; "ĐẢNG ỦY XÃ DIÊN KHÁNH" -> "Đảng ủy xã Diên Khánh"."""
+    ministry = _ministry(name) if name.isupper() else ""
+    if ministry:
+        return ministry
     text = " ".join(word for word, _ in _org_words(name))
     return text[:1].upper() + text[1:]
 
@@ -106,7 +155,31 @@ def _place_name(name: str) -> str:
 _COMMITTEES = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy")
 _LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường")
 # A department that prints its parent committee on the line above ("TỈNH ỦY SÔNG LAM" / "BAN TỔ CHỨC").
-_DEPARTMENT = re.compile(r"^(?:BAN|VĂN PHÒNG|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|ĐẢNG ĐOÀN|BAN CÁN SỰ ĐẢNG)\b")
+_DEPARTMENT = re.compile(
+    r"^(?!BAN BÍ THƯ|BAN CHẤP HÀNH)(?:BAN|VĂN PHÒNG|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|ĐẢNG ĐOÀN|BAN CÁN SỰ ĐẢNG)\b"
+)
+# A ministry: "BỘ TÀI CHÍNH" -> "Bộ Tài chính", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" -> "Bộ Lao động -
+# Thương binh và Xã hội" (each branch of the name starts upper-case). Not "BỘ CHÍNH TRỊ".
+_MINISTRY = re.compile(r"^BỘ\s+(?!CHÍNH TRỊ\b)(?P<name>[A-ZĐÀ-Ỹ].*)$")
+
+
+def _ministry(name: str) -> str:
+    """ "BỘ TÀI CHÍNH - BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" -> "Bộ Tài chính - Bộ Lao động - ..."; "" if none."""
+    parts = re.split(r"\s+-\s+(?=BỘ\s)", name.strip())
+    out = []
+    for part in parts:
+        m = _MINISTRY.match(part)
+        if not m:
+            return ""
+        branches = []
+        for branch in re.split(r"(\s+-\s+|\s+VÀ\s+|,\s*)", m["name"]):
+            if re.fullmatch(r"\s+-\s+|\s+VÀ\s+|,\s*", branch or " - "):
+                branches.append(branch.lower().replace(" và ", " và "))
+            else:
+                low = branch.lower()
+                branches.append(low[:1].upper() + low[1:])
+        out.append("Bộ " + "".join(branches))
+    return " - ".join(out)
 
 
 def _issuer(lines: list[str]) -> str:
@@ -158,7 +231,7 @@ def _sentence_case(line: str) -> str:
 
 def _iso(d: str, m: str, y: str) -> str:
     try:
-        return date(int(y), int(m), int(d)).isoformat()
+        return date(int(y.replace(" ", "")), int(m.replace(" ", "")), int(d.replace(" ", ""))).isoformat()
     except ValueError:
         return ""
 
@@ -180,29 +253,95 @@ def _split_place_date(m: re.Match) -> str:
     return f" | {text} | "
 
 
+def _clean_line(line: str) -> str:
+    """A header line without Markdown: "# KẾ HOẠCH", "**Số 12-KH/TU**", "57\\-NQ/TW", "|---|---|"."""
+    line = re.sub(r"^\s*#{1,6}\s+", "", line)
+    line = line.replace("**", "").replace("__", "").replace("\\", "")
+    if re.fullmatch(r"[\s|:\-]+", line):  # a Markdown table's rule row
+        return ""
+    return line.strip()
+
+
 def _cells(line: str) -> list[str]:
     """Split a flattened two-column header line into its cells."""
-    line = line.replace("**", "")
     line = _MOTTOS.sub(lambda m: f" | {m.group(0)} | ", line)
     line = _PLACE_DATE.sub(_split_place_date, line)
-    return [c.strip(" *") for c in _CELL_SPLIT.split(line) if c.strip(" *")]
+    cells = [c.strip(" *") for c in _CELL_SPLIT.split(line) if c.strip(" *")]
+    return [_SPLIT_LETTERS.sub(r"\1\2", c) if c.isupper() else c for c in cells]
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """A place-date line wrapped over two lines ("Hà Nội, ngày 15 tháng 5" / "năm 2024") made one."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if i + 1 < len(lines) and _PLACE_DATE_CUT.search(line) and not _PLACE_DATE.search(line):
+            joined = f"{line} {lines[i + 1]}"
+            if _PLACE_DATE.search(joined):
+                out.append(joined)
+                i += 2
+                continue
+        out.append(line)
+        i += 1
+    return out
 
 
 def _body_start(lines: list[str]) -> int:
     for i, line in enumerate(lines):
+        if line.lstrip().startswith("#"):
+            continue  # a Markdown title above the header, not the body's first heading
         if classify_line(line) is not None or line.startswith(("Thực hiện", "Căn cứ")):
             return i
     return len(lines)
 
 
+def _is_issuer_cell(cell: str) -> bool:
+    return (is_upper_title(cell) and len(cell) <= 100 and not _MOTTO_PIECE.match(cell)
+            and bool(_ORG_WORD.search(cell)))
+
+
+def _upper_or_short(line: str) -> bool | None:
+    """True for an upper-case line, False for a mixed one, None when too short to tell ("VỀ")."""
+    letters = [ch for ch in line if ch.isalpha()]
+    if len(letters) < 3:
+        return None
+    return all(ch.isupper() for ch in letters)
+
+
+def _subject(rest: list[str]) -> tuple[list[str], int]:
+    """The trích yếu lines at the top of `rest`, and how many lines of `rest` they took."""
+    subject: list[str] = []
+    case = None
+    taken = 0
+    for line in rest:
+        line = line.strip(" *")
+        if not line or _SEPARATOR.match(line) or classify_line(line) is not None or _BODY_OPENING.match(line):
+            break
+        if len(line) > 300 or _MOTTOS.fullmatch(line) or _PLACE_DATE.search(line):
+            break
+        kind = _upper_or_short(line)
+        if subject and kind is not None and case is not None and kind != case:
+            break  # the subject ends where the preamble or a new upper-case title begins
+        if subject and kind and _AUTHORITY_LINE.match(line):
+            break  # "THỦ TƯỚNG CHÍNH PHỦ" under the subject of a State document
+        subject.append(line)
+        taken += 1
+        case = kind if case is None else case
+        if len(subject) == 8:
+            break
+    return subject, taken
+
+
 def _header(lines: list[str]) -> dict:
     found: dict = {}
-    head = lines[: min(_body_start(lines), 30)]
+    head = _join_wrapped([_clean_line(line) for line in lines[: min(_body_start(lines), 40)]])
+    head = [line for line in head if line]
     issuer_lines: list[str] = []
     type_index = None
     of = ""
     for i, line in enumerate(head):
-        if len(line) > 200:  # running text, not a header cell
+        if len(line) > 250:  # running text, not a header cell
             continue
         if type_index is not None and "title" in found:
             break  # a bulletin: what follows its name is its first article, not header
@@ -213,15 +352,18 @@ def _header(lines: list[str]) -> dict:
             if m and "date" not in found:
                 found["place"], found["date"] = m["place"].strip(), _iso(m["d"], m["m"], m["y"])
                 continue
-            m = _NUMBER.match(cell)
-            if m and "number" not in found and len(cell) <= 48:
-                number = normalize_doc_number(m["n"])
-                if any(ch.isalpha() for ch in number):  # "Số 9/2024" is an issue of a bulletin
+            m = _NUMBER_CELL.match(cell)
+            if m and "number" not in found and len(cell) <= 60:
+                number = parse_leading_number(m["n"])
+                if number:  # "Số 9/2024" is an issue of a bulletin, "Số: /QĐ-UBND" a blank
                     found["number"] = number
+                continue
+            if type_index is None and _VV_LINE.match(cell) and "vv" not in found:
+                found["vv"] = (i, cell)  # "V/v ..." under the number: a Công văn's subject
                 continue
             m = _TYPE_LINE.match(cell)
             if m and type_index is None and (not m["of"] or is_upper_title(m["of"])):
-                found["doc_type"] = m.group(1).capitalize()
+                found["doc_type"] = _TYPE_ALIASES.get(m.group(1), m.group(1)).capitalize()
                 of = m["of"] or ""
                 type_index = i
                 continue
@@ -234,10 +376,16 @@ def _header(lines: list[str]) -> dict:
                 found["title"] = _sentence_case(title)
                 type_index = i
                 break
-            if type_index is None and is_upper_title(cell) and len(cell) <= 80:
+            if type_index is None and _is_issuer_cell(cell):
                 issuer_lines.append(cell)
     if issuer_lines:
         found["issuer"] = _issuer(issuer_lines)  # the lower line is the issuing body itself
+    vv = found.pop("vv", None)
+    if type_index is None and vv is not None:
+        index, cell = vv
+        more, _ = _subject([c for line in head[index + 1:] for c in _cells(line)])
+        found["doc_type"] = "Công văn"
+        found["subject"] = " ".join([cell] + [m for m in more if not _is_issuer_cell(m)])
     if type_index is not None and "title" not in found:
         rest = head[type_index + 1:]
         m = _OF_LINE.match(rest[0].strip(" *")) if rest and not of else None
@@ -246,16 +394,12 @@ def _header(lines: list[str]) -> dict:
         body = _of_body(of, issuer_lines[-1] if issuer_lines else "") if of else ""
         if body:
             found["issuer"] = body
-        subject: list[str] = []
-        for line in rest:
-            if not line.strip() or _SEPARATOR.match(line) or classify_line(line) is not None:
-                break
-            if len(line) > 250 or (subject and is_upper_title(subject[0]) != is_upper_title(line)):
-                break  # the subject ends where the preamble or a new upper-case title begins
-            subject.append(line.strip(" *"))
-            if len(subject) == 4:
-                break
+        subject, taken = _subject(rest)
         found["subject"] = " ".join(subject)
+        after = rest[taken:taken + 2]
+        authority = next((line for line in after if _AUTHORITY_LINE.match(line) and line.isupper()), "")
+        if authority and issuer_lines and authority.startswith(issuer_lines[-1]) and authority != issuer_lines[-1]:
+            found["issuer"] = title_case_org(authority)  # "ỦY BAN THƯỜNG VỤ" completed: "... QUỐC HỘI"
     return found
 
 
@@ -280,18 +424,52 @@ def _footer(lines: list[str]) -> dict:
             if nxt.lower().startswith("nơi nhận") or nxt.startswith("-"):
                 continue
             break
-        return {"signer": name, "signer_capacity": " ".join(capacity)}
+        return {"signer": name, "signer_capacity": " ".join(capacity), "signing": clean}
     return {}
+
+
+def _signed_issuer(fields: dict) -> str:
+    """Issuer named by the signing block where the header names only the committee above it.
+
+    "BAN CHẤP HÀNH TRUNG ƯƠNG" over a text signed "T/M BAN BÍ THƯ" (or "T/L BAN BÍ THƯ") is a
+    text of the Ban Bí thư; so for "T/M BỘ CHÍNH TRỊ". A header with no issuer at all takes the
+    signing body as printed ("T/M BAN THƯỜNG VỤ" -> "Ban Thường vụ"). A local committee signed
+    "T/M BAN THƯỜNG VỤ" keeps its header ("Tỉnh ủy Tiền Giang").
+    """
+    m = re.match(r"^(?:T/M|TM\.?|T/L|TL\.?)\s*(?P<body>.+)$", fields.get("signing", ""))
+    if not m:
+        return ""
+    words = m["body"].split()
+    body = next((b for b in _SIGNING_BODIES if m["body"].startswith(b)), "")
+    issuer = fields.get("issuer", "")
+    if body and (not issuer or issuer in ("Ban Chấp hành Trung ương", "Trung ương")):
+        return title_case_org(body)
+    if not issuer and words:
+        for cut in range(len(words), 0, -1):  # "T/M BAN THƯỜNG VỤ PHÓ BÍ THƯ": the body before the post
+            name = " ".join(words[:cut])
+            if not _CAPACITY_WORDS.search(name) and _ORG_WORD.search(name):
+                return title_case_org(name)
+    return ""
+
+
+def _news_date_line(line: str) -> str:
+    """ISO publication date when the line is a date line ("Thứ Hai, 13/05/2025 09:30"); else ""."""
+    m = _NEWS_DATE.match(line.strip())
+    if not m or not _iso(m["d"], m["m"], m["y"]):
+        return ""
+    if not _NEWS_DATE_TAIL.match(line.strip()[m.end():]):
+        return ""  # "Ngày 15/10/2024, Ban Thường vụ ban hành ...": a sentence, not a dateline
+    return _iso(m["d"], m["m"], m["y"])
 
 
 def _news(lines: list[str]) -> dict:
     found: dict = {}
     for line in lines[:6]:
-        m = _NEWS_DATE.match(line.strip())
-        if m and _iso(m["d"], m["m"], m["y"]):
-            found["date"] = _iso(m["d"], m["m"], m["y"])
+        iso = _news_date_line(line)
+        if iso:
+            found["date"] = iso
             break
-    if lines and not _NEWS_DATE.match(lines[0]):
+    if lines and not _news_date_line(lines[0]):
         found["title"] = lines[0].strip(" *#")
     tail = [line for line in lines[-4:] if line.strip()]
     byline = _BYLINE.match(tail[-1].strip()) if tail else None
@@ -307,7 +485,16 @@ def _news(lines: list[str]) -> dict:
 
 
 def _has_news_date(lines: list[str]) -> bool:
-    return any((m := _NEWS_DATE.match(line.strip())) and _iso(m["d"], m["m"], m["y"]) for line in lines[:6])
+    return any(_news_date_line(line) for line in lines[:6])
+
+
+def _looks_like_article(lines: list[str]) -> bool:
+    """A headline over running text: a short first line without a final stop, then a paragraph."""
+    if len(lines) < 2:
+        return False
+    first = lines[0].strip(" *#")
+    body = " ".join(lines[1:6])
+    return 10 <= len(first) <= 250 and not first.endswith((".", ":", ";")) and len(body) >= 200
 
 
 def display_title(doc_type: str, number: str, subject: str) -> str:
@@ -322,8 +509,12 @@ def extract_metadata(text: str, hints: dict | None = None, fallback_title: str =
     lines = [line for line in text.split("\n") if line.strip()]
     fields = _header(lines)
     fields.update({k: v for k, v in _footer(lines).items() if v})
+    signed = _signed_issuer(fields)
+    if signed:
+        fields["issuer"] = signed
+    header_found = any(fields.get(k) for k in ("doc_type", "number", "date"))
     is_news = not fields.get("doc_type") and not fields.get("number") and (
-        bool((hints or {}).get("title")) or _has_news_date(lines)
+        bool((hints or {}).get("title")) or _has_news_date(lines) or (not header_found and _looks_like_article(lines))
     )
     if is_news:
         news = _news(lines)
