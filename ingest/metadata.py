@@ -65,12 +65,7 @@ _NUMBER_CELL = re.compile(
     r"^(?:Số|SỐ|(?:Luật|LUẬT|Bộ luật|Pháp lệnh|PHÁP LỆNH|Nghị quyết|Nghị định|Quyết định)\s+(?:số|SỐ))\s*:?\s*(?P<n>.*)$"
 )
 _VV_LINE = re.compile(r"^(?:V/v|V/V|v/v)\s*[.:]?\s*\S")
-_NEWS_DATE = re.compile(
-    r"(?:(?:Thứ\s+\w+|Chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})",
-    re.IGNORECASE,
-)
-# What may follow a publication date on its line: the time, a time zone, a separator and a name.
-_NEWS_DATE_TAIL = re.compile(r"^[\s,|\-–]*(?:\d{1,2}[:h]\d{2}(?:\s*(?:AM|PM|SA|CH))?)?\s*(?:\(?GMT[+\-]\d+\)?)?[\s|\-–]*[^,.;]{0,40}$")
+_NEWS_DATE_ANY = re.compile(r"(?<!\d)(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})(?!\d)")
 _SEPARATOR = re.compile(r"^[\s\-_=*~.·•]+$")
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}|\s*-{3,}\s*|\s*_{3,}\s*")
 _CAPACITY_WORDS = re.compile(
@@ -112,7 +107,9 @@ _ORG_UNITS = [
     ("THỊ ỦY", "Thị ủy"), ("ĐẢNG ỦY", "Đảng ủy"), ("ĐẢNG BỘ", "Đảng bộ"), ("CHI BỘ", "Chi bộ"),
     ("ĐẢNG ĐOÀN", "Đảng đoàn"), ("BAN CÁN SỰ ĐẢNG", "Ban cán sự đảng"), ("TRUNG ƯƠNG", "Trung ương"),
     ("CHÍNH PHỦ", "Chính phủ"), ("QUỐC HỘI", "Quốc hội"), ("THÀNH PHỐ", "thành phố"), ("THỊ XÃ", "thị xã"),
-    ("THỊ TRẤN", "thị trấn"), ("XÃ", "xã"), ("HUYỆN", "huyện"), ("TỈNH", "tỉnh"), ("PHƯỜNG", "phường"),
+    ("THỊ TRẤN", "thị trấn"), ("TỔ DÂN PHỐ", "tổ dân phố"), ("KHU PHỐ", "khu phố"), ("THÔN", "thôn"),
+    ("ẤP", "ấp"), ("XÓM", "xóm"), ("BUÔN", "buôn"), ("KHỐI CÁC CƠ QUAN", "Khối các cơ quan"),
+    ("KHỐI DOANH NGHIỆP", "Khối doanh nghiệp"), ("CƠ QUAN", "cơ quan"), ("XÃ", "xã"), ("HUYỆN", "huyện"), ("TỈNH", "tỉnh"), ("PHƯỜNG", "phường"),
     ("QUẬN", "quận"), ("GIAO THÔNG VẬN TẢI", "Giao thông vận tải"), ("Y TẾ", "Y tế"), ("CÔNG AN", "Công an"),
     ("QUỐC PHÒNG", "Quốc phòng"), ("TƯ PHÁP", "Tư pháp"), ("NỘI VỤ", "Nội vụ"), ("TÀI CHÍNH", "Tài chính"),
     ("BỘ", "Bộ"), ("BAN", "Ban"), ("VÀ", "và"),
@@ -452,13 +449,26 @@ def _signed_issuer(fields: dict) -> str:
     return ""
 
 
+_DATELINE_WORDS = re.compile(
+    r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ\s+nhật|ngày|cập\s+nhật|đăng|lúc|giờ|gmt|sa|ch|am|pm|"
+    r"xuất\s+bản|tin|bài)\b|\d{1,2}[:h]\d{2}|[+\-]\d+|[(),:|/–\-]",
+    re.IGNORECASE,
+)
+
+
 def _news_date_line(line: str) -> str:
-    """ISO publication date when the line is a date line ("Thứ Hai, 13/05/2025 09:30"); else ""."""
-    m = _NEWS_DATE.match(line.strip())
+    """ISO publication date when the line is a dateline ("Thứ Hai, 13/05/2025 09:30", "(Cập nhật:
+    13/05/2025)"); "" for a sentence that merely starts with a date ("Ngày 15/10/2024, Ban Thường
+    vụ ban hành ..." dates the document it discusses, not the item)."""
+    line = line.strip()
+    if len(line) > 80:
+        return ""
+    m = _NEWS_DATE_ANY.search(line)
     if not m or not _iso(m["d"], m["m"], m["y"]):
         return ""
-    if not _NEWS_DATE_TAIL.match(line.strip()[m.end():]):
-        return ""  # "Ngày 15/10/2024, Ban Thường vụ ban hành ...": a sentence, not a dateline
+    rest = _DATELINE_WORDS.sub(" ", line[:m.start()] + " " + line[m.end():])
+    if len(rest.split()) > 3:
+        return ""
     return _iso(m["d"], m["m"], m["y"])
 
 
