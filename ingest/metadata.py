@@ -317,6 +317,8 @@ def _subject(rest: list[str]) -> tuple[list[str], int]:
             break
         if len(line) > 300 or _MOTTOS.fullmatch(line) or _PLACE_DATE.search(line):
             break
+        if subject and len(line) > 120 and line.endswith((".", ";", ":")) and not line.isupper():
+            break  # a paragraph of the body, written as sentences, not the next line of the subject
         kind = _upper_or_short(line)
         if subject and kind is not None and case is not None and kind != case:
             break  # the subject ends where the preamble or a new upper-case title begins
