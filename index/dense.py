@@ -1,4 +1,5 @@
 """Dense index: FAISS over inner product (= cosine on normalised vectors) with stable passage ids.
+Verbs as index.base.PassageIndex: index / append / delete / search / count / save / load.
 
 The vectors and ids are kept as arrays (the source of truth, saved as .npy); the FAISS index is
 built from them: exact IndexFlatIP up to `exact_max` vectors, above that the approximate kind that
@@ -19,6 +20,8 @@ from index.settings import DenseSettings
 
 
 class DenseIndex:
+    """`dim` 0: an index with no vectors yet, whose dimension no encoder has given (nothing to search)."""
+
     def __init__(self, dim: int, settings: DenseSettings | None = None):
         self.dim = dim
         self.settings = settings or DenseSettings()
@@ -35,6 +38,9 @@ class DenseIndex:
         self._flush()
         return len(self.ids)
 
+    def count(self) -> int:
+        return len(self)
+
     @property
     def kind(self) -> str:
         """The FAISS index kind in use for the current size."""
@@ -44,14 +50,22 @@ class DenseIndex:
         self._flush()
         return "flat" if len(self.ids) <= s.exact_max else "ivf"
 
-    def add(self, ids: Iterable[int], vectors: np.ndarray) -> None:
+    def index(self, ids: Iterable[int], vectors: np.ndarray) -> None:
+        """Replace every vector with these."""
+        self.ids = np.zeros(0, dtype=np.int64)
+        self.vectors = np.zeros((0, self.dim), dtype=np.float32)
+        self._faiss, self._faiss_kind, self._trained_n = None, "", 0
+        self._pending_ids, self._pending_vecs, self._removed = [], [], set()
+        self.append(ids, vectors)
+
+    def append(self, ids: Iterable[int], vectors: np.ndarray) -> None:
         ids = np.asarray(list(ids), dtype=np.int64)
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim)
         self._removed.difference_update(ids.tolist())
         self._pending_ids.append(ids)
         self._pending_vecs.append(vectors)
 
-    def remove(self, ids: Iterable[int]) -> None:
+    def delete(self, ids: Iterable[int]) -> None:
         """Mark ids removed; applied at the next flush. Never flushes itself: Library calls this once
         per ingested document, and a flush per call copied every vector each time (quadratic)."""
         ids = np.fromiter((int(i) for i in ids), dtype=np.int64)
@@ -62,6 +76,11 @@ class DenseIndex:
             if not keep.all():
                 self._pending_ids[j], self._pending_vecs[j] = pending[keep], self._pending_vecs[j][keep]
         self._removed.update(ids.tolist())
+
+    def items(self) -> tuple[np.ndarray, np.ndarray]:
+        """(ids, vectors) of every stored vector, pending changes applied; row i is id i's vector."""
+        self._flush()
+        return self.ids, self.vectors
 
     def _flush(self) -> None:
         if not (self._pending_ids or self._removed):
@@ -133,11 +152,13 @@ class DenseIndex:
             faiss.write_index(self._index(), str(folder / "dense.faiss"))
 
     @classmethod
-    def load(cls, folder: Path, dim: int, settings: DenseSettings | None = None) -> "DenseIndex":
-        index = cls(dim, settings)
-        if (folder / "dense_ids.npy").exists():
-            index.ids = np.load(folder / "dense_ids.npy")
-            index.vectors = np.load(folder / "dense_vectors.npy", mmap_mode="r")
+    def load(cls, folder: Path, settings: DenseSettings | None = None) -> "DenseIndex":
+        """What `save` wrote (the dimension is the saved vectors'); an empty index where nothing was."""
+        if not (folder / "dense_ids.npy").exists():
+            return cls(0, settings)
+        vectors = np.load(folder / "dense_vectors.npy", mmap_mode="r")
+        index = cls(int(vectors.shape[1]), settings)
+        index.ids, index.vectors = np.load(folder / "dense_ids.npy"), vectors
         if (folder / "dense.faiss").exists() and index.kind != "flat":
             index._faiss = faiss.read_index(str(folder / "dense.faiss"))
             index._faiss_kind, index._trained_n = index.kind, len(index.ids)

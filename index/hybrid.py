@@ -1,4 +1,7 @@
-"""Dense, keyword and hybrid retrievers: one seam, `search(query, k) -> list[ScoredId]`."""
+"""Dense, keyword and hybrid retrievers: one seam, `search(query, k) -> list[ScoredId]`.
+
+Queries arrive normalised (vntext.normalize.normalize_query): the Library normalises once, at the door.
+"""
 from __future__ import annotations
 
 from typing import Sequence
@@ -10,7 +13,6 @@ from index.dense import DenseIndex
 from index.fusion import rrf
 from index.keyword import KeywordIndex
 from index.settings import RetrievalSettings
-from vntext.normalize import normalize_query
 from models.base import Encoder
 
 
@@ -23,8 +25,7 @@ class DenseRetriever:
         return len(self.index)
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[ScoredId]:
-        query = normalize_query(query)
-        if not query or k <= 0 or not len(self.index):
+        if not query.strip() or k <= 0 or not len(self.index):
             return []
         return self.index.search(self.encoder.encode_query(query), k, allowed)
 
@@ -47,8 +48,7 @@ class HybridRetriever:
     def search(self, query: str, k: int, allowed: np.ndarray | None = None,
                extra: Sequence[Sequence[int]] = ()) -> list[ScoredId]:
         k = min(int(k), len(self))
-        query = normalize_query(query)
-        if k <= 0 or not query:
+        if k <= 0 or not query.strip():
             return []
         s = self.settings
         depth = max(s.depth, k)

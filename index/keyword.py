@@ -3,12 +3,16 @@
 bm25s is given our own token lists (its stock tokenizer drops one-letter syllables and uses
 English stopwords). Its stock top-k runs argpartition over every document; here the top k is taken
 over the documents that score above zero only, which is what makes it fast at 1M passages.
+
+Verbs as index.base.PassageIndex. BM25 statistics are corpus-wide, so `append` and `delete`
+rebuild from the token lists this index was given; a loaded index keeps no token lists (the
+Library rebuilds it from the store's tokens with `index` at every commit).
 """
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import bm25s
 import numpy as np
@@ -23,19 +27,40 @@ class KeywordIndex:
     def __init__(self) -> None:
         self.pids = np.zeros(0, dtype=np.int64)
         self._bm25: bm25s.BM25 | None = None
+        self._tokens: list[list[str]] | None = []  # per pid, for append/delete; None after load
 
     def __len__(self) -> int:
         return len(self.pids)
 
-    def build(self, pids: Sequence[int], tokens: Sequence[list[str]]) -> None:
+    def count(self) -> int:
+        return len(self)
+
+    def index(self, pids: Iterable[int], tokens: Sequence[list[str]]) -> None:
         """(Re)build from every passage's tokens; BM25 statistics are corpus-wide anyway."""
-        self.pids = np.asarray(pids, dtype=np.int64)
+        self.pids = np.asarray(list(pids), dtype=np.int64)
+        self._tokens = [list(t) for t in tokens]
         if not len(self.pids):
             self._bm25 = None
             return
         bm25 = bm25s.BM25()
-        bm25.index([list(t) for t in tokens], show_progress=False)
+        bm25.index(self._tokens, show_progress=False)
         self._bm25 = bm25
+
+    def append(self, pids: Iterable[int], tokens: Sequence[list[str]]) -> None:
+        pids = list(pids)
+        self.index([*self.pids.tolist(), *pids], [*self._known_tokens(), *tokens])
+
+    def delete(self, pids: Iterable[int]) -> None:
+        gone = set(int(p) for p in pids)
+        keep = [i for i, p in enumerate(self.pids.tolist()) if p not in gone]
+        tokens = self._known_tokens()
+        self.index(self.pids[keep].tolist(), [tokens[i] for i in keep])
+
+    def _known_tokens(self) -> list[list[str]]:
+        if self._tokens is None:
+            raise ValueError("chỉ mục từ khóa đã nạp từ đĩa không giữ danh sách từ của các đoạn; "
+                             "hãy dựng lại bằng index(pids, tokens) với mọi đoạn")
+        return self._tokens
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage (row order of self.pids); zeros when nothing matches."""
@@ -70,6 +95,7 @@ class KeywordIndex:
     @classmethod
     def load(cls, folder: Path) -> "KeywordIndex":
         index = cls()
+        index._tokens = None
         if (folder / "keyword_pids.npy").exists():
             index.pids = np.load(folder / "keyword_pids.npy")
         if (folder / "bm25").exists() and len(index.pids):

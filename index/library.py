@@ -1,6 +1,7 @@
 """The whole index in one folder: store + dense + keyword indexes, with an atomic lifecycle.
 
-CONTRACT (used by the CLI, the search service and the app; implemented in issue 3):
+CONTRACT (the one door into an index: the CLI, the services, the answer features and evaluation
+use these methods, never the store or the indexes behind them):
 
     lib = Library.open(home: Path, encoder_settings: EncoderSettings | None = None, *,
                        encoder: Encoder | None = None)
@@ -17,14 +18,19 @@ CONTRACT (used by the CLI, the search service and the app; implemented in issue 
     lib.document(doc_id) -> StoredDocument | None  # metadata + text + passages + references
     lib.stats() -> dict
     len(lib) -> number of passages
+    lib.passage_rows(pids) -> {pid: PassageRow};  lib.doc_of(pids) -> {pid: doc_id}
+    lib.passage_vectors() -> (list[PassageRow], float32 (n, dim))  # every passage's stored vector
+    lib.keyword_search(query, k) / lib.dense_search(query, k) -> list[ScoredId]  # one side alone
+    lib.use_encoder(encoder)                    # same vectors, another instance (a fresh cache)
+    Library.walk(paths) -> list[Path]           # the files an ingestion of these paths takes
 
 Layout and atomicity: see index/generations.py.
 """
 from __future__ import annotations
 
-import hashlib
 import re
 import threading
+from dataclasses import dataclass
 from datetime import date as _date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -32,23 +38,27 @@ from typing import Callable, Iterable
 import numpy as np
 
 from index import generations
+from index.base import ScoredId
 from index.dense import DenseIndex
-from index.docnumbers import normalize_number, number_tokens, query_number_tokens
-from vntext.docnumber import normalize_doc_number, number_key
+from index.files import _same_file, own_id, walk
+from index.filters import DocFields, named_docs
+from index.filters import allowed_docs as allowed_docs_of
 from index.duplicates import near_identical, same_number_and_date
+from vntext.docnumber import normalize_doc_number
 from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
-from index.records import DocumentInfo, FileOutcome, IngestReport, SearchFilters, SearchHit, StoredDocument
+from index.records import (DocumentInfo, FileOutcome, IngestReport, PassageRow, SearchFilters, SearchHit,
+                           StoredDocument)
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
 from index.tokenize import passage_tokens
 from ingest.pipeline import file_sha256
-from vntext.normalize import NORMALIZER_VERSION, fold_diacritics, normalize_query
-from ingest.records import IngestError, ParsedDocument
+from ingest.records import DocumentHeader, IngestError, ParsedDocument
 from models.base import Encoder
 from models.factory import create_encoder
 from models.settings import EncoderSettings
+from vntext.normalize import NORMALIZER_VERSION, normalize_query
 
 Parser = Callable[[Path], ParsedDocument]
 
@@ -63,41 +73,18 @@ def _default_parser(path: Path) -> ParsedDocument:
     return parse_file(path)
 
 
-def _is_collection_file(path: Path, root: Path) -> bool:
-    """Files a walked folder contributes: every file, so an unsupported one is reported rather than
-    silently skipped, except hidden files and the folder's own README notes."""
-    parts = path.relative_to(root).parts
-    return not any(part.startswith(".") for part in parts) and path.stem.upper() != "README"
+@dataclass
+class _NextGeneration:
+    """A generation being built: its folder beside the live one, a writable store and dense index."""
 
-
-def _walk(paths: Iterable[Path]) -> list[Path]:
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and _is_collection_file(f, p))
-        else:
-            out.append(p)
-    return out
-
-
-def _own_id(doc: ParsedDocument, store: Store) -> ParsedDocument:
-    """A file's id is its name's slug, so the same name in two folders (2024/ban-tin-so-1.pdf,
-    2025/ban-tin-so-1.pdf) or x.pdf beside x.docx would share one, and the second file would
-    replace the first. The file that finds its id held by another file gets an id of its own,
-    with a short hash of its path; the same file, changed, keeps its id and replaces itself."""
-    digest = hashlib.sha1(doc.source_path.encode("utf-8")).hexdigest()[:6]
-    own = doc.with_doc_id(f"{doc.doc_id}-{digest}")
-    if _same_file(store.source_of(own.doc_id), doc.source_path):  # it came in under its own id before
-        return own
-    held_by = store.source_of(doc.doc_id)
-    return doc if held_by is None or _same_file(held_by, doc.source_path) else own
-
-
-def _same_file(a: str | None, b: str) -> bool:
-    return a is not None and Path(a).resolve() == Path(b).resolve()  # older indexes kept paths as given
+    folder: Path
+    store: Store
+    dense: DenseIndex
 
 
 class Library:
+    walk = staticmethod(walk)
+
     def __init__(self, home: Path, encoder_settings: EncoderSettings, retrieval: RetrievalSettings,
                  dense_settings: DenseSettings, parser: Parser | None, encoder: Encoder | None = None):
         self.home = home
@@ -146,6 +133,13 @@ class Library:
             self._encoder = create_encoder(self.encoder_settings, self.home / "cache" / "embeddings.sqlite")
         return self._encoder
 
+    def use_encoder(self, encoder: Encoder) -> None:
+        """Encode with `encoder` from now on (e.g. one with a fresh embedding cache, for benchmarks);
+        it must make the same vectors as the index's."""
+        if encoder.name != self.encoder_settings.name:
+            raise ValueError(f"encoder {encoder.name!r} khác bộ mã hóa của chỉ mục {self.encoder_settings.name!r}")
+        self._encoder = encoder
+
     def _dim(self) -> int:
         if self._generation is not None:
             return int(generations.read_manifest(self._generation)["dim"])
@@ -156,14 +150,15 @@ class Library:
             old = getattr(self, "store", None)
             if gen is None:
                 self.store = Store(Path(":memory:"))  # nothing indexed yet; nothing left on disk
-                self.dense = DenseIndex(384, self.dense_settings)
+                # no vectors yet, so no dimension (the encoder is not loaded just to learn it)
+                self.dense = DenseIndex(0, self.dense_settings)
                 self.keyword = KeywordIndex()
             else:
                 self.store = Store(gen / "store.sqlite", readonly=True)
-                self.dense = DenseIndex.load(gen, int(generations.read_manifest(gen)["dim"]), self.dense_settings)
+                self.dense = DenseIndex.load(gen, self.dense_settings)
                 self.keyword = KeywordIndex.load(gen)
             self._generation = gen
-            self._fields = {r[0]: r[1:] for r in self.store.doc_fields()}
+            self._fields = {r[0]: DocFields(*r[1:]) for r in self.store.doc_fields()}
             # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
             # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
             self._pid_doc = dict(self.store.pid_docs())
@@ -195,38 +190,6 @@ class Library:
         }
 
     # searching
-    def _allowed_docs(self, f: SearchFilters) -> set[str] | None:
-        if f == SearchFilters():
-            return None
-        issuer = fold_diacritics(f.issuer).lower().strip()
-        wanted = set(query_number_tokens(f.number)) | set(number_tokens(normalize_number(f.number))[:1]) \
-            if f.number else set()
-        key = number_key(f.number) if f.number else ""  # "834-VBHN/BLĐTBXH" finds "834/VBHN-BLĐTBXH"
-        types = {t.lower() for t in f.doc_types}
-        out = set()
-        for doc_id, (doc_type, doc_issuer, date, number) in self._fields.items():
-            if types and doc_type.lower() not in types:
-                continue
-            if issuer and issuer not in fold_diacritics(doc_issuer).lower():
-                continue
-            if (f.date_from or f.date_to) and not date:
-                continue
-            if f.date_from and date < f.date_from or f.date_to and date > f.date_to:
-                continue
-            if (wanted or key) and not (number and (wanted & set(number_tokens(normalize_number(number) or number))
-                                                     or key and number_key(number) == key)):
-                continue
-            out.add(doc_id)
-        return out
-
-    def _named_docs(self, query: str) -> list[str]:
-        """Documents whose own number the query names ("chỉ thị 50", "50/CT-TW")."""
-        wanted = set(query_number_tokens(query))
-        if not wanted:
-            return []
-        return [d for d, (_, _, _, number) in self._fields.items()
-                if number and wanted & set(number_tokens(normalize_number(number) or number))]
-
     def refresh(self) -> None:
         """Pick up a generation another process committed (cheap: reads one small file)."""
         gen = generations.current(self.home)
@@ -240,13 +203,13 @@ class Library:
             k = min(int(k), self.retrieval.max_k, len(self))
             if k <= 0 or not query:
                 return []
-            allowed_docs = self._allowed_docs(filters or SearchFilters())
+            allowed_docs = allowed_docs_of(self._fields, filters or SearchFilters())
             allowed = None
             if allowed_docs is not None:
                 allowed = np.asarray(self.store.pids_of_docs(sorted(allowed_docs)), dtype=np.int64)
                 if not len(allowed):
                     return []
-            named = self._named_docs(query)
+            named = named_docs(self._fields, query)
             if allowed_docs is not None:
                 named = [d for d in named if d in allowed_docs]
             extra = []
@@ -254,7 +217,7 @@ class Library:
                 named_pids = np.asarray(self.store.pids_of_docs(named), dtype=np.int64)
                 extra = [[h.pid for h in self.keyword.search(query, 5, named_pids)] or named_pids[:1].tolist()]
             fused = self._retriever().search(query, max(self.retrieval.depth, k), allowed, extra)
-            doc_of = self._doc_of([h.pid for h in fused])
+            doc_of = self.doc_of([h.pid for h in fused])
             scores = {h.pid: h.score + (self.retrieval.number_boost if doc_of[h.pid] in named else 0.0)
                       for h in fused}  # ...and every passage of it is boosted
             ranked = sorted(scores, key=lambda pid: -scores[pid])
@@ -262,55 +225,83 @@ class Library:
                                    min(k, self.retrieval.page_size))[:k]
             return self._hits(ranked, scores)
 
-    def _doc_of(self, pids: list[int]) -> dict[int, str]:
+    def keyword_search(self, query: str, k: int) -> list[ScoredId]:
+        """The keyword (BM25) ranking alone, best first (evaluation compares the two sides)."""
+        query = normalize_query(query or "")
+        with self._lock:
+            return self.keyword.search(query, k) if query else []
+
+    def dense_search(self, query: str, k: int) -> list[ScoredId]:
+        """The dense (cosine) ranking alone, best first."""
+        query = normalize_query(query or "")
+        with self._lock:
+            return DenseRetriever(self.dense, self.encoder).search(query, k) if query else []
+
+    def doc_of(self, pids: Iterable[int]) -> dict[int, str]:
+        """pid -> doc_id of each passage id that is indexed."""
+        pids = list(pids)
         known = self._pid_doc
         out = {pid: known[pid] for pid in pids if pid in known}
         if len(out) < len(pids):  # not expected: the indexes and the store are one generation
-            out.update(self.store.doc_of(pid for pid in pids if pid not in out))
+            with self._lock:
+                out.update(self.store.doc_of(pid for pid in pids if pid not in out))
         return out
+
+    def passage_rows(self, pids: Iterable[int]) -> dict[int, PassageRow]:
+        with self._lock:
+            return self.store.passage_rows(pids)
+
+    def passage_vectors(self) -> tuple[list[PassageRow], np.ndarray]:
+        """Every indexed passage and its stored vector (row i of the matrix is passage i), as the
+        dense index holds them: nothing is encoded again."""
+        with self._lock:
+            ids, vectors = self.dense.items()
+            rows = self.store.passage_rows(ids.tolist())
+            keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows]
+            return [rows[int(ids[i])] for i in keep], np.asarray(vectors, dtype=np.float32)[keep]
 
     def _hits(self, pids: list[int], scores: dict[int, float]) -> list[SearchHit]:
         rows = self.store.passage_rows(pids)
-        infos = {}
+        headers: dict[str, DocumentHeader] = {}
         hits = []
         for pid in pids:
-            doc_id, ordinal, heading, pages, start, end, text = rows[pid]
-            if doc_id not in infos:
-                infos[doc_id] = self.store.conn.execute(
-                    "SELECT title, doc_type, number, issuer, date FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-            title, doc_type, number, issuer, date = infos[doc_id]
-            hits.append(SearchHit(doc_id, ordinal, title, doc_type, number, issuer, date, heading, pages,
-                                  text, scores[pid], start, end))
+            r = rows[pid]
+            if r.doc_id not in headers:
+                headers[r.doc_id] = self.store.header(r.doc_id)
+            hits.append(SearchHit(r.doc_id, r.ordinal, headers[r.doc_id], r.heading_path, r.pages, r.text,
+                                  scores[pid], r.start, r.end))
         return hits
+
+    def close(self) -> None:
+        """Let go of the open store (the Library is not used after this)."""
+        with self._lock:
+            self.store.close()
 
     # writing
     def ingest(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
         report = IngestReport()
-        files = _walk(paths)
+        files = walk(paths)
         with generations.write_lock(self.home):
             self._load(generations.current(self.home))  # another process may have committed
-            work = self._begin()
-            store, dense = work["store"], work["dense"]
+            nxt = self._begin()
             for path in files:
                 if progress:
                     progress(str(path))
-                outcome = self._ingest_one(path, store, dense)
-                report.outcomes.append(outcome)
-            changed = any(o.status in ("added", "updated", "duplicate") for o in report.outcomes)
-            self._finish(work, changed)
+                report.outcomes.append(self._ingest_one(path, nxt))
+            self._finish(nxt, any(o.status in ("added", "updated", "duplicate") for o in report.outcomes))
         return report
 
-    def _ingest_one(self, path: Path, store: Store, dense: DenseIndex) -> FileOutcome:
+    def _ingest_one(self, path: Path, nxt: _NextGeneration) -> FileOutcome:
         try:
             if not path.is_file():
                 raise IngestError(str(path), "không tìm thấy tệp")
-            existing = store.doc_by_hash(file_sha256(path)) or store.doc_by_copy_hash(file_sha256(path))
+            existing = nxt.store.doc_by_hash(file_sha256(path)) or nxt.store.doc_by_copy_hash(file_sha256(path))
             if existing:
                 return FileOutcome(str(path), "unchanged", existing)
-            doc = _own_id(self.parser(path.resolve()), store)
+            doc = own_id(self.parser(path.resolve()), nxt.store.source_of)
             if not doc.passages:
                 raise IngestError(str(path), "không đọc được đoạn văn bản nào trong tệp")
-            duplicate = self._duplicate_of(doc, store)
+            duplicate = self._duplicate_of(doc, nxt.store)
             if duplicate:
                 return duplicate
             vectors = self.encoder.encode_passages([p.text for p in doc.passages])
@@ -318,8 +309,8 @@ class Library:
             return FileOutcome(str(path), "failed", reason=exc.reason)
         except Exception as exc:  # one bad file never stops a batch
             return FileOutcome(str(path), "failed", reason=f"{type(exc).__name__}: {exc}")
-        status = "updated" if store.has_document(doc.doc_id) else "added"
-        self._put(doc, vectors, store, dense)
+        status = "updated" if nxt.store.has_document(doc.doc_id) else "added"
+        self._put(doc, vectors, nxt)
         return FileOutcome(str(path), status, doc.doc_id)
 
     def add_documents(self, docs: Iterable[ParsedDocument]) -> IngestReport:
@@ -328,16 +319,16 @@ class Library:
         report = IngestReport()
         with generations.write_lock(self.home):
             self._load(generations.current(self.home))
-            work = self._begin()
+            nxt = self._begin()
             for doc in docs:
-                if work["store"].has_document(doc.doc_id, doc.content_hash):
+                if nxt.store.has_document(doc.doc_id, doc.content_hash):
                     report.outcomes.append(FileOutcome(doc.source_path, "unchanged", doc.doc_id))
                     continue
-                status = "updated" if work["store"].has_document(doc.doc_id) else "added"
+                status = "updated" if nxt.store.has_document(doc.doc_id) else "added"
                 vectors = self.encoder.encode_passages([p.text for p in doc.passages])
-                self._put(doc, vectors, work["store"], work["dense"])
+                self._put(doc, vectors, nxt)
                 report.outcomes.append(FileOutcome(doc.source_path, status, doc.doc_id))
-            self._finish(work, any(o.status != "unchanged" for o in report.outcomes))
+            self._finish(nxt, any(o.status != "unchanged" for o in report.outcomes))
         return report
 
     def remove(self, doc_id: str) -> bool:
@@ -345,19 +336,19 @@ class Library:
             self._load(generations.current(self.home))
             if doc_id not in self._fields:
                 return False
-            work = self._begin()
-            work["dense"].remove(work["store"].delete_document(doc_id))
-            self._finish(work, True)
+            nxt = self._begin()
+            nxt.dense.delete(nxt.store.delete_document(doc_id))
+            self._finish(nxt, True)
         return True
 
-    def _put(self, doc: ParsedDocument, vectors: np.ndarray, store: Store, dense: DenseIndex) -> None:
+    def _put(self, doc: ParsedDocument, vectors: np.ndarray, nxt: _NextGeneration) -> None:
         if vectors.shape != (len(doc.passages), self.encoder.dim):
             raise ValueError(f"bộ mã hóa trả về {vectors.shape}, cần ({len(doc.passages)}, {self.encoder.dim})")
-        dense.remove(store.delete_document(doc.doc_id))
+        nxt.dense.delete(nxt.store.delete_document(doc.doc_id))
         tokens = [passage_tokens(self._keyword_text(doc, p.text), word_segment=self.retrieval.word_segments)
                   for p in doc.passages]
-        dense.add(store.add_document(doc, tokens), vectors)
-        store.apply_corrections(doc.doc_id, reparsed=True)  # a user's corrections survive re-ingestion
+        nxt.dense.append(nxt.store.add_document(doc, tokens), vectors)
+        nxt.store.apply_corrections(doc.doc_id, reparsed=True)  # a user's corrections survive re-ingestion
 
     def _keyword_text(self, doc: ParsedDocument, text: str) -> str:
         """What the keyword index reads for a passage: its text, after the document's title when
@@ -367,25 +358,25 @@ class Library:
             return f"{title}\n{text}"
         return text
 
-    def _begin(self) -> dict:
+    def _begin(self) -> _NextGeneration:
         folder = generations.new_folder(self.home)
         if self._generation is not None:
             store = self.store.copy_to(folder / "store.sqlite")
-            dense = DenseIndex.load(self._generation, self._dim(), self.dense_settings)
+            dense = DenseIndex.load(self._generation, self.dense_settings)
         else:
             store = Store(folder / "store.sqlite")
             dense = DenseIndex(self.encoder.dim, self.dense_settings)
-        return {"folder": folder, "store": store, "dense": dense}
+        return _NextGeneration(folder, store, dense)
 
-    def _finish(self, work: dict, changed: bool) -> None:
-        folder, store, dense = work["folder"], work["store"], work["dense"]
+    def _finish(self, nxt: _NextGeneration, changed: bool) -> None:
+        folder, store, dense = nxt.folder, nxt.store, nxt.dense
         if not changed:
             store.close()
             generations.cleanup(self.home, keep=self._generation)
             return
         store.commit()
         keyword = KeywordIndex()
-        keyword.build(*store.all_tokens())
+        keyword.index(*store.all_tokens())
         store.close()
         dense.save(folder)
         keyword.save(folder)
@@ -439,10 +430,10 @@ class Library:
             self._load(generations.current(self.home))
             if doc_id not in self._fields:
                 return None
-            work = self._begin()
-            work["store"].set_corrections(doc_id, fields)
-            work["store"].apply_corrections(doc_id)
-            self._finish(work, True)
+            nxt = self._begin()
+            nxt.store.set_corrections(doc_id, fields)
+            nxt.store.apply_corrections(doc_id)
+            self._finish(nxt, True)
         return next((d for d in self.documents() if d.doc_id == doc_id), None)
 
 

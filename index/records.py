@@ -1,9 +1,9 @@
-"""Records the index hands to the CLI, the service and the UI."""
+"""Records the index hands to the CLI, the service and the UI (DocumentHeader comes from ingest)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ingest.records import Metadata, Passage, Reference
+from ingest.records import DocumentHeader, HeaderFields, Metadata, Passage, Reference
 
 
 @dataclass(frozen=True)
@@ -16,14 +16,24 @@ class SearchFilters:
 
 
 @dataclass(frozen=True)
-class SearchHit:
+class PassageRow:
+    """One stored passage, as the store reads it back by passage id."""
+
+    pid: int
+    doc_id: str
+    ordinal: int  # position in its document
+    heading_path: tuple[str, ...]
+    pages: tuple[int, ...]
+    start: int  # char offsets in the document text
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SearchHit(HeaderFields):
     doc_id: str
     ordinal: int  # passage position in its document
-    title: str
-    doc_type: str
-    number: str
-    issuer: str
-    date: str
+    header: DocumentHeader  # hit.title, hit.number, ... read through it
     heading_path: tuple[str, ...]
     pages: tuple[int, ...]
     text: str
@@ -62,15 +72,11 @@ class IngestReport:
 
 
 @dataclass(frozen=True)
-class DocumentInfo:
+class DocumentInfo(HeaderFields):
     """What the document list shows: metadata of one indexed document."""
 
     doc_id: str
-    title: str
-    doc_type: str
-    number: str
-    issuer: str
-    date: str
+    header: DocumentHeader  # info.title, info.number, ... read through it
     source_path: str
     source_format: str
     n_passages: int

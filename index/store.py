@@ -11,8 +11,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
-from ingest.records import Metadata, ParsedDocument, Passage, Reference
-from index.records import DocumentInfo, StoredDocument
+from ingest.records import DocumentHeader, Metadata, ParsedDocument, Passage, Reference
+from index.records import DocumentInfo, PassageRow, StoredDocument
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -118,14 +118,14 @@ class Store:
 
     def documents(self) -> list[DocumentInfo]:
         rows = self.conn.execute(f"SELECT {_INFO_COLS} FROM documents ORDER BY date DESC, doc_id")
-        return [DocumentInfo(*r) for r in rows]
+        return [_info(r) for r in rows]
 
     def document(self, doc_id: str) -> StoredDocument | None:
         row = self.conn.execute(f"SELECT {_INFO_COLS}, text, metadata, content_hash, page_starts"
                                 " FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         if row is None:
             return None
-        info = DocumentInfo(*row[:10])
+        info = _info(row[:10])
         refs = tuple(Reference(*r) for r in self.conn.execute(
             "SELECT doc_type, number, date, issuer, start, end FROM refs WHERE doc_id=? ORDER BY start", (doc_id,)))
         passages = tuple(
@@ -138,17 +138,22 @@ class Store:
                               page_starts=tuple(json.loads(row[13])))
 
     # passages
-    def passage_rows(self, pids: Iterable[int]) -> dict[int, tuple]:
-        """pid -> (doc_id, ordinal, heading_path, pages, start, end, text)."""
+    def passage_rows(self, pids: Iterable[int]) -> dict[int, PassageRow]:
         pids = list(pids)
-        out: dict[int, tuple] = {}
+        out: dict[int, PassageRow] = {}
         for i in range(0, len(pids), 500):
             chunk = pids[i:i + 500]
             for r in self.conn.execute(
                     "SELECT pid, doc_id, ordinal, heading_path, pages, start, end, text FROM passages"
                     f" WHERE pid IN ({','.join('?' * len(chunk))})", chunk):
-                out[r[0]] = (r[1], r[2], tuple(json.loads(r[3])), tuple(json.loads(r[4])), r[5], r[6], r[7])
+                out[r[0]] = PassageRow(r[0], r[1], r[2], tuple(json.loads(r[3])), tuple(json.loads(r[4])),
+                                       r[5], r[6], r[7])
         return out
+
+    def header(self, doc_id: str) -> DocumentHeader | None:
+        row = self.conn.execute(
+            "SELECT doc_type, number, date, issuer, title FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return DocumentHeader(*row) if row else None
 
     def doc_of(self, pids: Iterable[int]) -> dict[int, str]:
         pids = list(pids)
@@ -258,3 +263,8 @@ class Store:
         """(doc_id, text) of stored documents whose text length is within `ratio` of `length`."""
         return self.conn.execute("SELECT doc_id, text FROM documents WHERE length(text) BETWEEN ? AND ?",
                                  (int(length / ratio), int(length * ratio) + 1)).fetchall()
+
+def _info(row) -> DocumentInfo:
+    """DocumentInfo from the _INFO_COLS columns."""
+    doc_id, title, doc_type, number, issuer, date, *rest = row
+    return DocumentInfo(doc_id, DocumentHeader(doc_type, number, date, issuer, title), *rest)

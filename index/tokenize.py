@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from vntext.normalize import fold_diacritics, normalize_query
+from vntext.normalize import fold_diacritics
 from index.docnumbers import find_numbers, number_tokens, query_number_tokens
 
 _SYLLABLE = re.compile(r"[^\W_]+")
@@ -61,9 +61,9 @@ def passage_tokens(text: str, word_segment: bool = True) -> list[str]:
 
 
 def query_tokens(query: str) -> list[str]:
-    """Tokens of a query. Without any diacritics it uses only the folded field (so "dang" matches
-    "đảng" as well as "đang"); multi-syllable words are tried as n-grams, no segmenter needed."""
-    query = normalize_query(query)
+    """Tokens of a normalised query (normalize_query). Without any diacritics it uses only the folded
+    field (so "dang" matches "đảng" as well as "đang"); multi-syllable words are tried as n-grams, no
+    segmenter needed."""
     segs = _segments(query)
     tokens: list[str] = []
     if fold_diacritics(query) != query:

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.records import IngestError
+from ingest.records import Extracted, IngestError  # Extracted stays importable from here
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024  # 200 MB
 
@@ -20,17 +19,6 @@ _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _IMAGES = {b"\x89PNG": "ảnh PNG", b"\xff\xd8\xff": "ảnh JPEG", b"GIF8": "ảnh GIF", b"II*\x00": "ảnh TIFF",
            b"MM\x00*": "ảnh TIFF"}
 UNSUPPORTED = "định dạng chưa hỗ trợ"
-
-
-@dataclass(frozen=True)
-class Extracted:
-    """Text as extracted, before metadata: `text` is normalised when `normalized` is True (PDF)."""
-
-    source_format: str  # "pdf" | "docx" | "text" | "html"
-    text: str
-    page_starts: tuple[int, ...] = ()
-    normalized: bool = False
-    hints: dict = field(default_factory=dict)  # title/date/author read from HTML markup
 
 
 def detect_format(head: bytes) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from vntext.text import shorten as shorten_text
+
 _LETTER = r"A-Za-zÀ-ỹĐđ"
 _ROMAN = r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})"
 _PATTERNS: list[tuple[int, re.Pattern]] = [
@@ -81,10 +83,4 @@ def is_upper_title(line: str) -> bool:
 
 
 def shorten(text: str, limit: int = MAX_LABEL_CHARS) -> str:
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if " " in cut:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:") + "…"
+    return shorten_text(text, limit)

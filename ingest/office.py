@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from ingest.formats import Extracted
+from ingest.records import Extracted
 from ingest.records import IngestError
 
 

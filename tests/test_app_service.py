@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import APP_SAMPLES
-from vankien.services.search import PASSAGE_ANCHOR, SearchService, parse_date
+from vankien.services.search import SearchService, parse_date
+from vankien.ui.search_views import card_html, document_body_html
+from vankien.ui.theme import PASSAGE_ANCHOR
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +22,7 @@ def test_search_cards_carry_citation_and_marked_snippet(service):
     assert not view.error and view.cards
     card = next(c for c in view.cards if c.doc_id == "ke-hoach-95-kh-tu")
     assert card.citation.startswith("Kế hoạch số 95-KH/TU ngày 28/4/2023 của Tỉnh ủy Tiền Giang — mục II.1")
-    assert "<mark>sinh hoạt chi bộ</mark>" in card.snippet_html
+    assert "<mark>sinh hoạt chi bộ</mark>" in card_html(card, 1, view.query)
     assert view.message.startswith("Tìm thấy")
 
 
@@ -63,14 +65,16 @@ def test_more_results_extend_the_list(app_library):
 def test_document_view_escapes_html_and_anchors_the_passage(service):
     hit = service.search("mã in đậm").cards[0]
     assert hit.doc_id == "thong-bao-ma-html"
-    assert "<script>" not in hit.snippet_html and "<b>" not in hit.snippet_html
+    snippet = card_html(hit, 1, "mã in đậm")
+    assert "<script>" not in snippet and "<b>" not in snippet
     doc = service.document_view(hit.doc_id, hit.ordinal, "mã in đậm")
-    assert doc.found and "<script>" not in doc.body_html and "<b>" not in doc.body_html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in doc.body_html
-    assert doc.body_html.count(f'id="{PASSAGE_ANCHOR}"') == 1
-    assert "<mark>" in doc.body_html
+    body = document_body_html(doc)
+    assert doc.found and "<script>" not in body and "<b>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert body.count(f'id="{PASSAGE_ANCHOR}"') == 1
+    assert "<mark>" in body
     # Removing the markup we added gives back the escaped document text exactly.
-    plain = re.sub(r"</?mark>|<div[^>]*>|</div>", "", doc.body_html)
+    plain = re.sub(r"</?mark>|<div[^>]*>|</div>", "", body)
     assert "&lt;b&gt;in đậm&lt;/b&gt;" in plain
     assert doc.citation.startswith("Thông báo số 07-TB/ĐU ngày 5/3/2024")
 

@@ -42,13 +42,15 @@ def test_a_tab_is_one_function():
     assert labels.index("Tab thử") > labels.index("Văn bản")
 
 
-def test_card_html_escapes_title_and_citation():
-    import app
+def test_card_html_escapes_title_citation_and_passage():
     from vankien.services.search import ResultCard
+    from vankien.ui.search_views import card_html
 
-    html = app.card_html(ResultCard("d", 0, "<b>Tiêu đề</b>", "Kế hoạch <i>số</i> 1", "đã <mark>an</mark>toàn", 1.0), 1)
+    html = card_html(ResultCard("d", 0, "<b>Tiêu đề</b>", "Kế hoạch <i>số</i> 1", "đã <mark>an</mark> toàn", 1.0),
+                     1, "an toàn")
     assert "<b>" not in html and "<i>" not in html and "&lt;b&gt;Tiêu đề&lt;/b&gt;" in html
-    assert "<mark>an</mark>" in html  # the snippet is escaped by the service already
+    assert "&lt;mark&gt;" in html  # markup typed in a document is text
+    assert "<mark>toàn</mark>" in html  # the query's words are marked
 
 
 def args(**kw):

@@ -61,24 +61,27 @@ def test_build_a_pack_and_download_the_docx(app_url, tmp_path):
             link.click()
         path = tmp_path / "tai-lieu.docx"
         info.value.save_as(str(path))
+        download_name = info.value.suggested_filename
         preview = page.locator("#vk-pack-preview").inner_text()
         browser.close()
 
+    assert path.exists() and download_name.startswith("tai-lieu-sinh-hoat-nang-cao-chat-luong")
     doc = Document(str(path))
     paragraphs = [p.text for p in doc.paragraphs]
-    assert paragraphs[0] == "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ"
+    assert "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ" in paragraphs
     assert f"Chuyên đề: {THEME}" in paragraphs
     assert "Ghi chú: Ghi chú cho buổi sinh hoạt chuyên đề." in paragraphs
-    quotes = [p for p in doc.paragraphs if p.style.name == "Quote"]
-    assert len(quotes) == 2
-    # Order typed "3, 1": the third candidate first. Labels read "N. [source] text…".
+    headings = [i for i, p in enumerate(doc.paragraphs) if p.style.name == "Heading 2"]
+    assert len(headings) == 2
+    # Order typed "3, 1": the third candidate first. Labels read "N. [source] text…"; each excerpt
+    # sits under a heading "N. <citation>", its first body line right after it.
     first_label, third_label = labels[0], labels[2]
-    assert quotes[0].text.split("\n")[0][:40] in " ".join(third_label.split())
-    assert quotes[1].text.split("\n")[0][:40] in " ".join(first_label.split())
-    for q in quotes:
-        citation = paragraphs[paragraphs.index(q.text) + 1]
-        assert citation.startswith("— ") and len(citation) > 10
-    assert "Danh mục tài liệu" in paragraphs
+    first_lines = [paragraphs[i + 1] for i in headings]
+    assert first_lines[0][:40] in " ".join(third_label.split())
+    assert first_lines[1][:40] in " ".join(first_label.split())
+    for i in headings:
+        assert len(paragraphs[i]) > 10 and paragraphs[i][0].isdigit()
+    assert "Tài liệu tham khảo" in paragraphs
     assert "2 đoạn" in preview
     assert outside == [], f"trang gọi ra ngoài máy: {outside}"
 

@@ -1,5 +1,5 @@
 """Query words marked with or without diacritics; everything else escaped."""
-from vankien.answers.highlight import find_spans, highlight_html, query_terms, snippet_html
+from vankien.ui.highlight import find_spans, highlight_html, query_terms, snippet_html
 
 TEXT = "Nâng cao chất lượng sinh hoạt chi bộ theo Chỉ thị số 50-CT/TW của Ban Bí thư."
 

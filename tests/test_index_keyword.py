@@ -17,7 +17,7 @@ PASSAGES = [
 @pytest.fixture(scope="module")
 def kw():
     index = KeywordIndex()
-    index.build(range(100, 100 + len(PASSAGES)), [passage_tokens(p) for p in PASSAGES])
+    index.index(range(100, 100 + len(PASSAGES)), [passage_tokens(p) for p in PASSAGES])
     return index
 
 

@@ -86,6 +86,7 @@ def test_encoder_mismatch_says_how_to_rebuild(tmp_path):
     assert Library.open(tmp_path / "idx", EncoderSettings()).documents()  # same encoder is fine
 
 
+@pytest.mark.seeds
 def test_filters(seed_library):
     lib = seed_library
     kh = lib.search("tổng kết bản tin", 10, SearchFilters(doc_types=("Kế hoạch",)))
@@ -97,6 +98,7 @@ def test_filters(seed_library):
     assert lib.search("bản tin", 10, SearchFilters(date_to="1990-01-01")) == []
 
 
+@pytest.mark.seeds
 def test_first_page_is_not_flooded_by_one_document(seed_library):
     hits = seed_library.search("Bản tin sinh hoạt chi bộ", 5)  # 3 documents: 5 can hold <= 3 of one
     first = [h.doc_id for h in hits]
@@ -104,6 +106,7 @@ def test_first_page_is_not_flooded_by_one_document(seed_library):
     assert len(seed_library.search("Bản tin", 10_000)) == len(seed_library)
 
 
+@pytest.mark.seeds
 def test_number_query_boosts_that_document(seed_library):
     for q in ("95-KH/TU", "ke hoach 95 KH TU", "kế hoạch số 95"):
         assert seed_library.search(q, 3)[0].doc_id == "004_804e439749c42cb2", q
@@ -149,6 +152,7 @@ def test_sigkill_during_ingestion_leaves_previous_index(tmp_path):
     assert len(list(home.glob("gen-*"))) == 1
 
 
+@pytest.mark.seeds
 def test_seeds_acceptance(seed_library):
     queries = SHARED / "eval" / "seeds" / "queries.jsonl"
     if not queries.exists():

@@ -8,7 +8,7 @@ from ingest import parse_file, parse_text
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 SEEDS = SHARED / "corpus" / "seeds"
 
-pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"{SEEDS} not present")
+pytestmark = [pytest.mark.seeds, pytest.mark.skipif(not SEEDS.is_dir(), reason=f"{SEEDS} not present")]
 
 
 @pytest.fixture(scope="module")

@@ -1,19 +1,24 @@
-"""Thematic-meeting packs: grouping and order, and the DOCX handout read back with python-docx."""
+"""Thematic-meeting packs: grouping and order, and the handout read back with python-docx and, rendered by
+LibreOffice, as a PDF (page size, fonts, page numbers)."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 from docx import Document
 
 from index.records import SearchHit
-from vankien.answers.pack import build_pack, export_docx, export_markdown, group_hits, is_central, make_handout
+from ingest.records import DocumentHeader
+from vankien.answers.handout_docx import Letterhead, export_docx, export_pdf, handout_filename, load_letterhead, save_letterhead
+from vankien.answers.pack import build_pack, excerpt_lines, export_markdown, group_hits, is_central, make_handout
 
 
 def _hit(doc_id, ordinal, number, issuer, date, doc_type="Kế hoạch", text=None):
     text = text or f"Đoạn {ordinal} của {number}: nâng cao chất lượng sinh hoạt chi bộ."
-    return SearchHit(doc_id=doc_id, ordinal=ordinal, title=f"{doc_type} {number}", doc_type=doc_type,
-                     number=number, issuer=issuer, date=date, heading_path=("II. NHIỆM VỤ", "1. Nội dung"),
+    return SearchHit(doc_id=doc_id, ordinal=ordinal,
+                     header=DocumentHeader(doc_type, number, date, issuer, title=f"{doc_type} {number}"),
+                     heading_path=("II. NHIỆM VỤ", "1. Nội dung"),
                      pages=(2, 3), text=text, score=1.0, start=0, end=len(text))
 
 
@@ -48,30 +53,72 @@ def test_handout_keeps_the_chosen_order_and_skips_unknown_keys():
     assert make_handout(pack).items == tuple(pack.items())
 
 
-def test_docx_holds_every_chosen_passage_with_its_full_citation(tmp_path):
+def _headings(doc):
+    return [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
+
+
+def _body_after(doc, heading: str) -> list[str]:
+    paragraphs = list(doc.paragraphs)
+    i = [p.text for p in paragraphs].index(heading)
+    out = []
+    for p in paragraphs[i + 1:]:
+        if p.style.name != "Normal":
+            break
+        out.append(p.text)
+    return out
+
+
+def test_docx_holds_every_chosen_passage_under_a_heading_naming_its_source(tmp_path):
     hits = [_hit("ct45", 5, "45-CT/TW", "Ban Bí thư", "2024-05-12", "Chỉ thị",
-                 "Chi bộ sinh hoạt thường kỳ mỗi tháng một lần.\nSinh hoạt chuyên đề ít nhất mỗi quý một lần."),
+                 "BAN CHẤP HÀNH TRUNG ƯƠNG\n*\nChi bộ sinh hoạt thường kỳ mỗi tháng một lần.\n-----\n"
+                 "Sinh hoạt chuyên đề ít nhất mỗi quý một lần."),
             _hit("kh27", 3, "27-KH/TU", "Tỉnh ủy Sông Lam", "2024-07-10", text="Nội dung <script>x</script> & thử")]
     pack = group_hits("sinh hoạt chi bộ", hits)
     handout = make_handout(pack, keep=["kh27#3", "ct45#5"], note="Đọc trước khi họp.")
-    path = export_docx(handout, tmp_path / "tai-lieu.docx")
+    path = export_docx(handout, tmp_path / "tai-lieu.docx",
+                       Letterhead("Đảng bộ xã Hòa An", "Chi bộ thôn 3", "Hòa An"), date(2026, 12, 2))
     doc = Document(str(path))
     paragraphs = [p.text for p in doc.paragraphs]
     full = "\n".join(paragraphs)
-    assert paragraphs[0] == "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ"
+    header = [p.text for cell in doc.tables[0].rows[0].cells for p in cell.paragraphs]
+    assert header == ["ĐẢNG BỘ XÃ HÒA AN", "CHI BỘ THÔN 3", "*", "ĐẢNG CỘNG SẢN VIỆT NAM",
+                      "Hòa An, ngày 02 tháng 12 năm 2026"]
+    assert "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ" in paragraphs
     assert "Chuyên đề: sinh hoạt chi bộ" in paragraphs and "Ghi chú: Đọc trước khi họp." in paragraphs
-    quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
-    assert quotes == ["Nội dung <script>x</script> & thử",
-                      "Chi bộ sinh hoạt thường kỳ mỗi tháng một lần.\nSinh hoạt chuyên đề ít nhất mỗi quý một lần."]
-    assert "— Kế hoạch số 27-KH/TU ngày 10/7/2024 của Tỉnh ủy Sông Lam — mục II.1, tr. 2–3" in paragraphs
-    assert "— Chỉ thị số 45-CT/TW ngày 12/5/2024 của Ban Bí thư — mục II.1, tr. 2–3" in paragraphs
-    i = paragraphs.index("Danh mục tài liệu")
+    assert _headings(doc) == ["1. Kế hoạch số 27-KH/TU ngày 10/7/2024 của Tỉnh ủy Sông Lam — mục II.1, tr. 2–3",
+                              "2. Chỉ thị số 45-CT/TW ngày 12/5/2024 của Ban Bí thư — mục II.1, tr. 2–3"]
+    assert _body_after(doc, _headings(doc)[0]) == ["Nội dung <script>x</script> & thử"]
+    # layout ornaments of the source ("*", "-----") are not content
+    assert _body_after(doc, _headings(doc)[1]) == ["BAN CHẤP HÀNH TRUNG ƯƠNG",
+                                                   "Chi bộ sinh hoạt thường kỳ mỗi tháng một lần.",
+                                                   "Sinh hoạt chuyên đề ít nhất mỗi quý một lần."]
+    body_runs = [r for p in doc.paragraphs if p.style.name == "Normal" for r in p.runs]
+    assert not any(r.italic for r in body_runs if r.text.startswith(("Nội dung", "Chi bộ", "Sinh hoạt")))
+    i = paragraphs.index("Tài liệu tham khảo")
     sources = [p.text for p in doc.paragraphs[i + 1:] if p.style.name == "List Number"]
     assert sources == ["Kế hoạch số 27-KH/TU ngày 10/7/2024 của Tỉnh ủy Sông Lam",
                        "Chỉ thị số 45-CT/TW ngày 12/5/2024 của Ban Bí thư"]
     assert "sinh hoạt chi bộ" in doc.core_properties.title
+    section = doc.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert (round(section.left_margin.mm), round(section.right_margin.mm)) == (30, 15)
+    assert round(section.top_margin.mm) == 20 and round(section.bottom_margin.mm) == 20
+    for name in ("Normal", "Heading 1", "Heading 2", "Title"):
+        assert doc.styles[name].font.name == "Times New Roman"
     assert not list(tmp_path.glob("*.tmp"))
     assert full.index("27-KH/TU") < full.index("45-CT/TW")
+
+
+def test_handout_file_name_from_topic_and_date():
+    assert handout_filename("Nâng cao chất lượng sinh hoạt chi bộ!", date(2026, 12, 2)) == \
+        "tai-lieu-sinh-hoat-nang-cao-chat-luong-sinh-hoat-chi-bo-2026-12-02.docx"
+    assert handout_filename("", date(2026, 1, 5), ".pdf") == "tai-lieu-sinh-hoat-chuyen-de-2026-01-05.pdf"
+
+
+def test_letterhead_is_saved_beside_the_index(tmp_path):
+    assert load_letterhead(tmp_path) == Letterhead()
+    save_letterhead(tmp_path, Letterhead("Đảng bộ xã Hòa An", "Chi bộ thôn 3", "Hòa An"))
+    assert load_letterhead(tmp_path) == Letterhead("Đảng bộ xã Hòa An", "Chi bộ thôn 3", "Hòa An")
 
 
 def test_markdown_quotes_and_sources():
@@ -79,7 +126,8 @@ def test_markdown_quotes_and_sources():
                                  text="Dòng một <b>đậm</b>\nDòng hai")])
     md = export_markdown(make_handout(pack, note="n"))
     assert "> Dòng một \\<b>đậm\\</b>\n> Dòng hai" in md
-    assert "— *Kế hoạch số 27-KH/TU ngày 10/7/2024 của Tỉnh ủy Sông Lam — mục II.1, tr. 2–3*" in md
+    assert "### 1. Kế hoạch số 27-KH/TU ngày 10/7/2024 của Tỉnh ủy Sông Lam — mục II.1, tr. 2–3" in md
+    assert "## Tài liệu tham khảo" in md
     assert md.rstrip().endswith("1. Kế hoạch số 27-KH/TU ngày 10/7/2024 của Tỉnh ủy Sông Lam")
 
 
@@ -98,44 +146,62 @@ def test_pack_over_the_sample_corpus_exports_every_chosen_passage(answer_library
     handout = make_handout(pack, keep=chosen, note="Chuẩn bị cho kỳ sinh hoạt chuyên đề quý IV.")
     doc = Document(str(export_docx(handout, tmp_path / "chuyen-de.docx")))
     paragraphs = [p.text for p in doc.paragraphs]
-    quotes = [p.text for p in doc.paragraphs if p.style.name == "Quote"]
-    assert len(quotes) == 3
-    for key, quote in zip(chosen, quotes):
+    headings = _headings(doc)
+    assert len(headings) == 3
+    for n, (key, heading) in enumerate(zip(chosen, headings), 1):
         item = pack.item(key)
-        assert quote == "\n".join(ln.strip() for ln in item.text.strip().split("\n") if ln.strip())
-        citation = paragraphs[paragraphs.index(quote) + 1]
-        assert citation == "— " + item.citation
+        assert heading == f"{n}. {item.citation}"
+        assert _body_after(doc, heading) == excerpt_lines(item.text)
         if item.number:
-            assert item.number in citation
+            assert item.number in heading
         if item.date:
             y, m, d = item.date.split("-")
-            assert f"{int(d)}/{int(m)}/{y}" in citation
-    sources = paragraphs[paragraphs.index("Danh mục tài liệu") + 1:]
+            assert f"{int(d)}/{int(m)}/{y}" in heading
+    sources = paragraphs[paragraphs.index("Tài liệu tham khảo") + 1:]
     assert len(sources) == len({pack.item(k).doc_id for k in chosen})
 
 
-def test_docx_opens_in_libreoffice(answer_library, tmp_path):
-    """The handout is for Word and LibreOffice users: LibreOffice must read it back (converted to
-    text, every chosen passage's citation is there). Runs where LibreOffice is installed
-    (Debian libreoffice-writer-nogui); python-docx read-back above runs everywhere."""
+def test_handout_prints_on_a4_in_times_with_page_numbers(answer_library, tmp_path):
+    """The handout is for Word and LibreOffice users and is printed: LibreOffice renders it to PDF
+    (Debian libreoffice-writer-nogui); the PDF is A4, set in Times New Roman (or the metric-compatible
+    Liberation Serif LibreOffice substitutes where Microsoft's fonts are absent), every chosen
+    passage's heading is there, and pages from the second on carry their number at the top centre."""
     import shutil
-    import subprocess
+
+    import pymupdf as fitz
 
     from tests.browser_support import in_ci
 
-    soffice = shutil.which("soffice")
-    if not soffice:
+    if not shutil.which("soffice"):
         problem = "LibreOffice không có (bash scripts/ensure_test_packages.sh)"
         if in_ci():  # make test installs it: CI must not pass without this check
             pytest.fail(problem)
         pytest.skip(problem)
-    pack = build_pack(answer_library, "sổ tay đảng viên điện tử", k=8)
-    chosen = [item.key for item in pack.items()[:3]]
-    handout = make_handout(pack, keep=chosen, note="")
-    path = export_docx(handout, tmp_path / "so-tay.docx")
-    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo-profile",
-                    "--convert-to", "txt:Text (encoded):UTF8", "--outdir", str(tmp_path), str(path)],
-                   check=True, capture_output=True, timeout=180)
-    text = (tmp_path / "so-tay.txt").read_text(encoding="utf-8-sig")
+    pack = build_pack(answer_library, "nâng cao chất lượng sinh hoạt chi bộ", k=14)
+    chosen = [item.key for item in pack.items()]
+    handout = make_handout(pack, keep=chosen, note="Chuẩn bị cho kỳ sinh hoạt chuyên đề quý IV.")
+    docx = export_docx(handout, tmp_path / "chuyen-de.docx", Letterhead("Đảng bộ xã Hòa An", "Chi bộ thôn 3", "Hòa An"))
+    pdf = export_pdf(docx)
+    assert pdf is not None and pdf.exists()
+    with fitz.open(pdf) as doc:
+        assert doc.page_count >= 2
+        text = " ".join(" ".join(page.get_text().split()) for page in doc)
+        for page in doc:
+            assert (round(page.rect.width), round(page.rect.height)) == (595, 842)  # A4 in points
+        fonts = {f[3] for page in doc for f in page.get_fonts()}
+        assert fonts and all("Times" in f or "LiberationSerif" in f for f in fonts), fonts
+        assert not _top_centre_number(doc[0])
+        for n in range(1, doc.page_count):
+            assert _top_centre_number(doc[n]) == str(n + 1)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "CHI BỘ THÔN 3" in text
     for key in chosen:
-        assert pack.item(key).citation in text
+        assert " ".join(pack.item(key).citation.split()) in text
+
+
+def _top_centre_number(page) -> str:
+    """The text of a line in the top 15 mm-ish of the page, near its centre, if it is a number."""
+    for x0, y0, x1, y1, text, *_ in page.get_text("blocks"):
+        centre = (x0 + x1) / 2
+        if y1 < 60 and abs(centre - page.rect.width / 2) < 60 and text.strip().isdigit():
+            return text.strip()
+    return ""

@@ -9,14 +9,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from index.records import SearchHit
+from ingest.records import DocumentHeader
 from vankien.answers.generate import (LLMSettings, build_messages, check_citations, generate_answer,
                               settings_from_env)
 from vankien.answers.qa import NO_ANSWER, score_sentences, select_answer
 
 
 def _hit(doc_id: str, ordinal: int, text: str, number: str = "45-CT/TW") -> SearchHit:
-    return SearchHit(doc_id=doc_id, ordinal=ordinal, title=f"Chỉ thị {number}", doc_type="Chỉ thị",
-                     number=number, issuer="Ban Bí thư", date="2024-05-12",
+    return SearchHit(doc_id=doc_id, ordinal=ordinal,
+                     header=DocumentHeader("Chỉ thị", number, "2024-05-12", "Ban Bí thư", f"Chỉ thị {number}"),
                      heading_path=("II. NHIỆM VỤ",), pages=(2,), text=text, score=1.0, start=0,
                      end=len(text))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 from index.records import SearchHit
+from ingest.records import DocumentHeader
 from vankien.answers.qa import (NO_ANSWER, expected_type, question_terms, score_sentences, select_answer,
                         split_sentences, type_match)
 
@@ -17,8 +18,9 @@ III. TỔ CHỨC THỰC HIỆN"""
 
 
 def _hit(text: str, doc_id: str = "kh95", ordinal: int = 4) -> SearchHit:
-    return SearchHit(doc_id=doc_id, ordinal=ordinal, title="Kế hoạch 95-KH/TU", doc_type="Kế hoạch",
-                     number="95-KH/TU", issuer="Tỉnh ủy Tiền Giang", date="2023-04-28",
+    return SearchHit(doc_id=doc_id, ordinal=ordinal,
+                     header=DocumentHeader(doc_type="Kế hoạch", number="95-KH/TU", date="2023-04-28",
+                                           issuer="Tỉnh ủy Tiền Giang", title="Kế hoạch 95-KH/TU"),
                      heading_path=("II. NỘI DUNG", "2. Thời gian và hình thức tổng kết"), pages=(2,),
                      text=text, score=1.0, start=0, end=len(text))
 

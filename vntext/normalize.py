@@ -59,3 +59,13 @@ def fold_diacritics(text: str) -> str:
         base = unicodedata.normalize("NFD", ch)[0]
         out.append(base)
     return "".join(out)
+
+
+def fold_lower(text: str) -> str:
+    """The accent- and case-insensitive key that matching and sorting use: "Đảng ủy" -> "dang uy".
+    One output character per input character, so spans found in it are spans of the input."""
+    lowered = []
+    for ch in text or "":
+        low = ch.lower()
+        lowered.append(low if len(low) == 1 else ch)
+    return fold_diacritics("".join(lowered))

@@ -1,1 +1,1 @@
-"""Answer features over a Library: extractive QA, generation, packs, links, similar, citations, highlighting."""
+"""Answer features over a Library: extractive QA, generation, packs, links, similar, citations."""

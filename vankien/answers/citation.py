@@ -1,17 +1,28 @@
 """Citation lines a user can read out in a meeting.
 
-    format_citation("Kế hoạch", "95-KH/TU", "2023-04-28", "Tỉnh ủy Tiền Giang",
+    format_citation(DocumentHeader("Kế hoạch", "95-KH/TU", "2023-04-28", "Tỉnh ủy Tiền Giang"),
                     ("II. NỘI DUNG", "1. Nội dung tổng kết"), (2,))
     -> "Kế hoạch số 95-KH/TU ngày 28/4/2023 của Tỉnh ủy Tiền Giang — mục II.1, tr. 2"
 
-Pure functions over plain values; any missing field is left out without leaving stray words.
+Pure functions over a document's header and plain values; any missing field is left out without
+leaving stray words.
 """
 from __future__ import annotations
 
 import re
 from typing import Iterable, Sequence
 
-NEWS_TYPES = {"tin bài", "bài viết", "tin tức"}
+from ingest.records import DocumentHeader
+from vntext.normalize import fold_lower
+
+# Document types of news coverage (folded, lowercase): bulletins, news items, reports of events.
+NEWS_TYPES = ("ban tin", "tin bai", "tin tuc", "bai viet", "thong bao noi bo", "phong su")
+_BULLETIN = "ban tin"  # a bulletin's number is its issue ("số 9/2024"): cited by number like a document
+
+
+def is_news(doc_type: str) -> bool:
+    folded = fold_lower(doc_type)
+    return any(t in folded for t in NEWS_TYPES)
 
 _ROMAN = re.compile(r"^([IVXLC]+)\s*[.)\-–:]\s*", re.IGNORECASE)
 _ARABIC = re.compile(r"^(\d+(?:\.\d+)*)\s*[.)\-–:]?\s+")
@@ -85,28 +96,21 @@ def format_pages(pages: Iterable[int]) -> str:
     return f"tr. {nums[0]}–{nums[-1]}"
 
 
-def format_citation(
-    doc_type: str = "",
-    number: str = "",
-    date_iso: str = "",
-    issuer: str = "",
-    heading_path: Sequence[str] = (),
-    pages: Iterable[int] = (),
-    title: str = "",
-) -> str:
+def format_citation(header: DocumentHeader, heading_path: Sequence[str] = (), pages: Iterable[int] = ()) -> str:
     """One line naming the document and where in it the passage is."""
-    doc_type = (doc_type or "").strip()
-    number = (number or "").strip()
-    title = " ".join((title or "").split())
-    is_news = doc_type.lower() in NEWS_TYPES
+    doc_type = (header.doc_type or "").strip()
+    number = (header.number or "").strip()
+    title = " ".join((header.title or "").split())
+    issuer = header.issuer
+    by_title = is_news(doc_type) and not fold_lower(doc_type).startswith(_BULLETIN)  # a news item has no number
     words: list[str] = []
-    if number and not is_news:
+    if number and not by_title:
         words.append(f"{doc_type or 'Văn bản'} số {number}")
     elif title:
         words.append(f"{doc_type} «{title}»".strip())
     elif doc_type:
         words.append(doc_type)
-    date = format_date(date_iso)
+    date = format_date(header.date)
     if date:
         words.append(date)
     if issuer and issuer.strip():

@@ -15,13 +15,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
+from index.records import DocumentInfo
+from ingest.records import Reference
+from vankien.answers.citation import is_news
 from vntext.docnumber import find_doc_numbers, normalize_doc_number, type_from_code
-from vntext.normalize import fold_diacritics, normalize_query
+from vntext.normalize import fold_lower, normalize_query
 
-# Document types of news coverage (folded, lowercase): bulletins, news items, reports of events.
-NEWS_TYPES = ("ban tin", "tin bai", "tin tuc", "bai viet", "thong bao noi bo", "phong su")
+if TYPE_CHECKING:
+    from index.library import Library
+
 # Words just before a reference that say the citing document implements the cited one.
 _IMPLEMENTS = re.compile(r"(thuc hien|trien khai|can cu|quan triet|cu the hoa|theo tinh than)\W*"
                          r"(\w+\W+){0,6}$")
@@ -33,21 +37,12 @@ REL_IMPLEMENTED = "được triển khai trong"
 REL_MENTIONED = "được nhắc đến trong"
 
 
-def _fold(text: str) -> str:
-    return fold_diacritics((text or "").lower())
-
-
-def is_news(doc_type: str) -> bool:
-    folded = _fold(doc_type)
-    return any(t in folded for t in NEWS_TYPES)
-
-
-def is_news_doc(doc: Any) -> bool:
+def is_news_doc(doc: DocumentInfo) -> bool:
     """A bulletin or news report: by its type, or, when ingestion read no type, by its title or
     file name ("ban-tin-sinh-hoat-chi-bo-so-9-2024", "tin-hoi-nghi-...")."""
-    if getattr(doc, "doc_type", ""):
+    if doc.doc_type:
         return is_news(doc.doc_type)
-    name = _fold(getattr(doc, "title", "")) + " " + _fold(getattr(doc, "doc_id", "")).replace("-", " ")
+    name = fold_lower(doc.title) + " " + fold_lower(doc.doc_id).replace("-", " ")
     return bool(re.search(r"\b(ban tin|tin bai|tin tuc|bai viet)\b|^tin\b|\d tin\b", name))
 
 
@@ -67,7 +62,7 @@ class Link:
 
 @dataclass(frozen=True)
 class DocumentLinks:
-    doc: Any  # DocumentInfo
+    doc: DocumentInfo
     cites: tuple[Link, ...]  # this document's references, resolved (target_id) or not ("")
     cited_by: tuple[Link, ...]  # references in other documents that resolve to this one
 
@@ -90,11 +85,11 @@ def _year(date: str) -> str:
 
 
 def _issuer_match(a: str, b: str) -> bool:
-    a, b = _fold(a), _fold(b)
+    a, b = fold_lower(a), fold_lower(b)
     return bool(a and b and (a in b or b in a))
 
 
-def resolve(ref: Any, docs: Sequence[Any], citing_id: str = "") -> Any | None:
+def resolve(ref: Reference, docs: Sequence[DocumentInfo], citing_id: str = "") -> DocumentInfo | None:
     """The indexed document a reference names, or None. Numbers must be equal in canonical form;
     date (exact, then year) and issuer only choose among documents sharing that number."""
     number = normalize_doc_number(ref.number or "")
@@ -104,7 +99,7 @@ def resolve(ref: Any, docs: Sequence[Any], citing_id: str = "") -> Any | None:
             and normalize_doc_number(d.number) == number]
     ref_type = reference_type(ref)
     if ref_type:  # a document whose type was not read is not guessed to be the one meant
-        same = [d for d in same if _fold(d.doc_type) == _fold(ref_type)]
+        same = [d for d in same if fold_lower(d.doc_type) == fold_lower(ref_type)]
     if ref.date and len(ref.date) == 10:  # a full date that contradicts rules a document out
         same = [d for d in same if not d.date or len(d.date) < 10 or d.date == ref.date]
     if len(same) <= 1:
@@ -122,7 +117,7 @@ def resolve(ref: Any, docs: Sequence[Any], citing_id: str = "") -> Any | None:
     return None
 
 
-def reference_type(ref: Any) -> str:
+def reference_type(ref: Reference) -> str:
     """The type a reference names. The code in its number ("CT" in "45-CT/TW") wins over the words
     read around it, which can belong to a neighbouring reference."""
     return type_from_code(normalize_doc_number(ref.number or "")) or (ref.doc_type or "")
@@ -135,12 +130,12 @@ def _sentence_around(text: str, start: int, end: int, width: int = 220) -> str:
     return " ".join(text[left + 1:right + 1].split())
 
 
-def relation_of(citing: Any, text: str, start: int) -> str:
+def relation_of(citing: DocumentInfo, text: str, start: int) -> str:
     """Does the citing document implement the reference, or only mention it?"""
     if is_news_doc(citing):
         return REL_MENTIONED
-    before = _fold(text[max(0, start - 120):start])
-    if _IMPLEMENTS.search(before) and any(t in _fold(citing.doc_type) for t in _IMPLEMENTING_TYPES):
+    before = fold_lower(text[max(0, start - 120):start])
+    if _IMPLEMENTS.search(before) and any(t in fold_lower(citing.doc_type) for t in _IMPLEMENTING_TYPES):
         return REL_IMPLEMENTED
     return REL_MENTIONED
 
@@ -148,12 +143,12 @@ def relation_of(citing: Any, text: str, start: int) -> str:
 class LinkGraph:
     """Every stored reference resolved once; build with LinkGraph.build(library)."""
 
-    def __init__(self, docs: Sequence[Any], links: Sequence[Link]):
+    def __init__(self, docs: Sequence[DocumentInfo], links: Sequence[Link]):
         self.docs = {d.doc_id: d for d in docs}
         self.links = list(links)
 
     @classmethod
-    def build(cls, library: Any) -> "LinkGraph":
+    def build(cls, library: Library) -> "LinkGraph":
         docs = list(library.documents())
         links: list[Link] = []
         for info in docs:
@@ -176,7 +171,8 @@ class LinkGraph:
         return {d.doc_id: d.title for d in self.docs.values()}
 
 
-def links_of(info: Any, text: str, references: Iterable[Any], docs: Sequence[Any]) -> list[Link]:
+def links_of(info: DocumentInfo, text: str, references: Iterable[Reference],
+             docs: Sequence[DocumentInfo]) -> list[Link]:
     out = []
     for ref in references:
         target = resolve(ref, docs, citing_id=info.doc_id)
@@ -197,7 +193,7 @@ def _dedupe(links: Iterable[Link], side: str) -> tuple[Link, ...]:
     return tuple(best.values())
 
 
-def find_document(library: Any, query: str) -> Any | None:
+def find_document(library: Library, query: str) -> DocumentInfo | None:
     """A document by id, by number (any variant) or by a unique piece of its title."""
     query = normalize_query(query or "")
     if not query:
@@ -212,8 +208,8 @@ def find_document(library: Any, query: str) -> Any | None:
                 and not is_news_doc(d)]
         if same:
             return sorted(same, key=lambda d: d.date or "", reverse=True)[0]
-    folded = _fold(query)
-    titled = [d for d in docs if folded in _fold(d.title)]
+    folded = fold_lower(query)
+    titled = [d for d in docs if folded in fold_lower(d.title)]
     return titled[0] if len(titled) == 1 else None
 
 
@@ -230,7 +226,7 @@ class Coverage:
     context: str
 
 
-def coverage(library: Any, target: str, k: int = 40) -> tuple[str, list[Coverage]]:
+def coverage(library: Library, target: str, k: int = 40) -> tuple[str, list[Coverage]]:
     """The bulletins and news reports that covered a directive (number) or a topic, oldest first.
 
     Returns (what was looked for, coverage). A number finds the news documents that cite it (stored

@@ -3,26 +3,31 @@ picked and ordered by the secretary, exported as a DOCX handout and as Markdown.
 
     pack = build_pack(library, "nâng cao chất lượng sinh hoạt chi bộ", k=30)
     handout = make_handout(pack, keep=[item.key for item in pack.items()][:5], note="...")
-    export_docx(handout, Path("tai-lieu.docx")); export_markdown(handout)
+    export_markdown(handout)   # the printable DOCX/PDF: vankien.answers.handout_docx
 
 Groups come central documents first (issuer "Trung ương", "Ban Bí thư", "Bộ Chính trị", or a number
 ending "/TW"), then local ones, newest first within each. Every passage in the handout carries its
 full citation (type, number, date, issuer, section, page) and the handout ends with the list of
-sources ("Danh mục tài liệu").
+sources ("Tài liệu tham khảo").
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields
-from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
-from vntext.normalize import fold_diacritics, normalize_query
 from index.records import SearchHit
+from ingest.records import DocumentHeader, HeaderFields
 from vankien.answers.citation import format_citation
+from vntext.normalize import fold_lower, normalize_query
+
+if TYPE_CHECKING:
+    from index.library import Library
 
 DEFAULT_TITLE = "TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ"
 _CENTRAL_ISSUERS = ("trung uong", "ban bi thu", "bo chinh tri")
+# Lines that are layout, not content: the "*" under an issuer, "-----" rules.
+_ORNAMENT = re.compile(r"^[\s*\-–—_=.·•]*$")
 
 
 @dataclass(frozen=True)
@@ -35,29 +40,24 @@ class PackItem(SearchHit):
 
     @property
     def citation(self) -> str:
-        return format_citation(self.doc_type, self.number, self.date, self.issuer,
-                               self.heading_path, self.pages, self.title)
+        return format_citation(self.header, self.heading_path, self.pages)
 
     @property
     def source(self) -> str:
         """The document alone (no section/page), for the source list."""
-        return document_citation(self.doc_type, self.number, self.date, self.issuer, self.title)
+        return document_citation(self.header)
 
 
 @dataclass(frozen=True)
-class PackGroup:
+class PackGroup(HeaderFields):
     doc_id: str
-    title: str
-    doc_type: str
-    number: str
-    issuer: str
-    date: str
+    header: DocumentHeader
     central: bool
     items: tuple[PackItem, ...]
 
     @property
     def source(self) -> str:
-        return document_citation(self.doc_type, self.number, self.date, self.issuer, self.title)
+        return document_citation(self.header)
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,9 @@ class Handout:
         return list(seen.values())
 
 
-def document_citation(doc_type: str, number: str, date: str, issuer: str, title: str) -> str:
-    line = format_citation(doc_type, number, date, issuer, (), (), title)
+def document_citation(header: DocumentHeader) -> str:
+    number, title = header.number, header.title
+    line = format_citation(header)
     # A numbered document's citation does not name its subject: add the title when it says more.
     if number and title and number not in title and title not in line:
         line = f"{line}: {title}" if line else title
@@ -100,16 +101,16 @@ def document_citation(doc_type: str, number: str, date: str, issuer: str, title:
 def is_central(issuer: str, number: str) -> bool:
     """A document of the Party centre: issuer names the Central Committee, the Secretariat or the
     Politburo, or its number ends in "/TW"."""
-    folded = fold_diacritics((issuer or "").lower())
+    folded = fold_lower(issuer)
     if any(name in folded for name in _CENTRAL_ISSUERS):
         return True
     return bool(re.search(r"/TW$", (number or "").strip().upper()))
 
 
-def group_hits(theme: str, hits: Iterable[Any]) -> Pack:
+def group_hits(theme: str, hits: Iterable[SearchHit]) -> Pack:
     """Group passages by document; central documents first, newest first within each kind;
     passages in document order within a group."""
-    by_doc: dict[str, list[Any]] = {}
+    by_doc: dict[str, list[SearchHit]] = {}
     for hit in hits:
         bucket = by_doc.setdefault(hit.doc_id, [])
         if all(h.ordinal != hit.ordinal for h in bucket):
@@ -120,15 +121,14 @@ def group_hits(theme: str, hits: Iterable[Any]) -> Pack:
         items = tuple(
             PackItem(**{f.name: getattr(h, f.name) for f in fields(SearchHit)})
             for h in sorted(bucket, key=lambda h: h.ordinal))
-        groups.append(PackGroup(doc_id, first.title, first.doc_type, first.number, first.issuer,
-                                first.date, is_central(first.issuer, first.number), items))
+        groups.append(PackGroup(doc_id, first.header, is_central(first.issuer, first.number), items))
     groups.sort(key=lambda g: g.doc_id)
     groups.sort(key=lambda g: g.date or "", reverse=True)
     groups.sort(key=lambda g: not g.central)
     return Pack(theme=theme, groups=tuple(groups))
 
 
-def build_pack(library: Any, theme: str, k: int = 30) -> Pack:
+def build_pack(library: Library, theme: str, k: int = 30) -> Pack:
     """Candidate passages on `theme` (the k best), grouped by document."""
     theme = normalize_query(theme or "")
     if not theme:
@@ -151,17 +151,20 @@ def make_handout(pack: Pack, keep: Sequence[str] | None = None, note: str = "",
 # ---------------------------------------------------------------- export
 
 
+def excerpt_lines(text: str) -> list[str]:
+    """The excerpt's lines without layout ornaments ("*", "-----") or blank lines."""
+    return [ln.strip() for ln in text.strip().split("\n") if ln.strip() and not _ORNAMENT.match(ln)]
+
+
 def export_markdown(handout: Handout) -> str:
     lines = [f"# {handout.title}", "", f"**Chuyên đề:** {handout.theme}", ""]
     if handout.note:
         lines += ["**Ghi chú:** " + handout.note.replace("\n", "  \n"), ""]
     for n, item in enumerate(handout.items, 1):
-        body = [_md_text(ln.strip()) for ln in item.text.strip().split("\n") if ln.strip()]
-        lines.append(f"**{n}.**")
+        lines += [f"### {n}. {item.citation}", ""]
+        lines += ["> " + _md_text(ln) for ln in excerpt_lines(item.text)]
         lines.append("")
-        lines += ["> " + ln for ln in body]
-        lines += ["", f"— *{item.citation}*", ""]
-    lines += ["## Danh mục tài liệu", ""]
+    lines += ["## Tài liệu tham khảo", ""]
     lines += [f"{n}. {item.source}" for n, item in enumerate(handout.sources(), 1)]
     return "\n".join(lines).rstrip() + "\n"
 
@@ -169,61 +172,6 @@ def export_markdown(handout: Handout) -> str:
 def _md_text(line: str) -> str:
     """Passage text shown as text: no raw HTML reaches a Markdown renderer."""
     return line.replace("\\", "\\\\").replace("<", "\\<")
-
-
-def export_docx(handout: Handout, path: Path) -> Path:
-    """Write the handout as DOCX (python-docx): title, theme, note, each passage as a quotation
-    with its citation under it, and the source list. Written to a temporary sibling, then renamed."""
-    try:
-        from docx import Document
-        from docx.enum.text import WD_ALIGN_PARAGRAPH
-        from docx.oxml.ns import qn
-        from docx.shared import Pt
-    except ImportError as exc:  # pragma: no cover - a core dependency
-        raise ImportError("xuất DOCX cần gói python-docx: pip install python-docx") from exc
-
-    path = Path(path)
-    doc = Document()
-    normal = doc.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(13)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Times New Roman")
-    doc.core_properties.title = f"{handout.title}: {handout.theme}"
-    doc.core_properties.subject = handout.theme
-
-    heading = doc.add_heading(handout.title, level=0)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    p = doc.add_paragraph()
-    p.add_run("Chuyên đề: ").bold = True
-    p.add_run(handout.theme)
-    if handout.note:
-        p = doc.add_paragraph()
-        p.add_run("Ghi chú: ").bold = True
-        p.add_run(handout.note)
-
-    for n, item in enumerate(handout.items, 1):
-        doc.add_heading(f"Trích đoạn {n}", level=2)
-        body = [ln.strip() for ln in item.text.strip().split("\n") if ln.strip()]
-        quote = doc.add_paragraph(style="Quote")
-        for i, ln in enumerate(body):
-            run = quote.add_run(ln)
-            if i < len(body) - 1:
-                run.add_break()
-        cite = doc.add_paragraph()
-        cite.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = cite.add_run("— " + item.citation)
-        run.italic = True
-        run.font.size = Pt(11)
-
-    doc.add_heading("Danh mục tài liệu", level=1)
-    for item in handout.sources():
-        doc.add_paragraph(item.source, style="List Number")
-
-    tmp = path.with_name(path.name + ".tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(tmp))
-    tmp.replace(path)
-    return path
 
 
 def pack_to_json(pack: Pack) -> dict:

@@ -17,13 +17,17 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field, fields
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from index.records import SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
 from vankien.answers.citation import format_citation
+
+if TYPE_CHECKING:
+    from index.library import Library
+    from models.base import Encoder
 
 NO_ANSWER = "Không tìm thấy nội dung trả lời trong các văn bản đã có"
 
@@ -337,9 +341,8 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
 # ---------------------------------------------------------------- citations and the answer
 
 
-def citation_for(n: int, hit: Any, span: tuple[int, int]) -> Citation:
-    line = format_citation(hit.doc_type, hit.number, hit.date, hit.issuer,
-                           tuple(hit.heading_path), tuple(hit.pages), hit.title)
+def citation_for(n: int, hit: SearchHit, span: tuple[int, int]) -> Citation:
+    line = format_citation(hit.header, tuple(hit.heading_path), tuple(hit.pages))
     return Citation(**{f.name: getattr(hit, f.name) for f in fields(SearchHit)},
                     n=n, citation=line, span_start=span[0], span_end=span[1])
 
@@ -365,21 +368,12 @@ def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSen
     return Answer(question, text, True, citations, best.score, passages=tuple(hits))
 
 
-def encoder_of(library: Any) -> Any | None:
-    """The Library's query/passage encoder, whatever attribute holds it."""
-    for name in ("encoder", "_encoder"):
-        enc = getattr(library, name, None)
-        if enc is not None and hasattr(enc, "encode_query"):
-            return enc
-    return None
-
-
-def answer_question(library: Any, question: str, k: int = PASSAGES, threshold: float = THRESHOLD,
-                    encoder: Any | None = None) -> Answer:
+def answer_question(library: Library, question: str, k: int = PASSAGES, threshold: float = THRESHOLD,
+                    encoder: Encoder | None = None) -> Answer:
     """Retrieve k passages and answer from their sentences (see the module docstring)."""
     question = normalize_query(question or "")
     if not question:
         return Answer(question, NO_ANSWER, False)
     hits = library.search(question, k=max(1, k))
-    scored = score_sentences(question, hits, encoder if encoder is not None else encoder_of(library))
+    scored = score_sentences(question, hits, encoder if encoder is not None else library.encoder)
     return select_answer(question, hits, scored, threshold)

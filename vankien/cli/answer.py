@@ -25,6 +25,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-k", type=int, default=20, help="số đoạn ứng viên (mặc định 20)")
     p.add_argument("--out", type=Path, metavar="TỆP.docx", help="ghi tài liệu DOCX")
     p.add_argument("--md", type=Path, metavar="TỆP.md", help="ghi tài liệu Markdown")
+    p.add_argument("--pdf", type=Path, metavar="TỆP.pdf", help="ghi tài liệu PDF (cần LibreOffice)")
+    p.add_argument("--dang-bo", default=None, metavar="TÊN",
+                   help="đảng bộ cấp trên ở đầu tài liệu (lưu lại cho các lần sau), ví dụ \"Đảng bộ xã Hòa An\"")
+    p.add_argument("--chi-bo", default=None, metavar="TÊN",
+                   help="tên chi bộ ở đầu tài liệu (lưu lại cho các lần sau), ví dụ \"Chi bộ thôn 3\"")
+    p.add_argument("--dia-danh", default=None, metavar="TÊN",
+                   help="địa danh ở dòng ngày tháng (lưu lại cho các lần sau), ví dụ \"Hòa An\"")
     p.add_argument("--note", default="", help="ghi chú đưa vào đầu tài liệu")
     p.add_argument("--keep", default="", metavar="SỐ,SỐ",
                    help="chỉ giữ các đoạn có số thứ tự này, theo thứ tự này (ví dụ 3,1,2)")
@@ -79,7 +86,12 @@ def run_ask(args) -> int:
 
 
 def run_pack(args) -> int:
-    from vankien.answers.pack import export_docx, export_markdown, pack_to_json
+    import shutil
+    import tempfile
+    from dataclasses import replace
+
+    from vankien.answers.handout_docx import export_docx, export_pdf
+    from vankien.answers.pack import export_markdown, pack_to_json
 
     svc = _service(args)
     try:
@@ -108,9 +120,28 @@ def run_pack(args) -> int:
                 print(f"  {n:>2}. {text[:160]}{'…' if len(text) > 160 else ''}")
                 print(f"      — {item.citation}")
     handout = svc.handout(pack, keep=keep, note=args.note)
-    if args.out:
-        export_docx(handout, args.out)
-        print(f"\nĐã ghi {args.out} ({len(handout.items)} đoạn).", file=sys.stderr)
+    letterhead = svc.letterhead()
+    given = {"parent": args.dang_bo, "branch": args.chi_bo, "place": args.dia_danh}
+    if any(v is not None for v in given.values()):
+        letterhead = replace(letterhead, **{k: v.strip() for k, v in given.items() if v is not None})
+        svc.save_letterhead(letterhead)
+    if args.out or args.pdf:
+        # --pdf alone: the DOCX it is rendered from goes to a temporary folder, never beside the PDF
+        docx_path = args.out or Path(tempfile.mkdtemp(prefix="vankien-pack-")) / args.pdf.with_suffix(".docx").name
+        export_docx(handout, docx_path, letterhead)
+        if args.out:
+            print(f"\nĐã ghi {args.out} ({len(handout.items)} đoạn).", file=sys.stderr)
+        if args.pdf:
+            pdf = export_pdf(docx_path)
+            if pdf is None:
+                print("Không xuất được PDF: cần cài LibreOffice (apt-get install libreoffice-writer-nogui).",
+                      file=sys.stderr)
+                return 1
+            if pdf.resolve() != args.pdf.resolve():
+                pdf.replace(args.pdf)
+            if not args.out:
+                shutil.rmtree(docx_path.parent, ignore_errors=True)
+            print(f"Đã ghi {args.pdf}.", file=sys.stderr)
     if args.md:
         args.md.parent.mkdir(parents=True, exist_ok=True)
         args.md.write_text(export_markdown(handout), encoding="utf-8")

@@ -20,6 +20,9 @@ def register(sub) -> None:
     p.add_argument("--qrels", type=Path, default=None, help="tệp qrels khác (mặc định DIR/qrels.tsv)")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     p.add_argument("--limit", type=int, default=0, metavar="N", help="chỉ dùng N câu hỏi đầu (chạy nhanh)")
+    p.add_argument("--split", choices=("tune", "check"), default=None,
+                   help="chỉ dùng phần «tune» (để chỉnh thiết lập) hoặc «check» (để báo cáo) của bộ dữ liệu, "
+                        "theo phép chia cố định trong vankien/evaluation/splits/")
     p.add_argument("--systems", nargs="+", default=list(ALL_SYSTEMS), metavar="HỆ",
                    help=f"hệ thống cần đo, trong: {' '.join(ALL_SYSTEMS)} (mặc định: tất cả)")
     p.add_argument("--quiet", action="store_true", help="không in tiến trình ra stderr")
@@ -40,6 +43,14 @@ def run(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    if args.split:
+        from vankien.evaluation.splits import load_split, restrict
+
+        try:
+            ds = restrict(ds, load_split(ds.name).part(args.split))
+        except DatasetError as exc:
+            print(f"Lỗi: {exc}", file=sys.stderr)
+            return 2
     if args.limit and args.limit > 0:
         kept = ds.queries[: args.limit]
         ds = replace(ds, queries=kept, qrels={q.id: ds.qrels[q.id] for q in kept})

@@ -47,12 +47,10 @@ def _add_encoder_options(p: argparse.ArgumentParser) -> None:
 def run_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from index.library import _walk
-
     lib = _open(args)
     if lib is None:
         return 2
-    files = _walk(args.paths)
+    files = lib.walk(args.paths)
     bar = tqdm(total=len(files), unit="tệp", file=sys.stderr, desc="Nạp văn bản", dynamic_ncols=True)
     seen: list[str] = []
 

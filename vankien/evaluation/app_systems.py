@@ -125,7 +125,7 @@ class AppIndex:
 
     def close(self) -> None:
         if self.lib is not None:
-            self.lib.store.close()
+            self.lib.close()
             self.lib = None
         if self._home is not None:
             shutil.rmtree(self._home, ignore_errors=True)
@@ -133,20 +133,15 @@ class AppIndex:
 
     # passage rankings, best first
     def keyword_pids(self, query: str, depth: int) -> list[int]:
-        return [h.pid for h in self.lib.keyword.search(query, depth)]
+        return [h.pid for h in self.lib.keyword_search(query, depth)]
 
     def dense_pids(self, query: str, depth: int) -> list[int]:
-        from vntext.normalize import normalize_query
-
-        q = normalize_query(query)
-        if not q:
-            return []
-        return [h.pid for h in self.lib.dense.search(self.encoder.encode_query(q), depth)]
+        return [h.pid for h in self.lib.dense_search(query, depth)]
 
     def docs_of_pids(self, pids: Sequence[int], k: int) -> list[str]:
         missing = [p for p in pids if p not in self._doc_cache]
         if missing:
-            self._doc_cache.update(self.lib.store.doc_of(missing))
+            self._doc_cache.update(self.lib.doc_of(missing))
         return _first_docs((self._doc_cache[p] for p in pids), k)
 
     def hybrid_docs(self, query: str, depth: int, k: int) -> list[str]:

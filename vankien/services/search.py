@@ -1,8 +1,8 @@
 """What the web interface asks of the index, as ready-to-show view records.
 
 SearchService is the only thing the UI talks to and the only UI-side code that touches the Library.
-Every method returns a frozen record with Vietnamese messages; text that came from a document is
-HTML-escaped here (vankien.answers.highlight), so the UI can put it on the page as is.
+Every method returns a frozen record with Vietnamese messages and plain text; the HTML the user
+sees is made from these records in vankien/ui (which escapes every piece of document text).
 
 One service serves every browser tab; it holds no per-user state (that lives in gr.State). The
 Library is safe to share between threads: an upload builds a new index generation while searches
@@ -15,15 +15,19 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from index.records import IngestReport, SearchFilters, SearchHit
-from vntext.normalize import fold_diacritics, normalize_query
+from index.records import DocumentInfo, IngestReport, SearchFilters, SearchHit
+from ingest.records import DocumentHeader
+from vntext.normalize import fold_lower, normalize_query
+from vntext.text import shorten
+
+if TYPE_CHECKING:
+    from index.library import Library
 from vankien.answers.citation import format_citation, format_date
-from vankien.answers.highlight import find_spans, mark_spans, snippet_html
 
 PAGE_SIZE = 10
-PASSAGE_ANCHOR = "vk-doan-dang-xem"  # id of the passage to scroll to in the full-text view
+TITLE_CHARS = 161  # a title shown on one line: at most this many characters, "…" included
 
 STATUS_LABELS = {
     "added": "Đã thêm",
@@ -51,7 +55,7 @@ class ResultCard:
     ordinal: int
     title: str
     citation: str
-    snippet_html: str  # escaped passage text with the query's words in <mark>
+    text: str  # the passage as stored (plain text; the UI escapes and marks it)
     score: float
 
 
@@ -69,8 +73,10 @@ class SearchView:
 class DocumentView:
     doc_id: str
     title: str
-    citation: str  # the document as a whole, without section
-    body_html: str  # whole text escaped; the chosen passage wrapped with id=PASSAGE_ANCHOR
+    citation: str  # the chosen passage's section, or the document as a whole
+    text: str  # the whole stored text (plain)
+    passage: tuple[int, int] | None = None  # (start, end) of the chosen passage in `text`
+    query: str = ""  # whose words the view marks
     references: tuple[str, ...] = ()  # documents it cites, as citation lines
     message: str = ""
     found: bool = True
@@ -98,7 +104,7 @@ class FilterChoices:
 
 
 class SearchService:
-    def __init__(self, library, upload_dir: Path | None = None, page_size: int = PAGE_SIZE):
+    def __init__(self, library: Library, upload_dir: Path | None = None, page_size: int = PAGE_SIZE):
         self.library = library
         self.upload_dir = Path(upload_dir) if upload_dir else None
         self.page_size = page_size
@@ -141,46 +147,31 @@ class SearchService:
         return SearchView(query=query, cards=cards, message=message, page=page, has_more=len(hits) >= k)
 
     def _card(self, hit: SearchHit, query: str) -> ResultCard:
-        citation = format_citation(hit.doc_type, hit.number, hit.date, hit.issuer,
-                                   hit.heading_path, hit.pages, title=hit.title)
+        citation = format_citation(hit.header, hit.heading_path, hit.pages)
         return ResultCard(
-            doc_id=hit.doc_id, ordinal=hit.ordinal, title=shorten(hit.title or citation),
-            citation=citation, snippet_html=snippet_html(hit.text, query), score=float(hit.score),
+            doc_id=hit.doc_id, ordinal=hit.ordinal, title=shorten(hit.title or citation, TITLE_CHARS),
+            citation=citation, text=hit.text, score=float(hit.score),
         )
 
     def document_view(self, doc_id: str, ordinal: int | None = None, query: str = "") -> DocumentView:
-        """The full text, escaped, with the query's words marked and passage `ordinal` wrapped in
-        <div id=PASSAGE_ANCHOR> so the page can scroll to it."""
+        """The full text with passage `ordinal` (if any) located in it, for `query`'s words to be marked."""
         doc = self.library.document(doc_id) if doc_id else None
         if doc is None:
-            return DocumentView(doc_id=doc_id or "", title="", citation="", body_html="", found=False,
+            return DocumentView(doc_id=doc_id or "", title="", citation="", text="", found=False,
                                 message="Không tìm thấy văn bản này; có thể nó vừa được gỡ khỏi chỉ mục.")
         meta = doc.metadata
-        text = doc.text or ""
-        spans = find_spans(text, query) if query else []
         passage = next((p for p in doc.passages if p.ordinal == ordinal), None) if ordinal is not None else None
-        if passage is None:
-            body = mark_spans(text, spans)
-        else:
-            s, e = passage.start, passage.end
-            body = "".join([
-                mark_spans(text[:s], spans, 0),
-                f'<div class="vk-passage" id="{PASSAGE_ANCHOR}">',
-                mark_spans(text[s:e], spans, s),
-                "</div>",
-                mark_spans(text[e:], spans, e),
-            ])
         references = tuple(dict.fromkeys(
-            format_citation(r.doc_type, r.number, r.date, r.issuer) for r in getattr(doc, "references", ())
+            format_citation(DocumentHeader(r.doc_type, r.number, r.date, r.issuer)) for r in doc.references
         ))
-        citation = format_citation(meta.doc_type, meta.number, meta.date, meta.issuer, title=meta.title)
+        citation = format_citation(meta.header)
         section = ""
         if passage is not None:
-            section = format_citation(meta.doc_type, meta.number, meta.date, meta.issuer,
-                                      passage.heading_path, passage.pages, title=meta.title)
+            section = format_citation(meta.header, passage.heading_path, passage.pages)
         return DocumentView(
-            doc_id=doc_id, title=shorten(meta.title or citation or doc_id), citation=section or citation,
-            body_html=body, references=tuple(r for r in references if r),
+            doc_id=doc_id, title=shorten(meta.title or citation or doc_id, TITLE_CHARS), citation=section or citation,
+            text=doc.text or "", passage=(passage.start, passage.end) if passage is not None else None,
+            query=normalize_query(query or ""), references=tuple(r for r in references if r),
         )
 
     def filter_choices(self) -> FilterChoices:
@@ -196,11 +187,10 @@ class SearchService:
         infos = list(self.library.documents())
         if doc_type:
             infos = [i for i in infos if i.doc_type == doc_type]
-        needle = _key(normalize_query(contains or ""))
+        needle = fold_lower(normalize_query(contains or ""))
         if needle:
             words = needle.split()
-            infos = [i for i in infos if all(w in _key(" ".join(
-                str(getattr(i, f, "")) for f in ("title", "doc_type", "number", "issuer", "date", "doc_id"))) for w in words)]
+            infos = [i for i in infos if all(w in _haystack(i) for w in words)]
         field, reverse = SORTS.get(sort, SORTS["Mới nhất trước"])
         if field == "date":  # undated documents last either way
             dated = sorted((i for i in infos if i.date), key=lambda i: i.date, reverse=reverse)
@@ -208,8 +198,8 @@ class SearchService:
         else:
             infos.sort(key=lambda i: (not getattr(i, field, ""), _sort_key(getattr(i, field, "") or ""), i.date or ""))
         rows = tuple(
-            (shorten(i.title or i.doc_id), i.doc_type, i.number, format_date(i.date).removeprefix("ngày ") if i.date else "",
-             i.issuer, _passage_count(i), i.doc_id)
+            (shorten(i.title or i.doc_id, TITLE_CHARS), i.doc_type, i.number,
+             format_date(i.date).removeprefix("ngày ") if i.date else "", i.issuer, i.n_passages, i.doc_id)
             for i in infos
         )
         return Table(headers=tuple(DOCUMENT_HEADERS), rows=rows)
@@ -309,26 +299,10 @@ def parse_date(text: str, end: bool = False) -> str:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def shorten(text: str, limit: int = 160) -> str:
-    """One line of at most about `limit` characters, cut at a word with "…"."""
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[:cut if cut > limit // 2 else limit].rstrip(" ,;:") + "…"
-
-
-def _key(text: str) -> str:
-    return fold_diacritics(text).lower()
-
-
 def _sort_key(text: str) -> tuple[str, str]:
-    return (_key(text), text)
+    return (fold_lower(text), text)
 
 
-def _passage_count(info) -> int | str:
-    for name in ("n_passages", "passages", "passage_count"):
-        value = getattr(info, name, None)
-        if isinstance(value, int):
-            return value
-    return ""
+def _haystack(info: DocumentInfo) -> str:
+    """What the document table's filter box searches: the shown fields, folded."""
+    return fold_lower(" ".join((info.title, info.doc_type, info.number, info.issuer, info.date, info.doc_id)))

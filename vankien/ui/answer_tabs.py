@@ -9,23 +9,30 @@ Call the builders inside a `gr.Blocks()` (and a `gr.Tabs()`) context:
 `service` is an AnswerService, or any object with a `.library` (such as the search service), which
 is then wrapped (one AnswerService per Library). For app.py's tab list, whose entries are
 fn(demo, service): ask_tab, pack_tab, links_tab. Callbacks are thin: one service call, one formatting helper; per-user choices
-(the candidate pack) live in gr.State. All document text is escaped in vankien.services.answers.
+(the candidate pack) live in gr.State. All document text is escaped in vankien/ui/answer_views.py.
 """
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Union
 
 import gradio as gr
 
-from vankien.services.answers import (AnswerService, answer_html, coverage_html, handout_preview_html,
-                                    links_html, pack_choices, pack_html)
+from vankien.answers.handout_docx import Letterhead
+from vankien.services.answers import AnswerService
+from vankien.services.search import SearchService
+from vankien.ui.answer_views import (answer_html, coverage_html, handout_preview_html, links_html, pack_choices,
+                                     pack_html)
 
 
-_SERVICES: "weakref.WeakKeyDictionary[Any, AnswerService]" = weakref.WeakKeyDictionary()
+if TYPE_CHECKING:
+    from index.library import Library
+
+Service = Union[SearchService, AnswerService]
+_SERVICES: "weakref.WeakKeyDictionary[Library, AnswerService]" = weakref.WeakKeyDictionary()
 
 
-def as_answer_service(service: Any) -> AnswerService:
+def as_answer_service(service: Service) -> AnswerService:
     """The AnswerService for `service`'s Library (shared by the tabs: one link graph to rebuild)."""
     if isinstance(service, AnswerService):
         return service
@@ -35,19 +42,19 @@ def as_answer_service(service: Any) -> AnswerService:
     return _SERVICES[library]
 
 
-def ask_tab(demo: Any, service: Any) -> None:
+def ask_tab(demo: gr.Blocks, service: Service) -> None:
     build_ask_tab(service)
 
 
-def pack_tab(demo: Any, service: Any) -> None:
+def pack_tab(demo: gr.Blocks, service: Service) -> None:
     build_pack_tab(service)
 
 
-def links_tab(demo: Any, service: Any) -> None:
+def links_tab(demo: gr.Blocks, service: Service) -> None:
     build_links_tab(service, demo)
 
 
-def build_ask_tab(service: Any) -> None:
+def build_ask_tab(service: Service) -> None:
     svc = as_answer_service(service)
     with gr.Tab("Hỏi đáp", elem_id="vk-tab-hoi-dap"):
         gr.Markdown("Đặt câu hỏi về nội dung các văn bản; câu trả lời được trích từ văn bản, kèm nguồn [1], [2].")
@@ -86,9 +93,9 @@ def chosen_keys(pack, ticked: list[str] | None, order: str) -> list[str]:
     return ordered + [k for k in keys if k in ticked_set and k not in ordered]
 
 
-def build_pack_tab(service: Any) -> None:
+def build_pack_tab(service: Service) -> None:
     svc = as_answer_service(service)
-    with gr.Tab("Chuẩn bị sinh hoạt chuyên đề", elem_id="vk-tab-chuyen-de"):
+    with gr.Tab("Chuẩn bị sinh hoạt chuyên đề", elem_id="vk-tab-chuyen-de") as tab:
         gr.Markdown("Nhập chủ đề, đánh dấu các đoạn cần dùng, sắp xếp thứ tự, thêm ghi chú rồi xuất tài liệu DOCX/Markdown.")
         pack_state = gr.State(None)
         with gr.Row():
@@ -103,10 +110,15 @@ def build_pack_tab(service: Any) -> None:
                                placeholder="3, 1, 2", elem_id="vk-pack-order")
             title = gr.Textbox(label="Tiêu đề tài liệu", placeholder="TÀI LIỆU SINH HOẠT CHUYÊN ĐỀ")
         note = gr.Textbox(label="Ghi chú", lines=3, elem_id="vk-pack-note")
+        with gr.Row():  # filled from the saved letterhead when the tab opens, not while laying out
+            parent = gr.Textbox(label="Đảng bộ cấp trên", placeholder="ĐẢNG BỘ XÃ HÒA AN", elem_id="vk-pack-parent")
+            branch = gr.Textbox(label="Chi bộ", placeholder="CHI BỘ THÔN 3", elem_id="vk-pack-branch")
+            place = gr.Textbox(label="Địa danh (dòng ngày tháng)", placeholder="Hòa An", elem_id="vk-pack-place")
         preview = gr.HTML(elem_id="vk-pack-preview")
-        export = gr.Button("Xuất tài liệu (DOCX + Markdown)", variant="primary", elem_id="vk-pack-export")
+        export = gr.Button("Xuất tài liệu (DOCX, PDF, Markdown)", variant="primary", elem_id="vk-pack-export")
         with gr.Row():
             docx_file = gr.File(label="Tài liệu DOCX", elem_id="vk-pack-docx")
+            pdf_file = gr.File(label="Tài liệu PDF", elem_id="vk-pack-pdf")
             md_file = gr.File(label="Tài liệu Markdown", elem_id="vk-pack-md")
 
         def on_find(t: str, n: float):
@@ -121,23 +133,31 @@ def build_pack_tab(service: Any) -> None:
                 return ""
             return handout_preview_html(svc.handout(pack, keep=chosen_keys(pack, keys, order_text)))
 
-        def on_export(pack, keys, order_text, note_text, title_text):
+        def on_export(pack, keys, order_text, note_text, title_text, parent_text, branch_text, place_text):
             if pack is None:
-                return None, None, "<p>Hãy tìm đoạn văn bản theo chủ đề trước.</p>"
+                return None, None, None, "<p>Hãy tìm đoạn văn bản theo chủ đề trước.</p>"
             handout = svc.handout(pack, keep=chosen_keys(pack, keys, order_text), note=note_text, title=title_text)
             if not handout.items:
-                return None, None, handout_preview_html(handout)
-            docx_path, md_path = svc.export(handout)
-            return str(docx_path), str(md_path), handout_preview_html(handout)
+                return None, None, None, handout_preview_html(handout)
+            svc.save_letterhead(Letterhead(parent_text.strip(), branch_text.strip(), place_text.strip()))
+            files = svc.export(handout)
+            pdf = str(files.pdf) if files.pdf else None
+            return str(files.docx), pdf, str(files.markdown), handout_preview_html(handout)
 
         find.click(on_find, [theme, k], [pack_state, candidates, ticked])
         theme.submit(on_find, [theme, k], [pack_state, candidates, ticked])
         ticked.change(on_preview, [pack_state, ticked, order], preview)
         order.change(on_preview, [pack_state, ticked, order], preview)
-        export.click(on_export, [pack_state, ticked, order, note, title], [docx_file, md_file, preview])
+        def on_open():
+            saved = svc.letterhead()
+            return saved.parent, saved.branch, saved.place
+
+        tab.select(on_open, None, [parent, branch, place])
+        export.click(on_export, [pack_state, ticked, order, note, title, parent, branch, place],
+                     [docx_file, pdf_file, md_file, preview])
 
 
-def build_links_tab(service: Any, demo: Any = None) -> None:
+def build_links_tab(service: Service, demo: gr.Blocks | None = None) -> None:
     """Liên kết văn bản: căn cứ / được triển khai trong / được nhắc đến trong, and "Đã đưa tin chưa?"."""
     svc = as_answer_service(service)
     # choices are filled when the page loads or the tab opens, never while laying out the UI:
@@ -177,7 +197,7 @@ def _doc_choices(svc: AnswerService) -> list[tuple[str, str]]:
     return [(f"{d.title} ({d.date})" if d.date else d.title, d.doc_id) for d in svc.library.documents()]
 
 
-def links_for_document_html(service: Any, doc_id: str) -> str:
+def links_for_document_html(service: Service, doc_id: str) -> str:
     """For the Văn bản tab: the links block of one document, escaped HTML."""
     svc = as_answer_service(service)
     graph = svc.graph()

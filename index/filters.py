@@ -1,0 +1,58 @@
+"""Which documents a search may return: filters on the header fields, and the documents a query
+names by number. Pure functions over the in-memory header fields the Library keeps."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from index.docnumbers import normalize_number, number_tokens, query_number_tokens
+from index.records import SearchFilters
+from vntext.docnumber import number_key
+from vntext.normalize import fold_lower
+
+
+@dataclass(frozen=True)
+class DocFields:
+    """The header fields a search filters on, per document."""
+
+    doc_type: str
+    issuer: str
+    date: str
+    number: str
+
+
+def _number_tokens(number: str) -> set[str]:
+    return set(number_tokens(normalize_number(number) or number)) if number else set()
+
+
+def allowed_docs(fields: Mapping[str, DocFields], f: SearchFilters) -> set[str] | None:
+    """Documents that pass the filters; None when there are no filters (every document passes)."""
+    if f == SearchFilters():
+        return None
+    issuer = fold_lower(f.issuer).strip()
+    wanted = set(query_number_tokens(f.number)) | set(number_tokens(normalize_number(f.number))[:1]) \
+        if f.number else set()
+    key = number_key(f.number) if f.number else ""  # "834-VBHN/BLĐTBXH" finds "834/VBHN-BLĐTBXH"
+    types = {t.lower() for t in f.doc_types}
+    out = set()
+    for doc_id, d in fields.items():
+        if types and d.doc_type.lower() not in types:
+            continue
+        if issuer and issuer not in fold_lower(d.issuer):
+            continue
+        if (f.date_from or f.date_to) and not d.date:
+            continue
+        if f.date_from and d.date < f.date_from or f.date_to and d.date > f.date_to:
+            continue
+        if (wanted or key) and not (wanted & _number_tokens(d.number) or key and number_key(d.number) == key):
+            continue
+        out.add(doc_id)
+    return out
+
+
+def named_docs(fields: Mapping[str, DocFields], query: str) -> list[str]:
+    """Documents whose own number the query names ("chỉ thị 50", "50/CT-TW")."""
+    wanted = set(query_number_tokens(query))
+    if not wanted:
+        return []
+    return [doc_id for doc_id, d in fields.items() if wanted & _number_tokens(d.number)]

@@ -1,0 +1,60 @@
+"""HTML for the Tra cứu and Văn bản tabs, from SearchService records. Every piece of document text
+is escaped here (vankien.ui.highlight), so the tabs put the result on the page as is."""
+from __future__ import annotations
+
+import html
+import json
+
+from vankien.services.search import DocumentView, ResultCard
+from vankien.ui.highlight import find_spans, mark_spans, snippet_html
+from vankien.ui.theme import COPY_JS, PASSAGE_ANCHOR
+
+HEADER_HTML = (
+    '<div class="vk-header"><h1>Văn kiện</h1>'
+    "<p>Tra cứu văn kiện Đảng ngay trên máy này, không cần Internet. "
+    "Mỗi kết quả kèm trích dẫn để đọc trong cuộc họp.</p></div>"
+)
+
+
+def message_html(text: str, error: bool = False) -> str:
+    cls = "vk-message vk-error" if error else "vk-message"
+    return f'<div class="{cls}" role="status">{html.escape(text)}</div>' if text else ""
+
+
+def card_html(card: ResultCard, number: int, query: str = "") -> str:
+    """One result: title, the passage around the query's words (marked), the citation."""
+    return (
+        f'<h3>{number}. {html.escape(card.title)}</h3>'
+        f'<div class="vk-snippet">{snippet_html(card.text, query)}</div>'
+        f'<div class="vk-citation">Trích dẫn: {html.escape(card.citation)}</div>'
+    )
+
+
+def document_body_html(doc: DocumentView) -> str:
+    """The whole text, escaped, with the query's words marked and the chosen passage wrapped in
+    <div id=PASSAGE_ANCHOR> so the page can scroll to it."""
+    text = doc.text or ""
+    spans = find_spans(text, doc.query) if doc.query else []
+    if doc.passage is None:
+        return mark_spans(text, spans)
+    s, e = doc.passage
+    return "".join([
+        mark_spans(text[:s], spans, 0),
+        f'<div class="vk-passage" id="{PASSAGE_ANCHOR}">',
+        mark_spans(text[s:e], spans, s),
+        "</div>",
+        mark_spans(text[e:], spans, e),
+    ])
+
+
+def document_title_html(doc: DocumentView) -> str:
+    return f"<h2>{html.escape(doc.title)}</h2>"
+
+
+def remove_question_html(doc_id: str) -> str:
+    question = f"Gỡ văn bản «{html.escape(str(doc_id))}» khỏi chỉ mục? Tệp gốc không bị xóa."
+    return f"<p><strong>{question}</strong></p>"
+
+
+def copy_js(text: str) -> str:
+    return COPY_JS % json.dumps(text)
