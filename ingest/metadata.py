@@ -311,9 +311,16 @@ def _subject(rest: list[str]) -> tuple[list[str], int]:
     subject: list[str] = []
     case = None
     taken = 0
-    for line in rest:
+    for i, line in enumerate(rest):
         line = line.strip(" *")
-        if not line or _SEPARATOR.match(line) or classify_line(line) is not None or _BODY_OPENING.match(line):
+        if not line:  # a blank line: the subject goes on unless a sentence of the body follows
+            following = next((x.strip(" *") for x in rest[i + 1:] if x.strip(" *")), "")
+            if subject and (not following or _BODY_OPENING.match(following)
+                            or following.endswith((".", ";", ":")) and not following.isupper()):
+                break
+            taken += 1
+            continue
+        if _SEPARATOR.match(line) or classify_line(line) is not None or _BODY_OPENING.match(line):
             break
         if len(line) > 300 or _MOTTOS.fullmatch(line) or _PLACE_DATE.search(line):
             break
@@ -334,13 +341,12 @@ def _subject(rest: list[str]) -> tuple[list[str], int]:
 
 def _header(lines: list[str]) -> dict:
     found: dict = {}
-    head = _join_wrapped([_clean_line(line) for line in lines[: min(_body_start(lines), 40)]])
-    head = [line for line in head if line]
+    head = _join_wrapped([_clean_line(line) for line in lines[: min(_body_start(lines), 60)]])
     issuer_lines: list[str] = []
     type_index = None
     of = ""
     for i, line in enumerate(head):
-        if len(line) > 250:  # running text, not a header cell
+        if not line or len(line) > 250:  # a blank line, or running text, not a header cell
             continue
         if type_index is not None and "title" in found:
             break  # a bulletin: what follows its name is its first article, not header
@@ -370,8 +376,9 @@ def _header(lines: list[str]) -> dict:
             if type_index is None and m and (not m["name"].strip() or is_upper_title(m["name"])):
                 found["doc_type"] = "Bản tin"
                 title = cell
-                if i + 1 < len(head) and _ISSUE_LINE.match(head[i + 1].strip()):
-                    title = f"{cell} {head[i + 1].strip()}"  # the issue number on its own line
+                following = next((x.strip() for x in head[i + 1:] if x.strip()), "")
+                if _ISSUE_LINE.match(following):
+                    title = f"{cell} {following}"  # the issue number on its own line
                 found["title"] = _sentence_case(title)
                 type_index = i
                 break
@@ -395,7 +402,7 @@ def _header(lines: list[str]) -> dict:
             found["issuer"] = body
         subject, taken = _subject(rest)
         found["subject"] = " ".join(subject)
-        after = rest[taken:taken + 2]
+        after = [line for line in rest[taken:] if line][:2]
         authority = next((line for line in after if _AUTHORITY_LINE.match(line) and line.isupper()), "")
         if authority and issuer_lines and authority.startswith(issuer_lines[-1]) and authority != issuer_lines[-1]:
             found["issuer"] = title_case_org(authority)  # "ỦY BAN THƯỜNG VỤ" completed: "... QUỐC HỘI"
@@ -519,7 +526,7 @@ def display_title(doc_type: str, number: str, subject: str) -> str:
 def extract_metadata(text: str, hints: dict | None = None, fallback_title: str = "") -> Metadata:
     """Metadata of a normalised document. `hints` (title/date/author from an HTML page) win."""
     lines = [line for line in text.split("\n") if line.strip()]
-    fields = _header(lines)
+    fields = _header(text.split("\n"))  # blank lines kept: a subject ends before a body paragraph
     fields.update({k: v for k, v in _footer(lines).items() if v})
     signed = _signed_issuer(fields)
     if signed:

@@ -156,7 +156,8 @@ def test_phone_width_has_no_sideways_scroll(page_at):
         page.locator(".overflow-menu button").first.click()
         documents = page.locator(".overflow-dropdown button").get_by_text("Văn bản", exact=True)
     documents.click()
-    page.locator("#vk-documents").get_by_text("Tỉnh ủy Tiền Giang").first.wait_for()
+    # Gradio measures column widths in a hidden copy of the widest cells: wait for a cell shown
+    page.locator("#vk-documents").get_by_text("Tỉnh ủy Tiền Giang").filter(visible=True).first.wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.vk-header p')).fontSize)")
     assert font >= 18
@@ -179,4 +180,4 @@ def test_upload_reports_each_file(page_at, tmp_path):
     page.get_by_text("tệp không đọc được").first.wait_for(timeout=60_000)
     results = page.locator("#vk-ingest-result").inner_text()
     assert "Đã thêm" in results and "Không đọc được" in results
-    page.locator("#vk-documents").get_by_text("Thông báo 12-TB/ĐU").first.wait_for()
+    page.locator("#vk-documents").get_by_text("Thông báo 12-TB/ĐU").filter(visible=True).first.wait_for()

@@ -134,3 +134,11 @@ def test_portal_footer_decree_is_not_a_citation():
     text = ("Triển khai Nghị quyết số 57-NQ/TW của Bộ Chính trị.\n"
             "Giấy phép số 45/GP-TTĐT, hoạt động theo Nghị định 72/2013/NĐ-CP\n© Bản quyền thuộc Cổng TTĐT tỉnh")
     assert [r.number for r in find_references(text)] == ["57-NQ/TW"]
+
+
+def test_subject_ends_before_the_body_but_not_at_a_blank_line_inside_it():
+    text = ("ĐẢNG ỦY XÃ HÒA AN\n*\nSố 12-TB/ĐU\nĐẢNG CỘNG SẢN VIỆT NAM\nHòa An, ngày 2 tháng 4 năm 2024\n\n"
+            "THÔNG BÁO\nlịch sinh hoạt chi bộ tháng 4\n\nCác chi bộ sinh hoạt thường kỳ vào ngày 3/4/2024.\n")
+    assert extract_metadata(text).subject == "lịch sinh hoạt chi bộ tháng 4"
+    text = "BAN CHẤP HÀNH TRUNG ƯƠNG\n\nSố 144-QĐ/TW\n\nQUY ĐỊNH\n\nVỀ\n\nCHUẨN MỰC ĐẠO ĐỨC CÁCH MẠNG\n\nCăn cứ Điều lệ;"
+    assert extract_metadata(text).subject == "VỀ CHUẨN MỰC ĐẠO ĐỨC CÁCH MẠNG"
