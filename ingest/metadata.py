@@ -185,8 +185,13 @@ def _issuer(lines: list[str]) -> str:
     A department with no place of its own is completed from the line above: "TỈNH ỦY SÔNG LAM" over
     "BAN TỔ CHỨC" gives "Ban Tổ chức Tỉnh ủy Sông Lam"; "BAN CHẤP HÀNH TRUNG ƯƠNG" over "BAN TỔ
     CHỨC" gives "Ban Tổ chức Trung ương"; a lower line that ends in its committee ("BAN THƯỜNG VỤ
-    TỈNH ỦY") takes only the place ("Sông Lam").
+    TỈNH ỦY") takes only the place ("Sông Lam"). A name wrapped before its place ("BAN CHẤP HÀNH
+    ĐẢNG BỘ" / "TỈNH KHÁNH HÒA") is one line again.
     """
+    words = _org_words(lines[-1])
+    if len(lines) >= 2 and words and words[0][0] in _LEVELS and not _place_name(lines[-2]) \
+            and not _MOTTOS.search(lines[-2]) and not _DEPARTMENT.match(lines[-1]):
+        lines = lines[:-2] + [f"{lines[-2]} {lines[-1]}"]
     lower = title_case_org(lines[-1])
     if len(lines) < 2 or not _DEPARTMENT.match(lines[-1].upper()) or _place_name(lines[-1]):
         return lower
@@ -359,7 +364,8 @@ def _header(lines: list[str]) -> dict:
                 continue
             m = _NUMBER_CELL.match(cell)
             if m and "number" not in found and len(cell) <= 60:
-                number = parse_leading_number(m["n"])
+                printed = m["n"] or next((x for x in head[i + 1:i + 3] if x.strip()), "")  # "Số" / "45-CT/TW"
+                number = parse_leading_number(printed)
                 if number:  # "Số 9/2024" is an issue of a bulletin, "Số: /QĐ-UBND" a blank
                     found["number"] = number
                 continue

@@ -142,3 +142,11 @@ def test_subject_ends_before_the_body_but_not_at_a_blank_line_inside_it():
     assert extract_metadata(text).subject == "lịch sinh hoạt chi bộ tháng 4"
     text = "BAN CHẤP HÀNH TRUNG ƯƠNG\n\nSố 144-QĐ/TW\n\nQUY ĐỊNH\n\nVỀ\n\nCHUẨN MỰC ĐẠO ĐỨC CÁCH MẠNG\n\nCăn cứ Điều lệ;"
     assert extract_metadata(text).subject == "VỀ CHUẨN MỰC ĐẠO ĐỨC CÁCH MẠNG"
+
+
+def test_issuer_wrapped_before_its_place_and_number_under_so():
+    m = extract_metadata("BAN CHẤP HÀNH ĐẢNG BỘ\nTỈNH KHÁNH HÒA\n*\nSố 15-NQ/TU\nKhánh Hòa, ngày 2 tháng 3 năm 2025\n"
+                         "NGHỊ QUYẾT\nvề chuyển đổi số" + BODY)
+    assert m.issuer == "Ban Chấp hành Đảng bộ tỉnh Khánh Hòa"
+    m = extract_metadata("ĐẢNG BỘ TỈNH KHÁNH HÒA\nĐẢNG ỦY XÃ DIÊN AN\n*\nSố\n05-KH/ĐU\nKẾ HOẠCH\nvề A" + BODY)
+    assert (m.issuer, m.number) == ("Đảng ủy xã Diên An", "05-KH/ĐU")
