@@ -12,7 +12,8 @@ from vntext.normalize import fold_lower
 
 # "50 CT TW", "50 ct/tw" in a query (upper-cased first): number, type code, issuer code
 _LOOSE = re.compile(r"(?<![\w/-])\d{1,5}\s*[-/ ]?\s*[A-ZĐ]{1,6}\s*[-/ ]\s*[A-ZĐ]{1,12}(?:-[A-ZĐ]{1,12})?(?![\w/])")
-_HEAD = re.compile(r"^(\d{1,5}-[^/]+)/")
+# number + type code of a Party ("50-ct/tw") or State ("66/nq-cp", "09/2025/qd-ttg") number
+_HEAD = re.compile(r"^(\d{1,5})(?:/(?:19|20)\d{2})?[-/]([^/\-]+)[/-]")
 
 # "chỉ thị (số) 50" -> "#50-ct": a query may name a type and a bare number
 TYPE_CODES = {
@@ -39,7 +40,7 @@ def number_tokens(canonical: str) -> list[str]:
     """Index tokens of one number: whole ("#50-ct/tw") and number + type code ("#50-ct")."""
     canon = fold_lower(canonical)
     head = _HEAD.match(canon)
-    return ["#" + canon, "#" + head.group(1)] if head else ["#" + canon]
+    return ["#" + canon, f"#{head.group(1)}-{head.group(2)}"] if head else ["#" + canon]
 
 
 def query_number_tokens(query: str) -> list[str]:

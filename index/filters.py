@@ -7,6 +7,7 @@ from typing import Mapping
 
 from index.docnumbers import normalize_number, number_tokens, query_number_tokens
 from index.records import SearchFilters
+from vntext.docnumber import number_key
 from vntext.normalize import fold_lower
 
 
@@ -31,6 +32,7 @@ def allowed_docs(fields: Mapping[str, DocFields], f: SearchFilters) -> set[str] 
     issuer = fold_lower(f.issuer).strip()
     wanted = set(query_number_tokens(f.number)) | set(number_tokens(normalize_number(f.number))[:1]) \
         if f.number else set()
+    key = number_key(f.number) if f.number else ""  # "834-VBHN/BLĐTBXH" finds "834/VBHN-BLĐTBXH"
     types = {t.lower() for t in f.doc_types}
     out = set()
     for doc_id, d in fields.items():
@@ -42,7 +44,7 @@ def allowed_docs(fields: Mapping[str, DocFields], f: SearchFilters) -> set[str] 
             continue
         if f.date_from and d.date < f.date_from or f.date_to and d.date > f.date_to:
             continue
-        if wanted and not wanted & _number_tokens(d.number):
+        if (wanted or key) and not (wanted & _number_tokens(d.number) or key and number_key(d.number) == key):
             continue
         out.add(doc_id)
     return out

@@ -28,9 +28,10 @@ Layout and atomicity: see index/generations.py.
 """
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date as _date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -39,9 +40,11 @@ import numpy as np
 from index import diskspace, generations
 from index.base import ScoredId
 from index.dense import DenseIndex
-from index.files import own_id, walk
+from index.files import _same_file, own_id, walk
 from index.filters import DocFields, named_docs
 from index.filters import allowed_docs as allowed_docs_of
+from index.duplicates import near_identical, same_number_and_date
+from vntext.docnumber import normalize_doc_number
 from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
@@ -290,19 +293,22 @@ class Library:
                 if progress:
                     progress(str(path))
                 report.outcomes.append(self._ingest_one(path, nxt))
-            self._finish(nxt, any(o.status in ("added", "updated") for o in report.outcomes))
+            self._finish(nxt, any(o.status in ("added", "updated", "duplicate") for o in report.outcomes))
         return report
 
     def _ingest_one(self, path: Path, nxt: _NextGeneration) -> FileOutcome:
         try:
             if not path.is_file():
                 raise IngestError(str(path), "không tìm thấy tệp")
-            existing = nxt.store.doc_by_hash(file_sha256(path))
+            existing = nxt.store.doc_by_hash(file_sha256(path)) or nxt.store.doc_by_copy_hash(file_sha256(path))
             if existing:
                 return FileOutcome(str(path), "unchanged", existing)
             doc = own_id(self.parser(path.resolve()), nxt.store.source_of)
             if not doc.passages:
                 raise IngestError(str(path), "không đọc được đoạn văn bản nào trong tệp")
+            duplicate = self._duplicate_of(doc, nxt.store)
+            if duplicate:
+                return duplicate
             vectors = self.encoder.encode_passages([p.text for p in doc.passages])
         except IngestError as exc:
             return FileOutcome(str(path), "failed", reason=exc.reason)
@@ -349,6 +355,7 @@ class Library:
         tokens = [passage_tokens(self._keyword_text(doc, p.text), word_segment=self.retrieval.word_segments)
                   for p in doc.passages]
         nxt.dense.append(nxt.store.add_document(doc, tokens), vectors)
+        nxt.store.apply_corrections(doc.doc_id, reparsed=True)  # a user's corrections survive re-ingestion
 
     def _keyword_text(self, doc: ParsedDocument, text: str) -> str:
         """What the keyword index reads for a passage: its text, after the document's title when
@@ -388,3 +395,68 @@ class Library:
         })
         self._load(folder)
         generations.cleanup(self.home, keep=folder)
+
+    # duplicates and corrections (issue 12, item 7)
+    def _duplicate_of(self, doc: ParsedDocument, store: Store) -> FileOutcome | None:
+        """The outcome "duplicate" when another stored document is this one in another file (same
+        number and date, or near-identical text): the file is listed under it, not indexed again."""
+        m = doc.metadata
+        others = [row for row in store.doc_fields() if row[0] != doc.doc_id]
+        target = same_number_and_date(m.number, m.date, m.issuer, others)
+        reason = f"cùng số {m.number}, ngày {m.date}" if target else ""
+        if not target:
+            candidates = [(d, t) for d, t in store.texts_like(len(doc.text)) if d != doc.doc_id]
+            target, score = near_identical(doc.text, candidates)
+            reason = f"nội dung gần như trùng ({score:.0%})" if target else ""
+        if not target or _same_file(store.source_of(target), doc.source_path):
+            return None
+        shown = store.source_of(target) or target
+        store.add_copy(target, doc.source_path, doc.source_format, doc.content_hash, reason)
+        return FileOutcome(doc.source_path, "duplicate", target,
+                           reason=f"trùng với {target} ({shown}): {reason}; giữ một bản, ghi cả hai tệp")
+
+    def copies(self, doc_id: str) -> list[str]:
+        """Every file holding document `doc_id`: the indexed one first, then the duplicates."""
+        with self._lock:
+            first = self.store.source_of(doc_id) if self._generation else None
+            if first is None:
+                return []
+            return [first] + [c["path"] for c in self.store.copies(doc_id)]
+
+    def corrections(self, doc_id: str) -> dict[str, str]:
+        """The corrections a user made to a document's metadata (field -> value)."""
+        with self._lock:
+            return self.store.corrections(doc_id) if self._generation else {}
+
+    def correct(self, doc_id: str, **fields: str) -> DocumentInfo | None:
+        """Correct parsed metadata: doc_type, number, issuer, date (ISO or d/m/yyyy), title; "" undoes
+        a correction. Stored apart from what parsing read and applied again whenever the document is
+        re-ingested. Returns the document as now listed (None: no such document)."""
+        fields = {k: normalize_correction(k, v) for k, v in fields.items() if v is not None}
+        with generations.write_lock(self.home):
+            self._load(generations.current(self.home))
+            if doc_id not in self._fields:
+                return None
+            nxt = self._begin()
+            nxt.store.set_corrections(doc_id, fields)
+            nxt.store.apply_corrections(doc_id)
+            self._finish(nxt, True)
+        return next((d for d in self.documents() if d.doc_id == doc_id), None)
+
+
+def normalize_correction(field: str, value: str) -> str:
+    """A corrected value in the form parsing gives: numbers canonical, dates ISO; "" stays ""."""
+    value = " ".join((value or "").split())
+    if not value:
+        return ""
+    if field == "number":
+        return normalize_doc_number(value) or value
+    if field == "date":
+        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
+        if m:
+            value = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
+        try:
+            return _date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise ValueError(f"ngày {value!r} không hợp lệ; dùng YYYY-MM-DD hoặc ngày/tháng/năm") from None
+    return value

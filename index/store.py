@@ -28,7 +28,15 @@ CREATE TABLE IF NOT EXISTS passages (
     pid INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, ordinal INTEGER,
     heading_path TEXT, pages TEXT, start INTEGER, end INTEGER, text TEXT, tokens TEXT);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
+CREATE TABLE IF NOT EXISTS annotations (
+    doc_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT, at TEXT,
+    PRIMARY KEY (doc_id, kind, key));
 """
+# annotations: what the user or the ingest run says about a document, kept apart from what parsing
+# read, so re-parsing never loses it. kind "correction": key = field (doc_type, number, issuer, date,
+# title), value = the corrected value. kind "copy": key = the path of another file holding the same
+# document (same number and date, or near-identical text), value = JSON {format, hash, reason}.
+CORRECTABLE = ("doc_type", "number", "issuer", "date", "title")
 
 _INFO_COLS = "doc_id, title, doc_type, number, issuer, date, source_path, source_format, n_passages, ingested_at"
 
@@ -186,6 +194,75 @@ class Store:
     def count_documents(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
 
+    # annotations: duplicates and corrections (issue 12, item 7)
+    def _annotations(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.OperationalError:  # a read-only store from before the table existed
+            return []
+
+    def add_copy(self, doc_id: str, source_path: str, source_format: str, content_hash: str, reason: str) -> None:
+        """Record another file holding document `doc_id` (kept once in the index)."""
+        value = json.dumps({"format": source_format, "hash": content_hash, "reason": reason}, ensure_ascii=False)
+        self.conn.execute("INSERT OR REPLACE INTO annotations VALUES (?, 'copy', ?, ?, ?)",
+                          (doc_id, source_path, value, datetime.now(timezone.utc).isoformat(timespec="seconds")))
+
+    def copies(self, doc_id: str) -> list[dict]:
+        """Other files of the same document: [{"path", "format", "hash", "reason"}]."""
+        rows = self._annotations("SELECT key, value FROM annotations WHERE doc_id=? AND kind='copy' ORDER BY at, key",
+                                 (doc_id,))
+        return [{"path": key} | json.loads(value) for key, value in rows]
+
+    def doc_by_copy_hash(self, content_hash: str) -> str | None:
+        for doc_id, value in self._annotations("SELECT doc_id, value FROM annotations WHERE kind='copy'"):
+            if json.loads(value).get("hash") == content_hash:
+                return doc_id
+        return None
+
+    def set_corrections(self, doc_id: str, fields: dict[str, str]) -> None:
+        """Store corrected values ("" removes a correction: the parsed value shows again)."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        for key, value in fields.items():
+            if key not in CORRECTABLE:
+                raise ValueError(f"không sửa được trường {key!r}; chỉ {', '.join(CORRECTABLE)}")
+            if value:
+                self.conn.execute("INSERT OR REPLACE INTO annotations VALUES (?, 'correction', ?, ?, ?)",
+                                  (doc_id, key, value, now))
+            else:
+                self.conn.execute("DELETE FROM annotations WHERE doc_id=? AND kind='correction' AND key=?",
+                                  (doc_id, key))
+
+    def corrections(self, doc_id: str) -> dict[str, str]:
+        return dict(self._annotations(
+            "SELECT key, value FROM annotations WHERE doc_id=? AND kind='correction'", (doc_id,)))
+
+    def apply_corrections(self, doc_id: str, reparsed: bool = False) -> None:
+        """Show a document with its corrections: the listed columns and the stored Metadata take the
+        corrected values. What parsing read is kept beside them (kind "parsed"), so removing a
+        correction shows it again; `reparsed`: the row was just written by parsing (re-ingestion)."""
+        fixes = self.corrections(doc_id)
+        row = self.conn.execute("SELECT metadata FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        if row is None or (reparsed and not fixes):
+            return
+        meta = json.loads(row[0])
+        parsed = {} if reparsed else dict(self._annotations(
+            "SELECT key, value FROM annotations WHERE doc_id=? AND kind='parsed'", (doc_id,)))
+        if not parsed:
+            parsed = {k: meta.get(k, "") or "" for k in CORRECTABLE}
+            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            self.conn.executemany("INSERT OR REPLACE INTO annotations VALUES (?, 'parsed', ?, ?, ?)",
+                                  [(doc_id, k, v, now) for k, v in parsed.items()])
+        effective = {k: fixes.get(k) or parsed.get(k, "") for k in CORRECTABLE}
+        meta.update(effective)
+        self.conn.execute(
+            "UPDATE documents SET metadata=?, title=?, doc_type=?, number=?, issuer=?, date=? WHERE doc_id=?",
+            (json.dumps(meta, ensure_ascii=False), effective["title"] or doc_id, effective["doc_type"],
+             effective["number"], effective["issuer"], effective["date"], doc_id))
+
+    def texts_like(self, length: int, ratio: float = 1.25) -> list[tuple[str, str]]:
+        """(doc_id, text) of stored documents whose text length is within `ratio` of `length`."""
+        return self.conn.execute("SELECT doc_id, text FROM documents WHERE length(text) BETWEEN ? AND ?",
+                                 (int(length / ratio), int(length * ratio) + 1)).fetchall()
 
 def _info(row) -> DocumentInfo:
     """DocumentInfo from the _INFO_COLS columns."""

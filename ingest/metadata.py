@@ -1,17 +1,23 @@
-"""Metadata read from the standard layout of Party documents (Hướng dẫn 36-HD/VPTW) and news items.
+"""Metadata read from the standard layout of Party documents (Hướng dẫn 36-HD/VPTW), State documents
+(Nghị định 30/2020/NĐ-CP) and news items.
 
-Header: issuing body top left ("TỈNH ỦY TIỀN GIANG"), the Party's name top right, "Số 95-KH/TU"
-under the issuer, "Tiền Giang, ngày 28 tháng 4 năm 2023" under the Party's name, then the type
-("KẾ HOẠCH") and the subject line (trích yếu). Footer: "T/M BAN THƯỜNG VỤ", the position, the name.
-Two-column headers often arrive flattened into one line; they are split at the known right-column
-phrases. Every field is optional: a field not found in the text stays "", nothing is guessed.
+Header: issuing body top left ("TỈNH ỦY TIỀN GIANG"), the Party's name (or the State's motto) top
+right, "Số 95-KH/TU" under the issuer, "Tiền Giang, ngày 28 tháng 4 năm 2023" under the motto, then
+the type ("KẾ HOẠCH") and the subject line (trích yếu). Footer: "T/M BAN THƯỜNG VỤ", the position,
+the name. Real files bring the two columns in every shape: flattened into one line, interleaved
+line by line (PDF text layers), as a Markdown table ("| BỘ TÀI CHÍNH ------- | CỘNG HÒA ... |"),
+with the place-date line wrapped, the number written "Số  38 - HD/BTCTW" or "57\\-NQ/TW". Lines are
+cleaned and split into cells first; each cell is then a number, a place-date, a type line, a
+motto (skipped) or, above the type, a candidate issuer line. The signing block names the body when
+the header does not ("BAN CHẤP HÀNH TRUNG ƯƠNG" over a text signed "T/M BAN BÍ THƯ"). Every field
+is optional: a field not found in the text stays "", nothing is guessed.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
 
-from vntext.docnumber import normalize_doc_number
+from vntext.docnumber import parse_leading_number
 from ingest.headings import classify_line, is_closing_line, is_upper_title
 from ingest.records import Metadata
 
@@ -20,7 +26,10 @@ DOC_TYPES = [
     "THÔNG BÁO", "BÁO CÁO", "CÔNG VĂN", "TỜ TRÌNH", "CHƯƠNG TRÌNH", "ĐỀ ÁN", "QUY CHẾ", "THÔNG TRI",
     "NGHỊ ĐỊNH", "THÔNG TƯ", "BỘ LUẬT", "LUẬT", "PHÁP LỆNH", "HIẾN PHÁP", "BIÊN BẢN", "LỜI KÊU GỌI",
     "DIỄN VĂN", "TUYÊN BỐ", "ĐIỀU LỆ", "VĂN BẢN HỢP NHẤT", "THÔNG TƯ LIÊN TỊCH", "NGHỊ QUYẾT LIÊN TỊCH",
+    "THÔNG BÁO KẾT LUẬN", "CHƯƠNG TRÌNH HÀNH ĐỘNG",
 ]
+# Compound types that read as their head type ("THÔNG BÁO KẾT LUẬN" is a Thông báo).
+_TYPE_ALIASES = {"THÔNG BÁO KẾT LUẬN": "THÔNG BÁO", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "CHƯƠNG TRÌNH"}
 _TYPE_LINE = re.compile(
     r"^(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")(?:\s+CỦA\s+(?P<of>.{3,80}?))?\s*$"
 )
@@ -34,16 +43,31 @@ _MOTTOS = re.compile(
     r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
     re.IGNORECASE,
 )
+# Pieces of the mottos when a PDF breaks them over lines ("ĐẢNG CỘNG SẢN" / "VIỆT NAM"): never an issuer.
+_MOTTO_PIECE = re.compile(
+    r"^(?:ĐẢNG CỘNG SẢN|VIỆT NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA|XÃ HỘI CHỦ NGHĨA VIỆT NAM|"
+    r"ĐỘC LẬP|TỰ DO|HẠNH PHÚC|ĐỘC LẬP\s*-\s*TỰ DO\s*-\s*HẠNH PHÚC)$"
+)
+# An issuer line names an organisation: it holds one of these words.
+_ORG_WORD = re.compile(
+    r"(?:^|\s)(?:ỦY|UỶ|BAN|BỘ|ĐẢNG|CHI BỘ|VĂN PHÒNG|CHÍNH PHỦ|QUỐC HỘI|THỦ TƯỚNG|HỘI ĐỒNG|SỞ|CỤC|"
+    r"TỔNG CỤC|TRƯỜNG|HỌC VIỆN|VIỆN|MẶT TRẬN|ĐOÀN|HỘI|TẬP ĐOÀN|TỔNG CÔNG TY|CÔNG TY|TÒA ÁN|"
+    r"NGÂN HÀNG|CHỦ TỊCH|KIỂM TOÁN|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|XÃ|PHƯỜNG)(?:\s|$)"
+)
+_DAY = r"\d\s?\d|\d"
 _PLACE_DATE = re.compile(
-    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?)\s*,\s*ngày\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})\s+năm\s+(?P<y>\d{4})"
+    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?)\s*,\s*ngày\s+(?P<d>" + _DAY + r")\s+tháng\s+(?P<m>" + _DAY
+    + r")\s+năm\s+(?P<y>\d{4})"
 )
-_NUMBER = re.compile(r"(?<!\S)(?:Số|SỐ|(?:Luật|LUẬT|Bộ luật|Pháp lệnh)\s+số)\s*:?\s*(?P<n>\d[^\s,;]*(?:\s*/\s*[^\s,;]+)?)")
-_NEWS_DATE = re.compile(
-    r"(?:(?:Thứ\s+\w+|Chủ\s+nhật)\s*,?\s*)?(?:ngày\s+)?(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})",
-    re.IGNORECASE,
+# A place-date line cut before its year: the next line completes it.
+_PLACE_DATE_CUT = re.compile(r"[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?,\s*ngày\b[\d\s]*(?:tháng[\d\s]*)?(?:năm\s*)?$")
+_NUMBER_CELL = re.compile(
+    r"^(?:Số|SỐ|(?:Luật|LUẬT|Bộ luật|Pháp lệnh|PHÁP LỆNH|Nghị quyết|Nghị định|Quyết định)\s+(?:số|SỐ))\s*:?\s*(?P<n>.*)$"
 )
+_VV_LINE = re.compile(r"^(?:V/v|V/V|v/v)\s*[.:]?\s*\S")
+_NEWS_DATE_ANY = re.compile(r"(?<!\d)(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})(?!\d)")
 _SEPARATOR = re.compile(r"^[\s\-_=*~.·•]+$")
-_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}")
+_CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}|\s*-{3,}\s*|\s*_{3,}\s*")
 _CAPACITY_WORDS = re.compile(
     r"(?:^|\s)(?:BÍ THƯ|TRƯỞNG|CHỦ TỊCH|TƯỚNG|GIÁM ĐỐC|CHỦ NHIỆM|THƯỜNG TRỰC|ỦY VIÊN|THƯ KÝ|CHÁNH|"
     r"KIỂM SÁT|CHÁNH ÁN|TỔNG CỤC)(?:\s|$)"
@@ -51,11 +75,28 @@ _CAPACITY_WORDS = re.compile(
 # Last line of a news item: the author, and in brackets the outlet that published it.
 _BYLINE = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<outlet>[^()]{3,120})\))?\s*$")
 _NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
+# Words that open the body of a document: the subject (trích yếu) has ended before them.
+_BODY_OPENING = re.compile(
+    r"^(?:Căn cứ|Thực hiện|Kính gửi|Theo đề nghị|Xét đề nghị|Trên cơ sở|Nhằm|Để\s|Trong (?:những|thời gian|năm)|"
+    r"Thời gian qua|Những năm qua|Hôm nay|Sau khi|Qua \d|Ngày \d|Vừa qua|Tại\s|QUYẾT ĐỊNH\s*:|QUYẾT NGHỊ\s*:|"
+    r"NGHỊ QUYẾT\s*:|CHỈ THỊ\s*:)"
+)
+# The issuing authority printed on its own line under the subject of a State document.
+_AUTHORITY_LINE = re.compile(
+    r"^(?:CHÍNH PHỦ|THỦ TƯỚNG CHÍNH PHỦ|ỦY BAN|UỶ BAN|CHỦ TỊCH|BỘ TRƯỞNG|QUỐC HỘI|HỘI ĐỒNG NHÂN DÂN|"
+    r"BAN CHẤP HÀNH|BAN THƯỜNG VỤ|BAN BÍ THƯ|BỘ CHÍNH TRỊ|TỈNH ỦY|THÀNH ỦY|HUYỆN ỦY|ĐẢNG ỦY|CHI BỘ|"
+    r"TỔNG CỤC TRƯỞNG|CỤC TRƯỞNG|GIÁM ĐỐC)\b[^,.;:]{0,80}$"
+)
+# Bodies a signing block may name: the issuer when the header shows only the committee above them.
+_SIGNING_BODIES = ("BAN BÍ THƯ", "BỘ CHÍNH TRỊ", "BAN CHẤP HÀNH TRUNG ƯƠNG")
+# A letter cut from its word by a converter: "B Ộ LAO ĐỘNG", "V À X Ã HỘI".
+_SPLIT_LETTERS = re.compile(r"\b([A-ZĐ]) ([À-ỸĂÂÊÔƠƯ])(?=\s|$)")
 
 # Multi-word units of organisation names with their printed case; other words are place names.
 _ORG_UNITS = [
     ("BAN CHẤP HÀNH TRUNG ƯƠNG", "Ban Chấp hành Trung ương"), ("BAN CHẤP HÀNH", "Ban Chấp hành"),
     ("BAN THƯỜNG VỤ", "Ban Thường vụ"), ("BAN BÍ THƯ", "Ban Bí thư"), ("BỘ CHÍNH TRỊ", "Bộ Chính trị"),
+    ("THỦ TƯỚNG CHÍNH PHỦ", "Thủ tướng Chính phủ"), ("ỦY BAN THƯỜNG VỤ", "Ủy ban Thường vụ"),
     ("BAN TUYÊN GIÁO VÀ DÂN VẬN", "Ban Tuyên giáo và Dân vận"), ("BAN TUYÊN GIÁO", "Ban Tuyên giáo"),
     ("BAN TỔ CHỨC", "Ban Tổ chức"), ("BAN DÂN VẬN", "Ban Dân vận"), ("BAN NỘI CHÍNH", "Ban Nội chính"),
     ("BAN KINH TẾ", "Ban Kinh tế"), ("BAN ĐỐI NGOẠI", "Ban Đối ngoại"), ("BAN XÂY DỰNG ĐẢNG", "Ban Xây dựng Đảng"),
@@ -66,7 +107,9 @@ _ORG_UNITS = [
     ("THỊ ỦY", "Thị ủy"), ("ĐẢNG ỦY", "Đảng ủy"), ("ĐẢNG BỘ", "Đảng bộ"), ("CHI BỘ", "Chi bộ"),
     ("ĐẢNG ĐOÀN", "Đảng đoàn"), ("BAN CÁN SỰ ĐẢNG", "Ban cán sự đảng"), ("TRUNG ƯƠNG", "Trung ương"),
     ("CHÍNH PHỦ", "Chính phủ"), ("QUỐC HỘI", "Quốc hội"), ("THÀNH PHỐ", "thành phố"), ("THỊ XÃ", "thị xã"),
-    ("THỊ TRẤN", "thị trấn"), ("XÃ", "xã"), ("HUYỆN", "huyện"), ("TỈNH", "tỉnh"), ("PHƯỜNG", "phường"),
+    ("THỊ TRẤN", "thị trấn"), ("TỔ DÂN PHỐ", "tổ dân phố"), ("KHU PHỐ", "khu phố"), ("THÔN", "thôn"),
+    ("ẤP", "ấp"), ("XÓM", "xóm"), ("BUÔN", "buôn"), ("KHỐI CÁC CƠ QUAN", "Khối các cơ quan"),
+    ("KHỐI DOANH NGHIỆP", "Khối doanh nghiệp"), ("CƠ QUAN", "cơ quan"), ("XÃ", "xã"), ("HUYỆN", "huyện"), ("TỈNH", "tỉnh"), ("PHƯỜNG", "phường"),
     ("QUẬN", "quận"), ("GIAO THÔNG VẬN TẢI", "Giao thông vận tải"), ("Y TẾ", "Y tế"), ("CÔNG AN", "Công an"),
     ("QUỐC PHÒNG", "Quốc phòng"), ("TƯ PHÁP", "Tư pháp"), ("NỘI VỤ", "Nội vụ"), ("TÀI CHÍNH", "Tài chính"),
     ("BỘ", "Bộ"), ("BAN", "Ban"), ("VÀ", "và"),
@@ -91,6 +134,9 @@ def _org_words(name: str) -> list[tuple[str, bool]]:
 
 def title_case_org(name: str) -> str:
     """"TỈNH ỦY TIỀN GIANG" -> "Tỉnh ủy Tiền Giang"; "ĐẢNG ỦY XÃ DIÊN KHÁNH" -> "Đảng ủy xã Diên Khánh"."""
+    ministry = _ministry(name) if name.isupper() else ""
+    if ministry:
+        return ministry
     text = " ".join(word for word, _ in _org_words(name))
     return text[:1].upper() + text[1:]
 
@@ -106,7 +152,31 @@ def _place_name(name: str) -> str:
 _COMMITTEES = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy")
 _LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường")
 # A department that prints its parent committee on the line above ("TỈNH ỦY SÔNG LAM" / "BAN TỔ CHỨC").
-_DEPARTMENT = re.compile(r"^(?:BAN|VĂN PHÒNG|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|ĐẢNG ĐOÀN|BAN CÁN SỰ ĐẢNG)\b")
+_DEPARTMENT = re.compile(
+    r"^(?!BAN BÍ THƯ|BAN CHẤP HÀNH)(?:BAN|VĂN PHÒNG|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|ĐẢNG ĐOÀN|BAN CÁN SỰ ĐẢNG)\b"
+)
+# A ministry: "BỘ TÀI CHÍNH" -> "Bộ Tài chính", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" -> "Bộ Lao động -
+# Thương binh và Xã hội" (each branch of the name starts upper-case). Not "BỘ CHÍNH TRỊ".
+_MINISTRY = re.compile(r"^BỘ\s+(?!CHÍNH TRỊ\b)(?P<name>[A-ZĐÀ-Ỹ].*)$")
+
+
+def _ministry(name: str) -> str:
+    """ "BỘ TÀI CHÍNH - BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" -> "Bộ Tài chính - Bộ Lao động - ..."; "" if none."""
+    parts = re.split(r"\s+-\s+(?=BỘ\s)", name.strip())
+    out = []
+    for part in parts:
+        m = _MINISTRY.match(part)
+        if not m:
+            return ""
+        branches = []
+        for branch in re.split(r"(\s+-\s+|\s+VÀ\s+|,\s*)", m["name"]):
+            if re.fullmatch(r"\s+-\s+|\s+VÀ\s+|,\s*", branch or " - "):
+                branches.append(branch.lower().replace(" và ", " và "))
+            else:
+                low = branch.lower()
+                branches.append(low[:1].upper() + low[1:])
+        out.append("Bộ " + "".join(branches))
+    return " - ".join(out)
 
 
 def _issuer(lines: list[str]) -> str:
@@ -115,8 +185,13 @@ def _issuer(lines: list[str]) -> str:
     A department with no place of its own is completed from the line above: "TỈNH ỦY SÔNG LAM" over
     "BAN TỔ CHỨC" gives "Ban Tổ chức Tỉnh ủy Sông Lam"; "BAN CHẤP HÀNH TRUNG ƯƠNG" over "BAN TỔ
     CHỨC" gives "Ban Tổ chức Trung ương"; a lower line that ends in its committee ("BAN THƯỜNG VỤ
-    TỈNH ỦY") takes only the place ("Sông Lam").
+    TỈNH ỦY") takes only the place ("Sông Lam"). A name wrapped before its place ("BAN CHẤP HÀNH
+    ĐẢNG BỘ" / "TỈNH KHÁNH HÒA") is one line again.
     """
+    words = _org_words(lines[-1])
+    if len(lines) >= 2 and words and words[0][0] in _LEVELS and not _place_name(lines[-2]) \
+            and not _MOTTOS.search(lines[-2]) and not _DEPARTMENT.match(lines[-1]):
+        lines = lines[:-2] + [f"{lines[-2]} {lines[-1]}"]
     lower = title_case_org(lines[-1])
     if len(lines) < 2 or not _DEPARTMENT.match(lines[-1].upper()) or _place_name(lines[-1]):
         return lower
@@ -158,7 +233,7 @@ def _sentence_case(line: str) -> str:
 
 def _iso(d: str, m: str, y: str) -> str:
     try:
-        return date(int(y), int(m), int(d)).isoformat()
+        return date(int(y.replace(" ", "")), int(m.replace(" ", "")), int(d.replace(" ", ""))).isoformat()
     except ValueError:
         return ""
 
@@ -180,29 +255,103 @@ def _split_place_date(m: re.Match) -> str:
     return f" | {text} | "
 
 
+def _clean_line(line: str) -> str:
+    """A header line without Markdown: "# KẾ HOẠCH", "**Số 12-KH/TU**", "57\\-NQ/TW", "|---|---|"."""
+    line = re.sub(r"^\s*#{1,6}\s+", "", line)
+    line = line.replace("**", "").replace("__", "").replace("\\", "")
+    if re.fullmatch(r"[\s|:\-]+", line):  # a Markdown table's rule row
+        return ""
+    return line.strip()
+
+
 def _cells(line: str) -> list[str]:
     """Split a flattened two-column header line into its cells."""
-    line = line.replace("**", "")
     line = _MOTTOS.sub(lambda m: f" | {m.group(0)} | ", line)
     line = _PLACE_DATE.sub(_split_place_date, line)
-    return [c.strip(" *") for c in _CELL_SPLIT.split(line) if c.strip(" *")]
+    cells = [c.strip(" *") for c in _CELL_SPLIT.split(line) if c.strip(" *")]
+    return [_SPLIT_LETTERS.sub(r"\1\2", c) if c.isupper() else c for c in cells]
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """A place-date line wrapped over two lines ("Hà Nội, ngày 15 tháng 5" / "năm 2024") made one."""
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if i + 1 < len(lines) and _PLACE_DATE_CUT.search(line) and not _PLACE_DATE.search(line):
+            joined = f"{line} {lines[i + 1]}"
+            if _PLACE_DATE.search(joined):
+                out.append(joined)
+                i += 2
+                continue
+        out.append(line)
+        i += 1
+    return out
 
 
 def _body_start(lines: list[str]) -> int:
     for i, line in enumerate(lines):
+        if line.lstrip().startswith("#"):
+            continue  # a Markdown title above the header, not the body's first heading
         if classify_line(line) is not None or line.startswith(("Thực hiện", "Căn cứ")):
             return i
     return len(lines)
 
 
+def _is_issuer_cell(cell: str) -> bool:
+    return (is_upper_title(cell) and len(cell) <= 100 and not _MOTTO_PIECE.match(cell)
+            and bool(_ORG_WORD.search(cell)))
+
+
+def _upper_or_short(line: str) -> bool | None:
+    """True for an upper-case line, False for a mixed one, None when too short to tell ("VỀ")."""
+    letters = [ch for ch in line if ch.isalpha()]
+    if len(letters) < 3:
+        return None
+    return all(ch.isupper() for ch in letters)
+
+
+def _subject(rest: list[str]) -> tuple[list[str], int]:
+    """The trích yếu lines at the top of `rest`, and how many lines of `rest` they took."""
+    subject: list[str] = []
+    case = None
+    taken = 0
+    for i, line in enumerate(rest):
+        line = line.strip(" *")
+        if not line:  # a blank line: the subject goes on unless a sentence of the body follows
+            following = next((x.strip(" *") for x in rest[i + 1:] if x.strip(" *")), "")
+            if subject and (not following or _BODY_OPENING.match(following)
+                            or following.endswith((".", ";", ":")) and not following.isupper()):
+                break
+            taken += 1
+            continue
+        if _SEPARATOR.match(line) or classify_line(line) is not None or _BODY_OPENING.match(line):
+            break
+        if len(line) > 300 or _MOTTOS.fullmatch(line) or _PLACE_DATE.search(line):
+            break
+        if subject and len(line) > 120 and line.endswith((".", ";", ":")) and not line.isupper():
+            break  # a paragraph of the body, written as sentences, not the next line of the subject
+        kind = _upper_or_short(line)
+        if subject and kind is not None and case is not None and kind != case:
+            break  # the subject ends where the preamble or a new upper-case title begins
+        if subject and kind and _AUTHORITY_LINE.match(line):
+            break  # "THỦ TƯỚNG CHÍNH PHỦ" under the subject of a State document
+        subject.append(line)
+        taken += 1
+        case = kind if case is None else case
+        if len(subject) == 8:
+            break
+    return subject, taken
+
+
 def _header(lines: list[str]) -> dict:
     found: dict = {}
-    head = lines[: min(_body_start(lines), 30)]
+    head = _join_wrapped([_clean_line(line) for line in lines[: min(_body_start(lines), 60)]])
     issuer_lines: list[str] = []
     type_index = None
     of = ""
     for i, line in enumerate(head):
-        if len(line) > 200:  # running text, not a header cell
+        if not line or len(line) > 250:  # a blank line, or running text, not a header cell
             continue
         if type_index is not None and "title" in found:
             break  # a bulletin: what follows its name is its first article, not header
@@ -213,15 +362,19 @@ def _header(lines: list[str]) -> dict:
             if m and "date" not in found:
                 found["place"], found["date"] = m["place"].strip(), _iso(m["d"], m["m"], m["y"])
                 continue
-            m = _NUMBER.match(cell)
-            if m and "number" not in found and len(cell) <= 48:
-                number = normalize_doc_number(m["n"])
-                if any(ch.isalpha() for ch in number):  # "Số 9/2024" is an issue of a bulletin
+            m = _NUMBER_CELL.match(cell)
+            if m and "number" not in found and len(cell) <= 60:
+                printed = m["n"] or next((x for x in head[i + 1:i + 3] if x.strip()), "")  # "Số" / "45-CT/TW"
+                number = parse_leading_number(printed)
+                if number:  # "Số 9/2024" is an issue of a bulletin, "Số: /QĐ-UBND" a blank
                     found["number"] = number
+                continue
+            if type_index is None and _VV_LINE.match(cell) and "vv" not in found:
+                found["vv"] = (i, cell)  # "V/v ..." under the number: a Công văn's subject
                 continue
             m = _TYPE_LINE.match(cell)
             if m and type_index is None and (not m["of"] or is_upper_title(m["of"])):
-                found["doc_type"] = m.group(1).capitalize()
+                found["doc_type"] = _TYPE_ALIASES.get(m.group(1), m.group(1)).capitalize()
                 of = m["of"] or ""
                 type_index = i
                 continue
@@ -229,15 +382,22 @@ def _header(lines: list[str]) -> dict:
             if type_index is None and m and (not m["name"].strip() or is_upper_title(m["name"])):
                 found["doc_type"] = "Bản tin"
                 title = cell
-                if i + 1 < len(head) and _ISSUE_LINE.match(head[i + 1].strip()):
-                    title = f"{cell} {head[i + 1].strip()}"  # the issue number on its own line
+                following = next((x.strip() for x in head[i + 1:] if x.strip()), "")
+                if _ISSUE_LINE.match(following):
+                    title = f"{cell} {following}"  # the issue number on its own line
                 found["title"] = _sentence_case(title)
                 type_index = i
                 break
-            if type_index is None and is_upper_title(cell) and len(cell) <= 80:
+            if type_index is None and _is_issuer_cell(cell):
                 issuer_lines.append(cell)
     if issuer_lines:
         found["issuer"] = _issuer(issuer_lines)  # the lower line is the issuing body itself
+    vv = found.pop("vv", None)
+    if type_index is None and vv is not None:
+        index, cell = vv
+        more, _ = _subject([c for line in head[index + 1:] for c in _cells(line)])
+        found["doc_type"] = "Công văn"
+        found["subject"] = " ".join([cell] + [m for m in more if not _is_issuer_cell(m)])
     if type_index is not None and "title" not in found:
         rest = head[type_index + 1:]
         m = _OF_LINE.match(rest[0].strip(" *")) if rest and not of else None
@@ -246,16 +406,12 @@ def _header(lines: list[str]) -> dict:
         body = _of_body(of, issuer_lines[-1] if issuer_lines else "") if of else ""
         if body:
             found["issuer"] = body
-        subject: list[str] = []
-        for line in rest:
-            if not line.strip() or _SEPARATOR.match(line) or classify_line(line) is not None:
-                break
-            if len(line) > 250 or (subject and is_upper_title(subject[0]) != is_upper_title(line)):
-                break  # the subject ends where the preamble or a new upper-case title begins
-            subject.append(line.strip(" *"))
-            if len(subject) == 4:
-                break
+        subject, taken = _subject(rest)
         found["subject"] = " ".join(subject)
+        after = [line for line in rest[taken:] if line][:2]
+        authority = next((line for line in after if _AUTHORITY_LINE.match(line) and line.isupper()), "")
+        if authority and issuer_lines and authority.startswith(issuer_lines[-1]) and authority != issuer_lines[-1]:
+            found["issuer"] = title_case_org(authority)  # "ỦY BAN THƯỜNG VỤ" completed: "... QUỐC HỘI"
     return found
 
 
@@ -280,18 +436,65 @@ def _footer(lines: list[str]) -> dict:
             if nxt.lower().startswith("nơi nhận") or nxt.startswith("-"):
                 continue
             break
-        return {"signer": name, "signer_capacity": " ".join(capacity)}
+        return {"signer": name, "signer_capacity": " ".join(capacity), "signing": clean}
     return {}
+
+
+def _signed_issuer(fields: dict) -> str:
+    """Issuer named by the signing block where the header names only the committee above it.
+
+    "BAN CHẤP HÀNH TRUNG ƯƠNG" over a text signed "T/M BAN BÍ THƯ" (or "T/L BAN BÍ THƯ") is a
+    text of the Ban Bí thư; so for "T/M BỘ CHÍNH TRỊ". A header with no issuer at all takes the
+    signing body as printed ("T/M BAN THƯỜNG VỤ" -> "Ban Thường vụ"). A local committee signed
+    "T/M BAN THƯỜNG VỤ" keeps its header ("Tỉnh ủy Tiền Giang").
+    """
+    m = re.match(r"^(?:T/M|TM\.?|T/L|TL\.?)\s*(?P<body>.+)$", fields.get("signing", ""))
+    if not m:
+        return ""
+    words = m["body"].split()
+    body = next((b for b in _SIGNING_BODIES if m["body"].startswith(b)), "")
+    issuer = fields.get("issuer", "")
+    if body and (not issuer or issuer in ("Ban Chấp hành Trung ương", "Trung ương")):
+        return title_case_org(body)
+    if not issuer and words:
+        for cut in range(len(words), 0, -1):  # "T/M BAN THƯỜNG VỤ PHÓ BÍ THƯ": the body before the post
+            name = " ".join(words[:cut])
+            if not _CAPACITY_WORDS.search(name) and _ORG_WORD.search(name):
+                return title_case_org(name)
+    return ""
+
+
+_DATELINE_WORDS = re.compile(
+    r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ\s+nhật|ngày|cập\s+nhật|đăng|lúc|giờ|gmt|sa|ch|am|pm|"
+    r"xuất\s+bản|tin|bài)\b|\d{1,2}[:h]\d{2}|[+\-]\d+|[(),:|/–\-]",
+    re.IGNORECASE,
+)
+
+
+def _news_date_line(line: str) -> str:
+    """ISO publication date when the line is a dateline ("Thứ Hai, 13/05/2025 09:30", "(Cập nhật:
+    13/05/2025)"); "" for a sentence that merely starts with a date ("Ngày 15/10/2024, Ban Thường
+    vụ ban hành ..." dates the document it discusses, not the item)."""
+    line = line.strip()
+    if len(line) > 80:
+        return ""
+    m = _NEWS_DATE_ANY.search(line)
+    if not m or not _iso(m["d"], m["m"], m["y"]):
+        return ""
+    rest = _DATELINE_WORDS.sub(" ", line[:m.start()] + " " + line[m.end():])
+    if len(rest.split()) > 3:
+        return ""
+    return _iso(m["d"], m["m"], m["y"])
 
 
 def _news(lines: list[str]) -> dict:
     found: dict = {}
     for line in lines[:6]:
-        m = _NEWS_DATE.match(line.strip())
-        if m and _iso(m["d"], m["m"], m["y"]):
-            found["date"] = _iso(m["d"], m["m"], m["y"])
+        iso = _news_date_line(line)
+        if iso:
+            found["date"] = iso
             break
-    if lines and not _NEWS_DATE.match(lines[0]):
+    if lines and not _news_date_line(lines[0]):
         found["title"] = lines[0].strip(" *#")
     tail = [line for line in lines[-4:] if line.strip()]
     byline = _BYLINE.match(tail[-1].strip()) if tail else None
@@ -307,7 +510,16 @@ def _news(lines: list[str]) -> dict:
 
 
 def _has_news_date(lines: list[str]) -> bool:
-    return any((m := _NEWS_DATE.match(line.strip())) and _iso(m["d"], m["m"], m["y"]) for line in lines[:6])
+    return any(_news_date_line(line) for line in lines[:6])
+
+
+def _looks_like_article(lines: list[str]) -> bool:
+    """A headline over running text: a short first line without a final stop, then a paragraph."""
+    if len(lines) < 2:
+        return False
+    first = lines[0].strip(" *#")
+    body = " ".join(lines[1:6])
+    return 10 <= len(first) <= 250 and not first.endswith((".", ":", ";")) and len(body) >= 200
 
 
 def display_title(doc_type: str, number: str, subject: str) -> str:
@@ -320,10 +532,14 @@ def display_title(doc_type: str, number: str, subject: str) -> str:
 def extract_metadata(text: str, hints: dict | None = None, fallback_title: str = "") -> Metadata:
     """Metadata of a normalised document. `hints` (title/date/author from an HTML page) win."""
     lines = [line for line in text.split("\n") if line.strip()]
-    fields = _header(lines)
+    fields = _header(text.split("\n"))  # blank lines kept: a subject ends before a body paragraph
     fields.update({k: v for k, v in _footer(lines).items() if v})
+    signed = _signed_issuer(fields)
+    if signed:
+        fields["issuer"] = signed
+    header_found = any(fields.get(k) for k in ("doc_type", "number", "date"))
     is_news = not fields.get("doc_type") and not fields.get("number") and (
-        bool((hints or {}).get("title")) or _has_news_date(lines)
+        bool((hints or {}).get("title")) or _has_news_date(lines) or (not header_found and _looks_like_article(lines))
     )
     if is_news:
         news = _news(lines)

@@ -4,7 +4,8 @@ Each number/symbol found by `find_doc_numbers` becomes a Reference. Its type is 
 before it ("Kế hoạch số ..."; "Luật Hải quan số ..."), else the type named by the code in the
 symbol ("-CT/" -> Chỉ thị), else "". The date and the issuer ("của Ban Bí thư Trung ương khóa XII")
 are read just after the number. Citations without a number ("Nghị quyết Trung ương 6, khóa X")
-are skipped: they cannot be linked reliably. The document's own number is not a reference.
+are skipped: they cannot be linked reliably. The document's own number is not a reference, nor a
+number on a saved page's footer line (licence, copyright, the decree the portal runs under).
 
 A document usually dates a citation once ("Chỉ thị số 45-CT/TW, ngày 12/5/2024 ...") and then
 writes "Chỉ thị số 45-CT/TW" alone: the later mentions take that date (when the document gives
@@ -19,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 
-from vntext.docnumber import find_doc_numbers, type_from_code
+from vntext.docnumber import find_doc_numbers, number_key, type_from_code
 from ingest.records import ParsedDocument, Reference
 
 REFERENCE_TYPES = [
@@ -54,6 +55,23 @@ _ISSUER_AFTER = re.compile(
 )
 
 
+# A saved web page's footer names the portal's licence and the decree it runs under on every page
+# ("Giấy phép số 45/GP-TTĐT ... theo Nghị định 72/2013/NĐ-CP"): those lines cite nothing.
+_CHROME_LINE = re.compile(
+    r"giấy phép|bản quyền|©|copyright|ghi rõ nguồn|chịu trách nhiệm (?:chính|xuất bản|nội dung)|"
+    r"cơ quan chủ quản|tổng biên tập|trưởng ban biên tập|điện thoại\s*:|email\s*:|fax\s*:",
+    re.IGNORECASE,
+)
+
+
+def _chrome(text: str, start: int, end: int) -> bool:
+    """The number sits on a footer line of a saved page (licence, copyright, contact)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start: line_end if line_end >= 0 else len(text)]
+    return len(line) <= 400 and bool(_CHROME_LINE.search(line))
+
+
 def _iso(d: str, m: str, y: str) -> str:
     try:
         return date(int(y), int(m), int(d)).isoformat()
@@ -80,9 +98,12 @@ def _canonical_type(word: str) -> str:
 def find_references(text: str, own_number: str = "") -> tuple[Reference, ...]:
     """Every cited document in `text` (normalised), in order; `own_number` is left out."""
     refs = []
+    own_key = number_key(own_number) if own_number else ""
     for start, end, number in find_doc_numbers(text):
-        if own_number and number == own_number:
+        if own_key and number_key(number) == own_key:
             continue
+        if "/GP-" in number or number.split("-")[-1].startswith("GP") or _chrome(text, start, end):
+            continue  # a licence, or the portal's footer
         before = _type_before(text, start)
         doc_type = ""
         if before:

@@ -1,4 +1,4 @@
-"""`vankien ingest | search | remove | stats`: the index from the command line."""
+"""`vankien ingest | search | remove | correct | stats`: the index from the command line."""
 from __future__ import annotations
 
 import argparse
@@ -98,8 +98,11 @@ def run_ingest(args: argparse.Namespace) -> int:
     bar.close()
     for o in report.failed:
         print(f"LỖI: {o.path}: {o.reason}", file=sys.stderr)
+    for o in report.outcomes:
+        if o.status == "duplicate":
+            print(f"TRÙNG: {o.path}: {o.reason}")
     print(f"Xong: thêm mới {report.count('added')}, cập nhật {report.count('updated')}, "
-          f"không đổi {report.count('unchanged')}, lỗi {report.count('failed')}. "
+          f"không đổi {report.count('unchanged')}, trùng {report.count('duplicate')}, lỗi {report.count('failed')}. "
           f"Chỉ mục {lib.home} có {len(lib.documents())} văn bản, {len(lib)} đoạn.")
     return 1 if report.failed and len(report.failed) == len(report.outcomes) else 0
 
@@ -162,6 +165,30 @@ def run_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_correct(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    if lib is None:
+        return 2
+    fields = {"doc_type": args.type, "number": args.number, "issuer": args.issuer, "date": args.date,
+              "title": args.title}
+    fields = {k: v for k, v in fields.items() if v is not None}
+    if not fields:
+        print("Cần ít nhất một trường để sửa: --number, --date, --issuer, --title, --type.", file=sys.stderr)
+        return 2
+    try:
+        info = lib.correct(args.doc, **fields)
+    except ValueError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        return 2
+    if info is None:
+        print(f"Không có văn bản {args.doc} trong chỉ mục {lib.home}.", file=sys.stderr)
+        return 1
+    print(f"Đã sửa {info.doc_id}: " + " · ".join(x for x in (info.doc_type, info.number, info.issuer, info.date) if x))
+    print(f"   {info.title}")
+    print("Bản sửa được lưu riêng và vẫn giữ khi nạp lại tệp. Bỏ một chỗ sửa: truyền giá trị rỗng, ví dụ --number \"\".")
+    return 0
+
+
 def register(subparsers) -> None:
     p = subparsers.add_parser("ingest", help="nạp tệp/thư mục văn bản vào chỉ mục")
     p.add_argument("paths", nargs="+", metavar="PATH", type=Path,
@@ -187,6 +214,16 @@ def register(subparsers) -> None:
     p.add_argument("doc", metavar="DOC", help="mã văn bản (doc_id)")
     add_index_option(p)
     p.set_defaults(func=run_remove)
+
+    p = subparsers.add_parser("correct", help="sửa siêu dữ liệu đọc sai của một văn bản (giữ khi nạp lại)")
+    p.add_argument("doc", metavar="DOC", help="mã văn bản (doc_id)")
+    p.add_argument("--number", metavar="SỐ", help="số hiệu đúng, ví dụ 45-CT/TW")
+    p.add_argument("--date", metavar="NGÀY", help="ngày ban hành, YYYY-MM-DD hoặc ngày/tháng/năm")
+    p.add_argument("--issuer", metavar="CƠ_QUAN", help="cơ quan ban hành, ví dụ \"Ban Bí thư\"")
+    p.add_argument("--title", metavar="TÊN", help="tên hiển thị của văn bản")
+    p.add_argument("--type", metavar="LOẠI", help="loại văn bản, ví dụ \"Chỉ thị\"")
+    add_index_option(p)
+    p.set_defaults(func=run_correct)
 
     p = subparsers.add_parser("stats", help="thống kê chỉ mục")
     add_index_option(p)

@@ -1,0 +1,112 @@
+"""One document in two files is indexed once with both files listed; a metadata correction survives
+re-ingestion (issue 12, item 7)."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from index.library import Library
+from index.records import SearchFilters
+from vankien.cli.main import main
+
+REAL = Path(__file__).resolve().parent / "data" / "real_docs"
+
+
+class _FakeEncoder:
+    """Deterministic vectors from the text's hash: these tests need no model."""
+
+    name, dim = "fake", 384
+
+    def encode_passages(self, texts):
+        import numpy as np
+
+        out = np.stack([np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(self.dim) for t in texts])
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+    def encode_query(self, text):
+        return self.encode_passages([text])[0]
+
+
+def _lib(tmp_path) -> Library:
+    return Library.open(tmp_path / "idx", encoder=_FakeEncoder())
+
+
+PLAN = """TỈNH ỦY SÔNG LAM
+*
+Số 27-KH/TU
+ĐẢNG CỘNG SẢN VIỆT NAM
+Sông Lam, ngày 10 tháng 7 năm 2024
+KẾ HOẠCH
+thực hiện Chỉ thị số 45-CT/TW của Ban Bí thư
+-----
+I. MỤC ĐÍCH, YÊU CẦU
+1. Quán triệt sâu sắc nội dung Chỉ thị đến từng chi bộ, đảng viên; nâng cao chất lượng sinh hoạt chi bộ.
+2. Ứng dụng Sổ tay đảng viên điện tử trong sinh hoạt chi bộ, bảo đảm an toàn thông tin.
+II. NHIỆM VỤ, GIẢI PHÁP
+Các đảng ủy trực thuộc xây dựng kế hoạch thực hiện, báo cáo kết quả về Ban Thường vụ Tỉnh ủy.
+T/M BAN THƯỜNG VỤ
+PHÓ BÍ THƯ
+Lê Thị Minh Hạnh
+"""
+
+
+def test_same_document_in_two_formats_is_kept_once_with_both_files(tmp_path):
+    pdf, md = REAL / "55_ND_CP_21072023_2_signed.pdf", REAL / "55_2023_ND_CP_preamble.md"
+    lib = _lib(tmp_path)
+    report = lib.ingest([pdf, md])
+    assert [o.status for o in report.outcomes] == ["added", "duplicate"]
+    dup = report.outcomes[1]
+    assert dup.reason.startswith(f"trùng với {report.outcomes[0].doc_id}") and "55/2023/NĐ-CP" in dup.reason
+    assert len(lib.documents()) == 1
+    assert [Path(p).name for p in lib.copies(dup.doc_id)] == [pdf.name, md.name]
+    again = lib.ingest([pdf, md])
+    assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
+
+
+def test_near_identical_text_is_a_duplicate_and_two_communes_plans_are_not(tmp_path):
+    (tmp_path / "a.txt").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PLAN.replace("Số 27-KH/TU\n", "") + "(Bản lưu)\n", encoding="utf-8")
+    other = PLAN.replace("TỈNH ỦY SÔNG LAM", "TỈNH ỦY LAM HỒNG").replace("Sông Lam, ngày", "Lam Hồng, ngày")
+    (tmp_path / "c.txt").write_text(other.replace("Quán triệt sâu sắc", "Phổ biến"), encoding="utf-8")
+    lib = _lib(tmp_path)
+    report = lib.ingest([tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "c.txt"])
+    assert [o.status for o in report.outcomes] == ["added", "duplicate", "added"]
+    assert "nội dung gần như trùng" in report.outcomes[1].reason
+
+
+def test_correction_survives_reingestion_and_feeds_the_filters(tmp_path):
+    path = tmp_path / "ke-hoach.txt"
+    path.write_text(PLAN.replace("Số 27-KH/TU", "Số 27 KH"), encoding="utf-8")  # a number parsing cannot read
+    lib = _lib(tmp_path)
+    (outcome,) = lib.ingest([path]).outcomes
+    doc_id = outcome.doc_id
+    assert lib.documents()[0].number != "27-KH/TU"
+    info = lib.correct(doc_id, number="27-kh/tu", date="10/7/2024", issuer="Tỉnh ủy Sông Lam",
+                       doc_type="Kế hoạch", title="Kế hoạch 27-KH/TU thực hiện Chỉ thị 45")
+    assert (info.number, info.date, info.issuer, info.doc_type, info.title) == (
+        "27-KH/TU", "2024-07-10", "Tỉnh ủy Sông Lam", "Kế hoạch", "Kế hoạch 27-KH/TU thực hiện Chỉ thị 45")
+    assert lib.document(doc_id).metadata.number == "27-KH/TU"
+    assert {h.doc_id for h in lib.search("kế hoạch", 5, SearchFilters(number="27-KH/TU"))} == {doc_id}
+    path.write_text(path.read_text(encoding="utf-8") + "III. TỔ CHỨC THỰC HIỆN\nVăn phòng Tỉnh ủy theo dõi.\n",
+                    encoding="utf-8")
+    assert [o.status for o in lib.ingest([path]).outcomes] == ["updated"]
+    assert lib.documents()[0].number == "27-KH/TU" and lib.corrections(doc_id)["number"] == "27-KH/TU"
+    reopened = Library.open(tmp_path / "idx")  # the model is not needed to list or correct
+    assert reopened.documents()[0].issuer == "Tỉnh ủy Sông Lam"
+    undone = reopened.correct(doc_id, number="")
+    assert undone.number != "27-KH/TU" and undone.date == "2024-07-10"
+    with pytest.raises(ValueError, match="ngày"):
+        reopened.correct(doc_id, date="hôm qua")
+
+
+def test_cli_correct(tmp_path, capsys):
+    shutil.copy(REAL / "62_2011_QD_TTg_preamble.md", tmp_path / "qd.md")
+    lib = _lib(tmp_path)
+    (outcome,) = lib.ingest([tmp_path / "qd.md"]).outcomes
+    index = str(tmp_path / "idx")
+    assert main(["correct", outcome.doc_id, "--issuer", "Thủ tướng Chính phủ (khóa XIII)", "--index", index]) == 0
+    assert "Đã sửa" in capsys.readouterr().out
+    assert Library.open(tmp_path / "idx").documents()[0].issuer == \
+        "Thủ tướng Chính phủ (khóa XIII)"
+    assert main(["correct", "khong-co", "--number", "1-KH/TU", "--index", index]) == 1
+    assert main(["correct", outcome.doc_id, "--index", index]) == 2
