@@ -12,6 +12,7 @@ and it loads in a fraction of a second; the vectors agree, so the index does not
 """
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Sequence
@@ -29,6 +30,11 @@ INSTALL_HINT = {
     "onnx": "runtime onnx cần onnxruntime: pip install onnxruntime",
     "torch": "runtime torch cần torch và transformers: pip install torch==2.13.0 transformers",
 }
+
+
+def _threads() -> int:
+    """OMP_NUM_THREADS when set (a local cluster worker's share of the cores), else every usable core."""
+    return int(os.environ.get("OMP_NUM_THREADS") or 0) or usable_cores()
 
 
 def converted_folder(settings: EncoderSettings) -> Path:
@@ -109,7 +115,7 @@ class ConvertedE5Encoder:
             raise ImportError(INSTALL_HINT["onnx"]) from exc
         name = "model_int8.onnx" if self.settings.runtime == "onnx-int8" else "model.onnx"
         opts = ort.SessionOptions()
-        opts.intra_op_num_threads = usable_cores()
+        opts.intra_op_num_threads = _threads()
         opts.inter_op_num_threads = 1
         # idle pool threads sleep instead of spinning: a spinning core is one taken from searches
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -131,7 +137,7 @@ class ConvertedE5Encoder:
         if device.type == "cuda":
             torch.backends.cuda.matmul.allow_tf32 = True
         else:
-            torch.set_num_threads(usable_cores())
+            torch.set_num_threads(_threads())
         model = AutoModel.from_pretrained(str(self.folder), add_pooling_layer=False).to(device).eval()
 
         def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
