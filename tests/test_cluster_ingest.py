@@ -90,3 +90,14 @@ def test_two_workers_build_the_single_process_index(folder, single, tmp_path):
     # run again: nothing changed, nothing re-added
     again, _ = ingest_on_cluster(lib_two, sorted(folder.iterdir()), "local:2")
     assert again.count("unchanged") == len(PICKED) and again.count("added") == 0
+
+
+def test_unchanged_files_are_not_sent_to_workers(folder, single, tmp_path):
+    from vankien.services.cluster import unchanged_files
+
+    lib, _ = single
+    files = sorted(folder.iterdir())
+    assert unchanged_files(lib, files) == {str(folder.resolve() / n) for n in PICKED}  # hong.pdf failed: redo it
+    changed = tmp_path / PICKED[3]
+    changed.write_text((folder / PICKED[3]).read_text(encoding="utf-8") + "\nThêm một dòng.", encoding="utf-8")
+    assert unchanged_files(lib, [changed]) == set()  # another path, same name: not the indexed file

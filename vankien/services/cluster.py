@@ -25,6 +25,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from models.cpu import usable_cores
 from models.settings import EncoderSettings
 
 INSTALL_HINT = "nạp trên cụm máy cần Dask: pip install distributed"
@@ -84,6 +85,21 @@ class _Precomputed:
         return self._real().encode_query(text)
 
 
+def unchanged_files(lib, files: Sequence[Path]) -> set[str]:
+    """Resolved paths of files indexed from the same path with the same bytes: the writer will skip
+    them (Library.ingest compares file hashes), so no worker needs to parse or embed them."""
+    from ingest.pipeline import file_sha256
+
+    by_path = {str(Path(d.source_path).resolve()): d.doc_id for d in lib.documents() if d.source_path}
+    out = set()
+    for f in files:
+        key = str(Path(f).resolve())
+        doc = lib.document(by_path[key]) if key in by_path else None
+        if doc is not None and doc.content_hash and Path(key).is_file() and file_sha256(Path(key)) == doc.content_hash:
+            out.add(key)
+    return out
+
+
 def connect(address: str):
     """A Dask client: a new local cluster for "local:N", else the scheduler at `address`."""
     try:
@@ -95,7 +111,7 @@ def connect(address: str):
         if n < 1:
             raise ValueError("--cluster local:N cần N >= 1")
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
-        return Client(cluster), max(1, (os.cpu_count() or 1) // n)
+        return Client(cluster), max(1, usable_cores() // n)
     return Client(address), 0
 
 
@@ -112,7 +128,8 @@ def ingest_on_cluster(lib, files: Sequence[Path], address: str, progress: Callab
         settings_json = settings.dumps()
         ahead = ahead or 4 * max(1, len(client.scheduler_info().get("workers", {})))
         files = [Path(f) for f in files]
-        keys = [str(f.resolve()) for f in files]
+        skip = unchanged_files(lib, files)
+        keys = [key for key in (str(f.resolve()) for f in files) if key not in skip]
         where = {key: i for i, key in reversed(list(enumerate(keys)))}
         futures: dict[str, object] = {}
         submitted = 0
