@@ -110,7 +110,7 @@ def main() -> int:
     for runtime in args.runtimes:
         enc = ConvertedE5Encoder(EncoderSettings(runtime=runtime, model=args.model))
         t = time.perf_counter()
-        vec_p = enc.encode_passages(passages)
+        vec_p = enc.encode_prefixed(["passage: " + t for t in passages])  # this thread: no nice +10 here
         took = time.perf_counter() - t
         vec_q = enc.encode_prefixed(["query: " + q for q in queries])
         print(f"{runtime:10s} đoạn:    {cosine_summary(ref_p, vec_p)}  [{took:.1f}s]")
