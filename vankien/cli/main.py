@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "vankien.cli.eval",  # eval
     "vankien.cli.answer",  # ask, pack, refs, similar
     "vankien.cli.serve",  # serve
+    "vankien.cli.convert",  # convert-encoder
 ]
 
 
