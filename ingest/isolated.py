@@ -16,10 +16,12 @@ the file's inflated content, only the ParsedDocument sent back.
 from __future__ import annotations
 
 import atexit
+import functools
 import multiprocessing as mp
 import os
 import threading
 from pathlib import Path
+from typing import Callable
 
 from ingest.limits import Limits, size_text
 from ingest.records import IngestError, ParsedDocument
@@ -230,9 +232,19 @@ _shared: dict[Limits, ParseWorker] = {}
 _shared_lock = threading.Lock()
 
 
-def isolated_parser(limits: Limits | None = None) -> ParseWorker:
+def _parse_here(path: Path, limits: Limits) -> ParsedDocument:
+    from ingest.pipeline import parse_file
+
+    return parse_file(Path(path), limits=limits)
+
+
+def isolated_parser(limits: Limits | None = None) -> Callable[[Path], ParsedDocument]:
     """The process-wide worker for these limits (one per distinct Limits), started on first use."""
     limits = limits or Limits.from_env()
+    if mp.current_process().daemon:
+        # A daemonic process (a Dask worker) may not start children: it parses in itself and is the
+        # isolation itself: its nanny restarts it, and the file's task is retried on another worker.
+        return functools.partial(_parse_here, limits=limits)
     with _shared_lock:
         if limits not in _shared:
             _shared[limits] = ParseWorker(limits)

@@ -124,6 +124,9 @@ class IngestError(Exception):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self):  # crosses process boundaries (parse workers, a cluster) by its two fields
+        return (type(self), (self.path, self.reason))
+
 
 @dataclass(frozen=True)
 class Extracted:

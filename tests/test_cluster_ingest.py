@@ -52,9 +52,9 @@ def single(folder, tmp_path_factory, e5_encoder):
 
 def contents(lib: Library) -> dict:
     """doc id -> (passage texts, their vectors), from the index."""
-    dense = lib.dense
-    assert len(dense) == len(lib)
-    by_id = dict(zip(dense.ids.tolist(), dense.vectors))
+    rows, vectors = lib.passage_vectors()
+    assert len(rows) == len(lib)
+    by_id = dict(zip([r.pid for r in rows], vectors))
     out = {}
     for info in lib.documents():
         doc = lib.document(info.doc_id)

@@ -25,6 +25,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from ingest.records import IngestError
 from models.cpu import usable_cores
 from models.settings import EncoderSettings
 
@@ -49,7 +50,10 @@ def parse_and_embed(path: str, settings_json: str, threads: int = 0):
             lower_this_thread_priority()  # parsing too, so searches on this machine stay quick
             encoder = _worker_encoders[settings_json] = create_encoder(
                 EncoderSettings.from_json(json.loads(settings_json)))
-    doc = _default_parser(Path(path))
+    try:
+        doc = _default_parser(Path(path))
+    except IngestError as exc:  # without its cause: a parser library's exception may not pickle
+        raise IngestError(exc.path, exc.reason) from None
     vectors = encoder.encode_passages([p.text for p in doc.passages]) if doc.passages else None
     return doc, vectors
 
