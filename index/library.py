@@ -32,7 +32,6 @@ import numpy as np
 
 from index import generations
 from index.dense import DenseIndex
-from index.docnumbers import normalize_number, number_tokens, query_number_tokens
 from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
@@ -41,6 +40,7 @@ from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
 from index.tokenize import passage_tokens
 from ingest.pipeline import file_sha256
+from vntext.docname import DocName, parse_names
 from vntext.normalize import NORMALIZER_VERSION, fold_diacritics, normalize_query
 from ingest.records import IngestError, ParsedDocument
 from models.base import Encoder
@@ -88,6 +88,14 @@ def _own_id(doc: ParsedDocument, store: Store) -> ParsedDocument:
         return own
     held_by = store.source_of(doc.doc_id)
     return doc if held_by is None or _same_file(held_by, doc.source_path) else own
+
+
+def _filter_names(number: str) -> tuple[DocName, ...]:
+    """The documents a number filter names; a bare "45" names every document numbered 45."""
+    names = parse_names(number)
+    if not names and number.strip().isdigit():
+        names = (DocName("", str(int(number.strip()))),)
+    return names
 
 
 def _same_file(a: str | None, b: str) -> bool:
@@ -196,8 +204,7 @@ class Library:
         if f == SearchFilters():
             return None
         issuer = fold_diacritics(f.issuer).lower().strip()
-        wanted = set(query_number_tokens(f.number)) | set(number_tokens(normalize_number(f.number))[:1]) \
-            if f.number else set()
+        names = _filter_names(f.number)
         types = {t.lower() for t in f.doc_types}
         out = set()
         for doc_id, (doc_type, doc_issuer, date, number) in self._fields.items():
@@ -209,18 +216,16 @@ class Library:
                 continue
             if f.date_from and date < f.date_from or f.date_to and date > f.date_to:
                 continue
-            if wanted and not (number and wanted & set(number_tokens(normalize_number(number) or number))):
+            if f.number and not any(n.matches(doc_type, number) for n in names):
                 continue
             out.add(doc_id)
         return out
 
     def _named_docs(self, query: str) -> list[str]:
-        """Documents whose own number the query names ("chỉ thị 50", "50/CT-TW")."""
-        wanted = set(query_number_tokens(query))
-        if not wanted:
-            return []
-        return [d for d, (_, _, _, number) in self._fields.items()
-                if number and wanted & set(number_tokens(normalize_number(number) or number))]
+        """Documents the query names ("chỉ thị 50", "50/CT-TW": vntext.docname)."""
+        names = parse_names(query)
+        return [d for d, (doc_type, _, _, number) in self._fields.items()
+                if number and any(n.matches(doc_type, number) for n in names)] if names else []
 
     def refresh(self) -> None:
         """Pick up a generation another process committed (cheap: reads one small file)."""
