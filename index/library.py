@@ -172,6 +172,8 @@ class Library:
             # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
             # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
             self._pid_doc = dict(self.store.pid_docs())
+            # letterheads, signatures, recipients, site chrome: kept for the full text, never ranked
+            self.boilerplate = frozenset(self.store.boilerplate_pids())
             if old is not None:
                 old.close()
 
@@ -251,9 +253,12 @@ class Library:
                 named = [d for d in named if d in allowed_docs]
             extra = []
             if named:  # the named document's best-matching passages join the fusion...
-                named_pids = np.asarray(self.store.pids_of_docs(named), dtype=np.int64)
-                extra = [[h.pid for h in self.keyword.search(query, 5, named_pids)] or named_pids[:1].tolist()]
-            fused = self._retriever().search(query, max(self.retrieval.depth, k), allowed, extra)
+                named_pids = np.asarray([p for p in self.store.pids_of_docs(named) if p not in self.boilerplate],
+                                        dtype=np.int64)
+                if len(named_pids):
+                    extra = [[h.pid for h in self.keyword.search(query, 5, named_pids)] or named_pids[:1].tolist()]
+            fused = [h for h in self._retriever().search(query, max(self.retrieval.depth, k), allowed, extra)
+                     if h.pid not in self.boilerplate]
             doc_of = self._doc_of([h.pid for h in fused])
             scores = {h.pid: h.score + (self.retrieval.number_boost if doc_of[h.pid] in named else 0.0)
                       for h in fused}  # ...and every passage of it is boosted

@@ -76,7 +76,7 @@ def test_document_view_escapes_html_and_anchors_the_passage(service):
 
 
 def test_document_view_lists_cited_documents(service):
-    doc = service.document_view("ke-hoach-95-kh-tu", 2, "")
+    doc = service.document_view("ke-hoach-95-kh-tu", 3, "")  # 0: the letterhead, 1: title and preamble
     assert any(r.startswith("Chỉ thị số 50-CT/TW ngày 23/7/2022") for r in doc.references)
     assert doc.citation.endswith("mục II.1")
     missing = service.document_view("khong-co", 0)

@@ -51,7 +51,8 @@ def passage_vectors(library: Any) -> _Vectors:
         len(dense)  # applies pending additions/removals
         ids = [int(i) for i in dense.ids]
         rows = store.passage_rows(ids)
-        keep = [i for i, pid in enumerate(ids) if pid in rows]
+        boilerplate = getattr(library, "boilerplate", frozenset())  # letterheads, signatures: not compared
+        keep = [i for i, pid in enumerate(ids) if pid in rows and pid not in boilerplate]
         return _Vectors([rows[ids[i]][0] for i in keep], [rows[ids[i]][1] for i in keep],
                         [rows[ids[i]][6] for i in keep],
                         np.asarray(dense.vectors, dtype=np.float32)[keep])
@@ -59,6 +60,8 @@ def passage_vectors(library: Any) -> _Vectors:
     for info in library.documents():
         stored = library.document(info.doc_id)
         for p in stored.passages if stored else ():
+            if getattr(p, "role", "content") != "content":
+                continue
             doc_ids.append(p.doc_id)
             ordinals.append(p.ordinal)
             texts.append(p.text)
