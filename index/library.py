@@ -236,18 +236,24 @@ class Library:
             self._load(gen)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
+        return self.search_scored(query, k, filters)[0]
+
+    def search_scored(self, query: str, k: int = 10,
+                      filters: SearchFilters | None = None) -> tuple[list[SearchHit], list[float]]:
+        """search(), with each hit's relevance: the cosine of the query and the passage. Fused scores
+        are ranks, not comparable across queries; the cosine is, so a relevance floor uses it."""
         query = normalize_query(query or "")
         self.refresh()
         with self._lock:
             k = min(int(k), self.retrieval.max_k, len(self))
             if k <= 0 or not query:
-                return []
+                return [], []
             allowed_docs = self._allowed_docs(filters or SearchFilters())
             allowed = None
             if allowed_docs is not None:
                 allowed = np.asarray(self.store.pids_of_docs(sorted(allowed_docs)), dtype=np.int64)
                 if not len(allowed):
-                    return []
+                    return [], []
             named = self._named_docs(query)
             if allowed_docs is not None:
                 named = [d for d in named if d in allowed_docs]
@@ -265,7 +271,17 @@ class Library:
             ranked = sorted(scores, key=lambda pid: -scores[pid])
             ranked = cap_per_group(ranked, doc_of.__getitem__, self.retrieval.per_doc_cap,
                                    min(k, self.retrieval.page_size))[:k]
-            return self._hits(ranked, scores)
+            return self._hits(ranked, scores), self._cosines(query, ranked)
+
+    def _cosines(self, query: str, pids: list[int]) -> list[float]:
+        if not pids:
+            return []
+        len(self.dense)  # applies pending additions
+        ids = self.dense.ids
+        rows = np.nonzero(np.isin(ids, np.asarray(pids, dtype=np.int64)))[0]
+        row_of = dict(zip(ids[rows].tolist(), rows.tolist()))
+        q = np.asarray(self.encoder.encode_query(query), dtype=np.float32)
+        return [float(self.dense.vectors[row_of[p]] @ q) if p in row_of else 0.0 for p in pids]
 
     def _doc_of(self, pids: list[int]) -> dict[int, str]:
         known = self._pid_doc

@@ -51,6 +51,10 @@ class RetrievalSettings:
     per_doc_cap: int = 3  # at most this many passages of one document on the first page
     page_size: int = 10
     max_k: int = 1000
+    # the best result's query-passage cosine under which a search says "nothing relevant enough"
+    # (vankien/services/honest.py); scripts/calibrate_floor.py: keeps 99 % of the eval sets'
+    # answerable queries (uit_regwiki p1 0.822), rejects "xyz qwerty blockchain" (0.79)
+    relevance_floor: float = 0.82
     word_segments: bool = False  # index underthesea word segments as well as syllables
     keyword_title: bool = True  # the document title joins every passage's keyword text
 
