@@ -35,12 +35,13 @@ from index.dense import DenseIndex
 from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
+from index.relevance import passage_cosines
 from index.records import DocumentInfo, FileOutcome, IngestReport, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
 from index.tokenize import passage_tokens
 from ingest.pipeline import file_sha256
-from vntext.docname import DocName, parse_names
+from vntext.docname import filter_names, parse_names
 from vntext.normalize import NORMALIZER_VERSION, fold_diacritics, normalize_query
 from ingest.records import IngestError, ParsedDocument
 from models.base import Encoder
@@ -88,14 +89,6 @@ def _own_id(doc: ParsedDocument, store: Store) -> ParsedDocument:
         return own
     held_by = store.source_of(doc.doc_id)
     return doc if held_by is None or _same_file(held_by, doc.source_path) else own
-
-
-def _filter_names(number: str) -> tuple[DocName, ...]:
-    """The documents a number filter names; a bare "45" names every document numbered 45."""
-    names = parse_names(number)
-    if not names and number.strip().isdigit():
-        names = (DocName("", str(int(number.strip()))),)
-    return names
 
 
 def _same_file(a: str | None, b: str) -> bool:
@@ -172,8 +165,7 @@ class Library:
             # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
             # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
             self._pid_doc = dict(self.store.pid_docs())
-            # letterheads, signatures, recipients, site chrome: kept for the full text, never ranked
-            self.boilerplate = frozenset(self.store.boilerplate_pids())
+            self.boilerplate = frozenset(self.store.boilerplate_pids())  # kept in full texts, never ranked
             if old is not None:
                 old.close()
 
@@ -206,7 +198,7 @@ class Library:
         if f == SearchFilters():
             return None
         issuer = fold_diacritics(f.issuer).lower().strip()
-        names = _filter_names(f.number)
+        names = filter_names(f.number)
         types = {t.lower() for t in f.doc_types}
         out = set()
         for doc_id, (doc_type, doc_issuer, date, number) in self._fields.items():
@@ -223,8 +215,7 @@ class Library:
             out.add(doc_id)
         return out
 
-    def _named_docs(self, query: str) -> list[str]:
-        """Documents the query names ("chỉ thị 50", "50/CT-TW": vntext.docname)."""
+    def _named_docs(self, query: str) -> list[str]:  # "chỉ thị 50", "50/CT-TW": vntext.docname
         names = parse_names(query)
         return [d for d, (doc_type, _, _, number) in self._fields.items()
                 if number and any(n.matches(doc_type, number) for n in names)] if names else []
@@ -240,8 +231,7 @@ class Library:
 
     def search_scored(self, query: str, k: int = 10,
                       filters: SearchFilters | None = None) -> tuple[list[SearchHit], list[float]]:
-        """search(), with each hit's relevance: the cosine of the query and the passage. Fused scores
-        are ranks, not comparable across queries; the cosine is, so a relevance floor uses it."""
+        """search(), with each hit's relevance: its cosine to the query (index/relevance.py)."""
         query = normalize_query(query or "")
         self.refresh()
         with self._lock:
@@ -274,14 +264,7 @@ class Library:
             return self._hits(ranked, scores), self._cosines(query, ranked)
 
     def _cosines(self, query: str, pids: list[int]) -> list[float]:
-        if not pids:
-            return []
-        len(self.dense)  # applies pending additions
-        ids = self.dense.ids
-        rows = np.nonzero(np.isin(ids, np.asarray(pids, dtype=np.int64)))[0]
-        row_of = dict(zip(ids[rows].tolist(), rows.tolist()))
-        q = np.asarray(self.encoder.encode_query(query), dtype=np.float32)
-        return [float(self.dense.vectors[row_of[p]] @ q) if p in row_of else 0.0 for p in pids]
+        return passage_cosines(self.dense, pids, self.encoder.encode_query(query)) if pids else []
 
     def _doc_of(self, pids: list[int]) -> dict[int, str]:
         known = self._pid_doc

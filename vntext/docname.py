@@ -189,6 +189,14 @@ def parse_name(text: str) -> DocName | None:
     return names[0] if names else None
 
 
+def filter_names(number: str) -> tuple[DocName, ...]:
+    """The documents a number filter names; a bare "45" names every document numbered 45."""
+    names = parse_names(number)
+    if not names and number.strip().isdigit():
+        names = (DocName("", str(int(number.strip()))),)
+    return names
+
+
 def named_documents(names: Iterable[DocName], docs: Sequence) -> list:
     """The documents (anything with .doc_type and .number) that one of `names` names."""
     names = list(names)
