@@ -43,6 +43,9 @@ def main() -> int:
     ap.add_argument("--keep", type=float, default=0.99, help="share of answerable queries to keep (0.99)")
     ap.add_argument("-k", type=int, default=10)
     ap.add_argument("--limit", type=int, default=0, help="only the first N queries of each set")
+    ap.add_argument("--max-docs", type=int, default=0,
+                    help="index only the documents judged for those queries, plus others up to N (a quick, "
+                         "conservative estimate: more documents can only raise a query's best cosine)")
     args = ap.parse_args()
 
     from vankien.evaluation.app_systems import AppIndex
@@ -57,7 +60,12 @@ def main() -> int:
         queries = ds.queries[: args.limit] if args.limit else ds.queries
         app = AppIndex(encoder, log=lambda m: print(m, file=sys.stderr, flush=True),
                        parse_cache=default_cache_path().parent.parent / "parsed")
-        app.build(ds.corpus)
+        corpus = ds.corpus
+        if args.max_docs:
+            judged = {d for q in queries for d in ds.qrels[q.id]}
+            others = [d for d in ds.corpus if d.id not in judged][: max(0, args.max_docs - len(judged))]
+            corpus = [d for d in ds.corpus if d.id in judged] + others
+        app.build(corpus)
         # one batched pass fills the cache with the (normalised) query vectors the searches embed
         encoder.encode_queries(list(dict.fromkeys(normalize_query(t) for t in [q.text for q in queries] + OFF_TOPIC)))
         answerable = np.array([top_relevance(app.lib, q.text, args.k) for q in queries])
@@ -65,7 +73,7 @@ def main() -> int:
         app.close()
         floor = float(np.quantile(answerable, 1 - args.keep, method="lower"))
         rows.append((ds.name, answerable, off, floor))
-        print(f"{ds.name}: {len(answerable)} câu hỏi có đáp án — độ liên quan cao nhất: p1 {floor:.3f}, "
+        print(f"{ds.name} ({len(corpus)} văn bản): {len(answerable)} câu hỏi có đáp án — độ liên quan cao nhất: p1 {floor:.3f}, "
               f"p5 {np.quantile(answerable, 0.05):.3f}, trung vị {np.median(answerable):.3f}; "
               f"{len(off)} câu lạc đề: trung vị {np.median(off):.3f}, max {off.max():.3f}", flush=True)
     floor = min(r[3] for r in rows)
