@@ -7,6 +7,7 @@ from typing import Mapping
 
 from index.docnumbers import normalize_number, number_tokens, query_number_tokens
 from index.records import SearchFilters
+from vntext.docname import filter_names, parse_names
 from vntext.docnumber import number_key
 from vntext.normalize import fold_lower
 
@@ -30,8 +31,7 @@ def allowed_docs(fields: Mapping[str, DocFields], f: SearchFilters) -> set[str] 
     if f == SearchFilters():
         return None
     issuer = fold_lower(f.issuer).strip()
-    wanted = set(query_number_tokens(f.number)) | set(number_tokens(normalize_number(f.number))[:1]) \
-        if f.number else set()
+    names = filter_names(f.number) if f.number else []  # the words decide Quy định vs Quyết định
     key = number_key(f.number) if f.number else ""  # "834-VBHN/BLĐTBXH" finds "834/VBHN-BLĐTBXH"
     types = {t.lower() for t in f.doc_types}
     out = set()
@@ -44,15 +44,18 @@ def allowed_docs(fields: Mapping[str, DocFields], f: SearchFilters) -> set[str] 
             continue
         if f.date_from and d.date < f.date_from or f.date_to and d.date > f.date_to:
             continue
-        if (wanted or key) and not (wanted & _number_tokens(d.number) or key and number_key(d.number) == key):
+        if f.number and not (any(n.matches(d.doc_type, d.number) for n in names)
+                             or key and number_key(d.number) == key):
             continue
         out.add(doc_id)
     return out
 
 
 def named_docs(fields: Mapping[str, DocFields], query: str) -> list[str]:
-    """Documents whose own number the query names ("chỉ thị 50", "50/CT-TW")."""
-    wanted = set(query_number_tokens(query))
-    if not wanted:
+    """Documents whose own number the query names ("chỉ thị 50", "50/CT-TW"): vntext.docname."""
+    names = parse_names(query)
+    if not names:
         return []
-    return [doc_id for doc_id, d in fields.items() if wanted & _number_tokens(d.number)]
+    wanted = set(query_number_tokens(query))  # also State numbers typed bare ("nghị quyết 66" -> 66/NQ-CP)
+    return [doc_id for doc_id, d in fields.items()
+            if d.number and (any(n.matches(d.doc_type, d.number) for n in names) or wanted & _number_tokens(d.number))]

@@ -48,6 +48,7 @@ from vntext.docnumber import normalize_doc_number
 from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
+from index.relevance import passage_cosines
 from index.records import (DocumentInfo, FileOutcome, IngestReport, PassageRow, SearchFilters, SearchHit,
                            StoredDocument)
 from index.settings import DenseSettings, RetrievalSettings
@@ -164,6 +165,7 @@ class Library:
             # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
             # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
             self._pid_doc = dict(self._store.pid_docs())
+            self._boilerplate = frozenset(self._store.boilerplate_pids())  # kept in full texts, never ranked
             if old is not None:
                 old.close()
 
@@ -171,6 +173,11 @@ class Library:
         return HybridRetriever(DenseRetriever(self._dense, self.encoder), self._keyword, self.retrieval)
 
     # reading
+    @property
+    def boilerplate(self) -> frozenset[int]:
+        """Passages that are letterhead, signature, recipients or page chrome: kept, never ranked."""
+        return self._boilerplate
+
     def __len__(self) -> int:
         return len(self._keyword)
 
@@ -199,33 +206,44 @@ class Library:
             self._load(gen)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
+        return self.search_scored(query, k, filters)[0]
+
+    def search_scored(self, query: str, k: int = 10,
+                      filters: SearchFilters | None = None) -> tuple[list[SearchHit], list[float]]:
+        """search(), with each hit's relevance: its cosine to the query (index/relevance.py)."""
         query = normalize_query(query or "")
         self.refresh()
         with self._lock:
             k = min(int(k), self.retrieval.max_k, len(self))
             if k <= 0 or not query:
-                return []
+                return [], []
             allowed_docs = allowed_docs_of(self._fields, filters or SearchFilters())
             allowed = None
             if allowed_docs is not None:
                 allowed = np.asarray(self._store.pids_of_docs(sorted(allowed_docs)), dtype=np.int64)
                 if not len(allowed):
-                    return []
+                    return [], []
             named = named_docs(self._fields, query)
             if allowed_docs is not None:
                 named = [d for d in named if d in allowed_docs]
             extra = []
             if named:  # the named document's best-matching passages join the fusion...
-                named_pids = np.asarray(self._store.pids_of_docs(named), dtype=np.int64)
-                extra = [[h.pid for h in self._keyword.search(query, 5, named_pids)] or named_pids[:1].tolist()]
-            fused = self._retriever().search(query, max(self.retrieval.depth, k), allowed, extra)
+                named_pids = np.asarray([p for p in self._store.pids_of_docs(named) if p not in self._boilerplate],
+                                        dtype=np.int64)
+                if len(named_pids):
+                    extra = [[h.pid for h in self._keyword.search(query, 5, named_pids)] or named_pids[:1].tolist()]
+            fused = [h for h in self._retriever().search(query, max(self.retrieval.depth, k), allowed, extra)
+                     if h.pid not in self._boilerplate]
             doc_of = self.doc_of([h.pid for h in fused])
             scores = {h.pid: h.score + (self.retrieval.number_boost if doc_of[h.pid] in named else 0.0)
                       for h in fused}  # ...and every passage of it is boosted
             ranked = sorted(scores, key=lambda pid: -scores[pid])
             ranked = cap_per_group(ranked, doc_of.__getitem__, self.retrieval.per_doc_cap,
                                    min(k, self.retrieval.page_size))[:k]
-            return self._hits(ranked, scores)
+            return self._hits(ranked, scores), self._cosines(query, ranked)
+
+    def _cosines(self, query: str, pids: list[int]) -> list[float]:
+        return passage_cosines(self._dense, pids, self.encoder.encode_query(query)) if pids else []
 
     def keyword_search(self, query: str, k: int) -> list[ScoredId]:
         """The keyword (BM25) ranking alone, best first (evaluation compares the two sides)."""
@@ -253,13 +271,15 @@ class Library:
         with self._lock:
             return self._store.passage_rows(pids)
 
-    def passage_vectors(self) -> tuple[list[PassageRow], np.ndarray]:
+    def passage_vectors(self, content_only: bool = False) -> tuple[list[PassageRow], np.ndarray]:
         """Every indexed passage and its stored vector (row i of the matrix is passage i), as the
-        dense index holds them: nothing is encoded again."""
+        dense index holds them: nothing is encoded again. content_only: without letterheads,
+        signatures and recipients (ingest/roles.py)."""
         with self._lock:
             ids, vectors = self._dense.items()
             rows = self._store.passage_rows(ids.tolist())
-            keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows]
+            skip = self._boilerplate if content_only else frozenset()
+            keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows and pid not in skip]
             return [rows[int(ids[i])] for i in keep], np.asarray(vectors, dtype=np.float32)[keep]
 
     def _hits(self, pids: list[int], scores: dict[int, float]) -> list[SearchHit]:
@@ -418,15 +438,15 @@ class Library:
     def copies(self, doc_id: str) -> list[str]:
         """Every file holding document `doc_id`: the indexed one first, then the duplicates."""
         with self._lock:
-            first = self.store.source_of(doc_id) if self._generation else None
+            first = self._store.source_of(doc_id) if self._generation else None
             if first is None:
                 return []
-            return [first] + [c["path"] for c in self.store.copies(doc_id)]
+            return [first] + [c["path"] for c in self._store.copies(doc_id)]
 
     def corrections(self, doc_id: str) -> dict[str, str]:
         """The corrections a user made to a document's metadata (field -> value)."""
         with self._lock:
-            return self.store.corrections(doc_id) if self._generation else {}
+            return self._store.corrections(doc_id) if self._generation else {}
 
     def correct(self, doc_id: str, **fields: str) -> DocumentInfo | None:
         """Correct parsed metadata: doc_type, number, issuer, date (ISO or d/m/yyyy), title; "" undoes

@@ -51,6 +51,11 @@ class RetrievalSettings:
     per_doc_cap: int = 3  # at most this many passages of one document on the first page
     page_size: int = 10
     max_k: int = 1000
+    # the best result's query-passage cosine under which a search says "nothing relevant enough"
+    # (vankien/services/honest.py); scripts/calibrate_floor.py: keeps 99 % of the eval sets'
+    # answerable queries (p1: uit_regwiki 0.822, alqac subset 0.820), rejects "xyz qwerty
+    # blockchain" (0.79); docs/quality.md
+    relevance_floor: float = 0.82
     word_segments: bool = False  # index underthesea word segments as well as syllables
     keyword_title: bool = True  # the document title joins every passage's keyword text
 

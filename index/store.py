@@ -26,7 +26,8 @@ CREATE TABLE IF NOT EXISTS refs (
 CREATE INDEX IF NOT EXISTS refs_doc ON refs(doc_id);
 CREATE TABLE IF NOT EXISTS passages (
     pid INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, ordinal INTEGER,
-    heading_path TEXT, pages TEXT, start INTEGER, end INTEGER, text TEXT, tokens TEXT);
+    heading_path TEXT, pages TEXT, start INTEGER, end INTEGER, text TEXT, tokens TEXT,
+    role TEXT NOT NULL DEFAULT 'content');
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 CREATE TABLE IF NOT EXISTS annotations (
     doc_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT, at TEXT,
@@ -99,10 +100,10 @@ class Store:
         pids = []
         for p, toks in zip(doc.passages, tokens):
             cur = self.conn.execute(
-                "INSERT INTO passages (doc_id, ordinal, heading_path, pages, start, end, text, tokens)"
-                " VALUES (?,?,?,?,?,?,?,?)",
+                "INSERT INTO passages (doc_id, ordinal, heading_path, pages, start, end, text, tokens, role)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
                 (doc.doc_id, p.ordinal, json.dumps(list(p.heading_path), ensure_ascii=False),
-                 json.dumps(list(p.pages)), p.start, p.end, p.text, " ".join(toks)))
+                 json.dumps(list(p.pages)), p.start, p.end, p.text, " ".join(toks), p.role))
             pids.append(int(cur.lastrowid))
         return pids
 
@@ -129,9 +130,9 @@ class Store:
         refs = tuple(Reference(*r) for r in self.conn.execute(
             "SELECT doc_type, number, date, issuer, start, end FROM refs WHERE doc_id=? ORDER BY start", (doc_id,)))
         passages = tuple(
-            Passage(doc_id, o, tuple(json.loads(h)), tuple(json.loads(pg)), s, e, t)
-            for o, h, pg, s, e, t in self.conn.execute(
-                "SELECT ordinal, heading_path, pages, start, end, text FROM passages WHERE doc_id=?"
+            Passage(doc_id, o, tuple(json.loads(h)), tuple(json.loads(pg)), s, e, t, r)
+            for o, h, pg, s, e, t, r in self.conn.execute(
+                "SELECT ordinal, heading_path, pages, start, end, text, role FROM passages WHERE doc_id=?"
                 " ORDER BY ordinal", (doc_id,)))
         return StoredDocument(info=info, text=row[10], passages=passages, references=refs,
                               metadata=Metadata(**json.loads(row[11])), content_hash=row[12],
@@ -163,6 +164,10 @@ class Store:
             out.update(self.conn.execute(
                 f"SELECT pid, doc_id FROM passages WHERE pid IN ({','.join('?' * len(chunk))})", chunk))
         return out
+
+    def boilerplate_pids(self) -> set[int]:
+        """Passages that are not content (letterhead, signature, recipients, site chrome)."""
+        return {r[0] for r in self.conn.execute("SELECT pid FROM passages WHERE role != 'content'")}
 
     def pid_docs(self) -> list[tuple[int, str]]:
         """(pid, doc_id) of every passage (read from the passages_doc index, not the wide rows)."""

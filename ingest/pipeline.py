@@ -1,4 +1,5 @@
-"""File or text in, ParsedDocument out: extract -> normalise -> metadata -> references -> passages."""
+"""File or text in, ParsedDocument out: extract -> normalise -> metadata -> references -> passages
+(with their roles: content or boilerplate, ingest/roles.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -13,6 +14,7 @@ from ingest.metadata import extract_metadata
 from vntext.normalize import fold_diacritics, normalize_text
 from ingest.records import IngestError, Metadata, ParsedDocument
 from ingest.references import find_references
+from ingest.roles import assign_roles
 
 
 def slugify(name: str) -> str:
@@ -54,7 +56,8 @@ def _assemble(
         page_starts=page_starts,
         metadata=metadata,
         references=find_references(text, own_number=metadata.number),
-        passages=chunk_document(text, doc_id, page_starts, max_tokens, min_tokens, overlap_sentences),
+        passages=assign_roles(text, chunk_document(text, doc_id, page_starts, max_tokens, min_tokens,
+                                                   overlap_sentences)),
     )
 
 

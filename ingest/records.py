@@ -86,6 +86,7 @@ class Passage:
     start: int  # char offsets into ParsedDocument.text
     end: int
     text: str  # == ParsedDocument.text[start:end]
+    role: str = "content"  # or header, signature, recipients, chrome (ingest/roles.py)
 
     @property
     def passage_id(self) -> str:

@@ -59,7 +59,9 @@ def test_more_results_extend_the_list(app_library):
     first = service.search("chi bộ")
     assert len(first.cards) == 2 and first.has_more and first.page == 1
     second = service.search("chi bộ", page=2)
-    assert len(second.cards) > 2 and second.cards[:2] == first.cards
+    # one card per document; the next page keeps the first documents in their order
+    assert len(second.cards) > 2 and [c.doc_id for c in second.cards[:2]] == [c.doc_id for c in first.cards]
+    assert len({c.doc_id for c in second.cards}) == len(second.cards)
 
 
 def test_document_view_escapes_html_and_anchors_the_passage(service):
@@ -80,7 +82,7 @@ def test_document_view_escapes_html_and_anchors_the_passage(service):
 
 
 def test_document_view_lists_cited_documents(service):
-    doc = service.document_view("ke-hoach-95-kh-tu", 2, "")
+    doc = service.document_view("ke-hoach-95-kh-tu", 3, "")  # 0: the letterhead, 1: title and preamble
     assert any(r.startswith("Chỉ thị số 50-CT/TW ngày 23/7/2022") for r in doc.references)
     assert doc.citation.endswith("mục II.1")
     missing = service.document_view("khong-co", 0)
@@ -146,3 +148,27 @@ def test_parse_date(typed, end, expected):
 def test_parse_date_rejects_with_how_to_fix(typed):
     with pytest.raises(ValueError, match="ví dụ 28/4/2023"):
         parse_date(typed)
+
+
+# ---- issue 11: honest search
+
+
+def test_nothing_relevant_enough_says_so(service):
+    view = service.search("xyz qwerty blockchain")
+    assert not view.cards and not view.has_more
+    assert view.message.startswith("Không có đoạn nào đủ phù hợp")
+
+
+def test_an_unknown_number_is_named_missing_with_what_is_close(service):
+    view = service.search("50/CT-TU")
+    assert view.message.startswith("Chưa có văn bản 50-CT/TU trong chỉ mục.")
+    assert "Chỉ thị 50-CT/TW" in view.message  # same number and type, another issuer
+    known = service.search("chỉ thị 50")
+    assert known.cards[0].doc_id == "chi-thi-50-ct-tw" and "Chưa có" not in known.message
+
+
+def test_results_are_grouped_by_document(service):
+    view = service.search("chi bộ")
+    assert view.cards and len({c.doc_id for c in view.cards}) == len(view.cards)
+    assert view.message.startswith("Tìm thấy") and "văn bản" in view.message
+    assert any(c.more for c in view.cards)  # the plan's other passages are counted, not repeated

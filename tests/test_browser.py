@@ -258,3 +258,27 @@ def test_keyboard_focus_shows_a_3px_ring(page_at):
     width = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
     style = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert (width, style) == ("3px", "solid"), (page.evaluate("document.activeElement.outerHTML")[:200], width)
+
+
+# ---- honest search in the browser
+
+def test_no_match_says_so_and_shows_no_cards(page_at):
+    page = page_at()
+    page.locator("#vk-query textarea").fill("xyz qwerty blockchain")
+    page.locator("#vk-search").click()
+    page.get_by_text("Không có đoạn nào đủ phù hợp").first.wait_for()
+    assert page.locator(".vk-card").count() == 0
+    assert not page.locator("#vk-more").is_visible()
+    page.locator("#vk-query textarea").fill("50/CT-TU")
+    page.locator("#vk-search").click()
+    page.get_by_text("Chưa có văn bản 50-CT/TU trong chỉ mục").first.wait_for()
+
+
+def test_results_are_grouped_by_document(page_at):
+    page = page_at()
+    _search(page, "chi bộ")
+    titles = [t.split(". ", 1)[-1] for t in page.locator(".vk-card h3").all_inner_texts()]
+    assert titles and len(set(titles)) == len(titles), titles  # one card per document
+    more = page.locator(".vk-more-passages").all_inner_texts()
+    assert more and all(m.startswith("+") and "đoạn khác" in m for m in more)
+    assert "văn bản" in page.locator(".vk-message").first.inner_text()

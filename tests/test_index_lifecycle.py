@@ -103,7 +103,8 @@ def test_first_page_is_not_flooded_by_one_document(seed_library):
     hits = seed_library.search("Bản tin sinh hoạt chi bộ", 5)  # 3 documents: 5 can hold <= 3 of one
     first = [h.doc_id for h in hits]
     assert max(first.count(d) for d in first) <= seed_library.retrieval.per_doc_cap
-    assert len(seed_library.search("Bản tin", 10_000)) == len(seed_library)
+    # every content passage; letterheads and "Nơi nhận" blocks are never ranked (ingest/roles.py)
+    assert len(seed_library.search("Bản tin", 10_000)) == len(seed_library) - len(seed_library.boilerplate)
 
 
 @pytest.mark.seeds
@@ -161,7 +162,8 @@ def test_seeds_acceptance(seed_library):
     for line in queries.read_text(encoding="utf-8").splitlines():
         q = json.loads(line)
         hits = seed_library.search(q["text"], 5)
-        if not any(q["must_contain"] in h.text for h in hits):
+        # a number is printed in the letterhead, which is not ranked: the hit's own number counts
+        if not any(q["must_contain"] in h.text or q["must_contain"] == h.number for h in hits):
             misses.append((q["id"], q["text"], [h.doc_id for h in hits]))
     assert not misses
 

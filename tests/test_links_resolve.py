@@ -131,7 +131,7 @@ def test_coverage_lists_bulletins_that_covered_a_directive_by_date(answer_librar
     assert len(cited) >= 4
     docs = {d.doc_id: d for d in answer_library.documents()}
     assert all(is_news_doc(docs[c.doc_id]) for c in items)
-    dated = [c.date for c in items if c.date]
+    dated = [c.date for c in cited if c.date]
     assert dated == sorted(dated)
     assert all("45-CT/TW" in c.context for c in cited)
 
@@ -142,3 +142,79 @@ def test_coverage_of_a_topic(answer_library):
     assert label == "Sổ tay đảng viên điện tử" and items
     with pytest.raises(ValueError):
         coverage(answer_library, " ")
+
+
+# ---- issue 11: names in any form, Quy định, self-citation, coverage dates
+
+def test_a_quy_dinh_numbered_qd_is_linked_as_a_quy_dinh():
+    docs = DOCS + [_doc("qd294", "Quy định", "294-QĐ/TW", "Ban Chấp hành Trung ương", "2025-05-26")]
+    assert resolve(_ref("Quy định", "294-QĐ/TW"), docs).doc_id == "qd294"
+    assert resolve(_ref("", "294/QĐ-TW", "2025-05-26"), docs).doc_id == "qd294"  # the code alone: either
+    assert resolve(_ref("Quyết định", "294-QĐ/TW"), docs) is None  # the words say another type
+    assert find_document(type("L", (), {"documents": lambda self: docs})(), "quy dinh 294").doc_id == "qd294"
+
+
+def test_a_document_never_lists_itself():
+    qd = _doc("qd294", "Quy định", "294-QĐ/TW", "Ban Chấp hành Trung ương", "2025-05-26")
+    text = "QUY ĐỊNH số 294-QĐ/TW về thi hành Điều lệ Đảng; căn cứ Chỉ thị số 45-CT/TW."
+    refs = [Reference("Quy định", "294-QĐ/TW", "", "", 11, 20), Reference("Chỉ thị", "45-CT/TW", "", "", 60, 68)]
+    assert [x.number for x in links_of(qd, text, refs, DOCS + [qd])] == ["45-CT/TW"]
+
+
+def test_find_document_by_any_name(answer_library):
+    kl112 = _by_number(answer_library, "112-KL/TW")
+    for name in ("Kết luận 112", "ket luan 112", "KL 112", "112/KL-TW"):
+        assert find_document(answer_library, name).doc_id == kl112.doc_id, name
+    qd03 = _by_number(answer_library, "03-QĐ/ĐU")
+    assert find_document(answer_library, "quy định 3").doc_id == qd03.doc_id
+
+
+def test_quy_dinh_is_cited_and_cites_in_the_sample_corpus(answer_library):
+    graph = LinkGraph.build(answer_library)
+    qd03 = _by_number(answer_library, "03-QĐ/ĐU")
+    links = graph.for_document(qd03.doc_id)
+    assert {graph.docs[x.source_id].number for x in links.cited_by} >= {"58-TB/ĐU"}
+    assert all(x.number != "03-QĐ/ĐU" for x in links.cites)  # not "chưa có trong chỉ mục" about itself
+
+
+def test_coverage_of_ket_luan_112_never_counts_earlier_bulletins(answer_library):
+    kl112 = _by_number(answer_library, "112-KL/TW")
+    label, items = coverage(answer_library, "Kết luận 112")
+    assert label == "112-KL/TW"
+    covered = [c for c in items if c.covered]
+    assert len(covered) >= 3 and all(c.how in ("nêu số hiệu", "nêu tên") for c in covered)
+    assert all(c.date >= kl112.date for c in items if c.date)  # nothing before it, covered or related
+    docs = {d.doc_id: d for d in answer_library.documents()}
+    earlier = [d for d in docs.values() if is_news_doc(d) and d.date and d.date < kl112.date]
+    assert earlier and not {d.doc_id for d in earlier} & {c.doc_id for c in items}
+    # the bulletins that print 112-KL/TW are marked as citing it
+    citing = {d.doc_id for d in docs.values() if is_news_doc(d)
+              and "112-KL/TW" in answer_library.document(d.doc_id).text}
+    assert citing and citing <= {c.doc_id for c in covered}
+    for other in ("KL 112", "112/KL-TW", "ket luan so 112"):
+        assert [c.doc_id for c in coverage(answer_library, other)[1] if c.covered] == [c.doc_id for c in covered]
+
+
+def test_coverage_by_an_unambiguous_name_only():
+    class Lib:
+        def __init__(self, docs, texts):
+            self.docs, self.texts = docs, texts
+
+        def documents(self):
+            return self.docs
+
+        def document(self, doc_id):
+            return type("S", (), {"text": self.texts.get(doc_id, ""), "references": ()})()
+
+        def search(self, query, k=10):
+            return []
+
+    kl = _doc("kl112", "Kết luận", "112-KL/TW", "Ban Bí thư", "2025-01-14")
+    news = [_doc("bt-3", "Bản tin", "", "", "2025-03-01", "Bản tin số 3/2025"),
+            _doc("bt-1", "Bản tin", "", "", "2024-12-01", "Bản tin số 12/2024")]
+    texts = {"bt-3": "Chi bộ quán triệt Kết luận 112 của Ban Bí thư.", "bt-1": "Chi bộ quán triệt Kết luận 112."}
+    label, items = coverage(Lib([kl] + news, texts), "Kết luận 112")
+    assert [(c.doc_id, c.how) for c in items] == [("bt-3", "nêu tên")]  # bt-1 predates the Kết luận
+    other = _doc("kl112-tu", "Kết luận", "112-KL/TU", "Tỉnh ủy", "2025-02-01")
+    label, items = coverage(Lib([kl, other] + news, texts), "112-KL/TW")
+    assert items == []  # "Kết luận 112" could be either: not counted

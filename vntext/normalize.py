@@ -9,13 +9,18 @@ from __future__ import annotations
 import re
 import unicodedata
 
-NORMALIZER_VERSION = "1"
+# "2": closed syllables keep their marks ("hoặc" was stored as "họăc" by "1"); roles on passages
+NORMALIZER_VERSION = "2"
 
 _TONES = "\u0300\u0301\u0303\u0309\u0323"  # huyền, sắc, ngã, hỏi, nặng (NFD combining marks)
-# oa/oe/uy closing a syllable with the tone on the second vowel ("hoà", "khoẻ", "thuỷ") -> move it
-# to the first. "quý" keeps its tone on y: there the u belongs to the consonant "qu".
+# oa/oe/uy ending an open syllable with the tone on the second vowel ("hoà", "khoẻ", "thuỷ") -> move
+# it to the first. Only open syllables have two styles: when a consonant or another vowel follows
+# ("hoặc", "toán", "khuyết", "hoài") the mark belongs on the second vowel in both, and in NFD a
+# vowel's own mark (the breve of "ặ") may follow the tone, so the syllable must end right after it.
+# "quý" keeps its tone on y: there the u belongs to the consonant "qu".
 _NEW_STYLE_TONE = re.compile(
-    r"(?<![qQ])(?P<v1>[oO](?=[aAeE])|[uU](?=[yY]))(?P<v2>[aAeEyY])(?P<tone>[" + _TONES + r"])(?![a-zA-ZđĐ])"
+    r"(?<![qQ])(?P<v1>[oO](?=[aAeE])|[uU](?=[yY]))(?P<v2>[aAeEyY])(?P<tone>[" + _TONES + r"])"
+    r"(?![a-zA-ZđĐ\u0300-\u036f])"
 )
 _DEBRIS = re.compile(r"\[bookmark:[^\]]*\]|\[image:[^\]]*\]|\{\\[^}]*\}", re.IGNORECASE)
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)

@@ -1,15 +1,17 @@
 """Links between documents, from the references extracted at ingestion.
 
 A reference ("Chỉ thị số 45-CT/TW, ngày 12/5/2024 của Ban Bí thư") resolves to an indexed document
-only when their canonical numbers are equal (vntext/docnumber.py normalize_doc_number); two
-documents whose numbers differ are never linked. When several indexed documents share the number
+only when their canonical numbers are equal (vntext/docnumber.py normalize_doc_number) and the
+type it names is the document's (vntext/docname.py: "Quy định số 294-QĐ/TW" is a Quy định, the
+code "QĐ" alone would read Quyết định); two documents whose numbers differ are never linked, and a
+document never cites itself. When several indexed documents share the number
 (the same "08-KH/ĐU" issued by two party committees, or in two years), the reference's date and
 then its issuer pick one; when neither does, the reference stays unresolved rather than guessed.
 A single candidate whose full date contradicts the reference's is not linked either.
 
 For one document: what it cites (căn cứ) and what cites it (được triển khai in / được nhắc đến
-trong). For editors, "Đã đưa tin chưa?": the bulletins and news reports that covered a directive
-or a topic, by date.
+trong). For editors, "Đã đưa tin chưa?": the bulletins and news reports that cite a directive and
+are dated on or after it, and apart from them those that may be related (same topic), by date.
 """
 from __future__ import annotations
 
@@ -20,7 +22,8 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 from index.records import DocumentInfo
 from ingest.records import Reference
 from vankien.answers.citation import is_news
-from vntext.docnumber import find_doc_numbers, normalize_doc_number, type_from_code
+from vntext.docname import TYPE_WORDS, DocName, name_of, parse_name, parse_names
+from vntext.docnumber import normalize_doc_number
 from vntext.normalize import fold_lower, normalize_query
 
 if TYPE_CHECKING:
@@ -38,10 +41,12 @@ REL_MENTIONED = "được nhắc đến trong"
 
 
 def is_news_doc(doc: DocumentInfo) -> bool:
-    """A bulletin or news report: by its type, or, when ingestion read no type, by its title or
-    file name ("ban-tin-sinh-hoat-chi-bo-so-9-2024", "tin-hoi-nghi-...")."""
-    if doc.doc_type:
-        return is_news(doc.doc_type)
+    """A bulletin or news report: by its type, or, when ingestion read no type or one that is not
+    a Party or state document's, by its title or file name ("ban-tin-sinh-hoat-chi-bo-so-9-2024", "tin-hoi-nghi-...")."""
+    if doc.doc_type and is_news(doc.doc_type):
+        return True
+    if doc.doc_type in TYPE_WORDS.values():
+        return False  # a Party or state document type, whatever its title says
     name = fold_lower(doc.title) + " " + fold_lower(doc.doc_id).replace("-", " ")
     return bool(re.search(r"\b(ban tin|tin bai|tin tuc|bai viet)\b|^tin\b|\d tin\b", name))
 
@@ -90,16 +95,15 @@ def _issuer_match(a: str, b: str) -> bool:
 
 
 def resolve(ref: Reference, docs: Sequence[DocumentInfo], citing_id: str = "") -> DocumentInfo | None:
-    """The indexed document a reference names, or None. Numbers must be equal in canonical form;
-    date (exact, then year) and issuer only choose among documents sharing that number."""
-    number = normalize_doc_number(ref.number or "")
-    if not number:
+    """The indexed document a reference names, or None. Numbers must be equal in canonical form and
+    the type the reference names (vntext.docname: its words, unless they contradict the code) must
+    be the document's; date (exact, then year) and issuer only choose among documents sharing it."""
+    name = name_of(ref.doc_type or "", ref.number or "")
+    if name is None:
         return None
-    same = [d for d in docs if d.doc_id != citing_id and d.number and not is_news_doc(d)
-            and normalize_doc_number(d.number) == number]
-    ref_type = reference_type(ref)
-    if ref_type:  # a document whose type was not read is not guessed to be the one meant
-        same = [d for d in same if fold_lower(d.doc_type) == fold_lower(ref_type)]
+    # a document whose type was not read is not guessed to be the one meant
+    same = [d for d in docs if d.doc_id != citing_id and d.number and d.doc_type and not is_news_doc(d)
+            and name.matches(d.doc_type, d.number)]
     if ref.date and len(ref.date) == 10:  # a full date that contradicts rules a document out
         same = [d for d in same if not d.date or len(d.date) < 10 or d.date == ref.date]
     if len(same) <= 1:
@@ -118,9 +122,10 @@ def resolve(ref: Reference, docs: Sequence[DocumentInfo], citing_id: str = "") -
 
 
 def reference_type(ref: Reference) -> str:
-    """The type a reference names. The code in its number ("CT" in "45-CT/TW") wins over the words
-    read around it, which can belong to a neighbouring reference."""
-    return type_from_code(normalize_doc_number(ref.number or "")) or (ref.doc_type or "")
+    """The type a reference names: the words read around it, unless they name a type never printed
+    with its number's code (they then belong to a neighbouring reference); the code alone otherwise."""
+    name = name_of(ref.doc_type or "", ref.number or "")
+    return name.doc_type if name else (ref.doc_type or "")
 
 
 def _sentence_around(text: str, start: int, end: int, width: int = 220) -> str:
@@ -174,7 +179,10 @@ class LinkGraph:
 def links_of(info: DocumentInfo, text: str, references: Iterable[Reference],
              docs: Sequence[DocumentInfo]) -> list[Link]:
     out = []
+    own = normalize_doc_number(getattr(info, "number", "") or "")
     for ref in references:
+        if own and normalize_doc_number(ref.number or "") == own:
+            continue  # a document never cites itself (its own number in its header or body)
         target = resolve(ref, docs, citing_id=info.doc_id)
         out.append(Link(info.doc_id, target.doc_id if target else "", reference_type(ref),
                         normalize_doc_number(ref.number or "") or ref.number, ref.date, ref.issuer,
@@ -194,7 +202,8 @@ def _dedupe(links: Iterable[Link], side: str) -> tuple[Link, ...]:
 
 
 def find_document(library: Library, query: str) -> DocumentInfo | None:
-    """A document by id, by number (any variant) or by a unique piece of its title."""
+    """A document by id, by name ("chỉ thị 45", "50/CT-TW", "quy dinh 3": vntext.docname) or by a
+    unique piece of its title. Several documents of one name: the newest."""
     query = normalize_query(query or "")
     if not query:
         return None
@@ -202,10 +211,9 @@ def find_document(library: Library, query: str) -> DocumentInfo | None:
     for d in docs:
         if d.doc_id == query:
             return d
-    number = normalize_doc_number(query)
-    if number and any(ch.isalpha() for ch in number):
-        same = [d for d in docs if d.number and normalize_doc_number(d.number) == number
-                and not is_news_doc(d)]
+    name = parse_name(query)
+    if name is not None:
+        same = [d for d in docs if d.number and not is_news_doc(d) and name.matches(d.doc_type, d.number)]
         if same:
             return sorted(same, key=lambda d: d.date or "", reverse=True)[0]
     folded = fold_lower(query)
@@ -216,55 +224,87 @@ def find_document(library: Library, query: str) -> DocumentInfo | None:
 # ---------------------------------------------------------------- "Đã đưa tin chưa?"
 
 
+COVERED_BY_NUMBER = "nêu số hiệu"
+COVERED_BY_NAME = "nêu tên"
+RELATED = "có thể liên quan"
+
+
 @dataclass(frozen=True)
 class Coverage:
     doc_id: str
     title: str
     doc_type: str
     date: str
-    how: str  # "nêu số hiệu" (cites the number) or "cùng chủ đề" (a search match)
+    how: str  # COVERED_BY_NUMBER, COVERED_BY_NAME, or RELATED (a search match on the topic)
     context: str
+
+    @property
+    def covered(self) -> bool:
+        """It cites the document: "Đã đưa tin". A RELATED item only shares the topic."""
+        return self.how != RELATED
+
+
+def _citation_in(stored: Any, target: Any, name: DocName, docs: Sequence[Any]) -> tuple[str, tuple[int, int]] | None:
+    """Where a news item cites the target: a stored reference or a number in its text (by number),
+    or a bare name ("Kết luận 112") that names no other indexed document (by name)."""
+    canonical = normalize_doc_number(target.number) if target is not None else name.canonical
+    for r in stored.references:
+        if canonical and normalize_doc_number(r.number or "") == canonical:
+            return COVERED_BY_NUMBER, (r.start, r.end)
+    for found in parse_names(stored.text):
+        if found.canonical:
+            if canonical and found.canonical == canonical:
+                return COVERED_BY_NUMBER, (found.start, found.end)
+        elif target is not None and found.matches(target.doc_type, target.number):
+            others = [d for d in docs if d.doc_id != target.doc_id and d.number and not is_news_doc(d)
+                      and found.matches(d.doc_type, d.number)]
+            if not others:  # unambiguous
+                return COVERED_BY_NAME, (found.start, found.end)
+    return None
+
+
+def names_a_document(label: str) -> bool:
+    """Whether a coverage label is a document (its number or name) rather than a topic."""
+    return parse_name(label) is not None
 
 
 def coverage(library: Library, target: str, k: int = 40) -> tuple[str, list[Coverage]]:
-    """The bulletins and news reports that covered a directive (number) or a topic, oldest first.
+    """The bulletins and news reports that covered a document or a topic, oldest first.
 
-    Returns (what was looked for, coverage). A number finds the news documents that cite it (stored
-    references, or the number in their text); the indexed document's subject, or a topic, finds
-    the news passages on it among the k best search results."""
+    Returns (what was looked for, items). A document (named in any form: "Kết luận 112", "45/CT-TW")
+    is covered by the news items that cite it (a stored reference, its number, or an unambiguous
+    name in their text) dated on or after it: those are "Đã đưa tin" (Coverage.covered). Items
+    found by searching its subject, or a topic, are listed apart as RELATED; nothing dated before
+    the document is listed, since it cannot be about it."""
     target = normalize_query(target or "")
     if not target:
         raise ValueError("Hãy nhập số hiệu văn bản (ví dụ 45-CT/TW) hoặc một chủ đề")
     docs = list(library.documents())
     news = [d for d in docs if is_news_doc(d)]
     news_ids = {d.doc_id for d in news}
-    number = normalize_doc_number(target)
-    if not (number and any(ch.isalpha() for ch in number) and ("-" in number or "/" in number)):
-        number = ""
+    name = parse_name(target)
+    document = find_document(library, target) if name is not None else None
+    if document is not None and name is None:
+        name = name_of(document.doc_type, document.number)
     found: dict[str, Coverage] = {}
-    label = target
-    topic = target
-    if number:
-        label = number
-        directive = find_document(library, number)
-        topic = (directive.title if directive else "")
+    label, topic, since = target, target, ""
+    if name is not None:
+        label = document.number if document is not None and document.number else name.label
+        topic = document.title if document is not None else ""
+        since = document.date if document is not None else ""
         for d in news:
             stored = library.document(d.doc_id)
-            if stored is None:
+            cited = _citation_in(stored, document, name, docs) if stored is not None else None
+            if cited is None or (since and d.date and d.date < since):
                 continue
-            spans = [(r.start, r.end) for r in stored.references
-                     if normalize_doc_number(r.number or "") == number]
-            spans += [(s, e) for s, e, canon in find_doc_numbers(stored.text) if canon == number]
-            if spans:
-                s, e = min(spans)
-                found[d.doc_id] = Coverage(d.doc_id, d.title, d.doc_type, d.date, "nêu số hiệu",
-                                           _sentence_around(stored.text, s, e))
+            how, (s, e) = cited
+            found[d.doc_id] = Coverage(d.doc_id, d.title, d.doc_type, d.date, how, _sentence_around(stored.text, s, e))
     if topic and news:
-        for hit in library.search(topic, k=k if not number else min(k, 10)):
-            if hit.doc_id in found or hit.doc_id not in news_ids:
+        for hit in library.search(topic, k=k if name is None else min(k, 10)):
+            if hit.doc_id in found or hit.doc_id not in news_ids or (since and hit.date and hit.date < since):
                 continue
             text = " ".join(hit.text.split())
-            found[hit.doc_id] = Coverage(hit.doc_id, hit.title, hit.doc_type, hit.date,
-                                         "cùng chủ đề", text[:300] + ("…" if len(text) > 300 else ""))
-    items = sorted(found.values(), key=lambda c: (c.date or "9999", c.doc_id))
+            found[hit.doc_id] = Coverage(hit.doc_id, hit.title, hit.doc_type, hit.date, RELATED,
+                                         text[:300] + ("…" if len(text) > 300 else ""))
+    items = sorted(found.values(), key=lambda c: (not c.covered, c.date or "9999", c.doc_id))
     return label, items

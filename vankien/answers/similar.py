@@ -51,8 +51,9 @@ def _normalise(v: np.ndarray) -> np.ndarray:
 
 
 def passage_vectors(library: Library) -> _Vectors:
-    """Every indexed passage with the vector the Library's dense index holds for it."""
-    rows, matrix = library.passage_vectors()
+    """Every indexed content passage with the vector the Library's dense index holds for it
+    (letterheads, signatures, recipients are not compared)."""
+    rows, matrix = library.passage_vectors(content_only=True)
     return _Vectors([r.doc_id for r in rows], [r.ordinal for r in rows], [r.text for r in rows], matrix)
 
 

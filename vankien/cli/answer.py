@@ -189,11 +189,23 @@ def run_coverage(args) -> int:
     if args.json:
         _print_json({"target": label, "coverage": [c.__dict__ for c in items]})
         return 0
-    if not items:
-        print(f"Chưa thấy bản tin, tin bài nào đưa tin về «{label}».")
-        return 0
-    print(f"Đã đưa tin về «{label}»: {len(items)} bản tin/tin bài")
-    for c in items:
+    from vankien.answers.links import names_a_document
+
+    covered = [c for c in items if c.covered]
+    related = [c for c in items if not c.covered]
+    if names_a_document(label):
+        print(f"Đã đưa tin về «{label}»: {len(covered)} bản tin/tin bài" if covered else
+              f"Chưa thấy bản tin, tin bài nào đưa tin về «{label}».")
+        for c in covered:
+            print(f"  • {format_date(c.date) or '(không rõ ngày)'}: {c.title}  [{c.how}]")
+            print(f"      {c.context[:200]}")
+        if related:
+            print(f"\nCó thể liên quan (cùng chủ đề, không nêu «{label}»): {len(related)}")
+    elif related:
+        print(f"Bản tin, tin bài có thể liên quan đến «{label}»: {len(related)}")
+    else:
+        print(f"Chưa thấy bản tin, tin bài nào về «{label}».")
+    for c in related:
         print(f"  • {format_date(c.date) or '(không rõ ngày)'}: {c.title}  [{c.how}]")
         print(f"      {c.context[:200]}")
     return 0

@@ -129,22 +129,29 @@ def run_search(args: argparse.Namespace) -> int:
         return 2
     filters = SearchFilters(doc_types=tuple(args.type or ()), issuer=args.issuer or "",
                             date_from=args.date_from or "", date_to=args.date_to or "", number=args.number or "")
-    hits = lib.search(args.query, k=args.k, filters=filters)
+    if not len(lib):
+        print(f"Chỉ mục {lib.home} còn trống: chạy `vankien ingest THƯ_MỤC` trước.")
+        return 0
+    from vankien.services.honest import honest_search
+
+    result = honest_search(lib, args.query, k=args.k, filters=filters)
     if args.json:
-        print(json.dumps([h.to_json() for h in hits], ensure_ascii=False, indent=1))
+        print(result.message, file=sys.stderr)
+        print(json.dumps([h.to_json() for h in result.hits], ensure_ascii=False, indent=1))
         return 0
-    if not hits:
-        print("Không tìm thấy đoạn nào." if len(lib) else
-              f"Chỉ mục {lib.home} còn trống: chạy `vankien ingest THƯ_MỤC` trước.")
-        return 0
-    for i, h in enumerate(hits, 1):
+    print(result.message + "\n")
+    for i, group in enumerate(result.groups, 1):  # one entry per document, its best passage shown
+        h = group.best
         where = " > ".join(h.heading_path)
         pages = f", trang {','.join(map(str, h.pages))}" if h.pages else ""
         meta = " · ".join(x for x in (h.doc_type, h.number, h.issuer, h.date) if x)
         print(f"{i}. [{h.score:.4f}] {h.title}" + (f" ({meta})" if meta else ""))
         print(f"   {h.doc_id}, đoạn {h.ordinal}{pages}" + (f" — {where}" if where else ""))
         text = " ".join(h.text.split())
-        print(f"   {text[:300]}{'…' if len(text) > 300 else ''}\n")
+        print(f"   {text[:300]}{'…' if len(text) > 300 else ''}")
+        if group.others:
+            print(f"   +{len(group.others)} đoạn khác: " + ", ".join(f"đoạn {o.ordinal}" for o in group.others))
+        print()
     return 0
 
 

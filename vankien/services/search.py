@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
@@ -21,13 +21,15 @@ from index.records import DocumentInfo, FileOutcome, IngestReport, SearchFilters
 from ingest.records import DocumentHeader
 from vankien.answers.citation import format_citation, format_date
 from vankien.services import uploads
+from vankien.services.honest import honest_search
 from vntext.normalize import fold_lower, normalize_query
 from vntext.text import shorten
 
 if TYPE_CHECKING:
     from index.library import Library
 
-PAGE_SIZE = 10
+PAGE_SIZE = 10  # documents (cards) a page
+PASSAGES_PER_CARD = 3  # passages fetched per card wanted
 TITLE_CHARS = 161  # a title shown on one line: at most this many characters, "…" included
 
 STATUS_LABELS = {
@@ -58,6 +60,7 @@ class ResultCard:
     citation: str
     text: str  # the passage as stored (plain text; the UI escapes and marks it)
     score: float
+    more: int = 0  # other passages of the same document among the results ("+N đoạn khác")
 
 
 @dataclass(frozen=True)
@@ -143,13 +146,14 @@ class SearchService:
                               message="«Từ ngày» đang sau «Đến ngày». Hãy đổi lại hai ngày cho đúng thứ tự.")
         page = max(1, int(page or 1))
         k = page * self.page_size
-        hits = self.library.search(query, k=k, filters=filters)
-        cards = tuple(self._card(hit, query) for hit in hits)
-        if not cards:
-            message = "Không tìm thấy đoạn nào phù hợp. Hãy thử từ khóa khác hoặc bỏ bớt bộ lọc."
-        else:
-            message = f"Tìm thấy {len(cards)} đoạn phù hợp nhất cho «{query}»."
-        return SearchView(query=query, cards=cards, message=message, page=page, has_more=len(hits) >= k)
+        # one card per document: passages enough for `k` documents (the Library shows at most
+        # per_doc_cap passages of one document on a page)
+        result = honest_search(self.library, query, k=k * PASSAGES_PER_CARD, filters=filters)
+        groups = result.groups[:k]
+        cards = tuple(replace(self._card(g.best, query), more=len(g.others)) for g in groups)
+        has_more = len(result.groups) > k or result.fetched >= k * PASSAGES_PER_CARD
+        return SearchView(query=query, cards=cards, message=result.message, page=page,
+                          has_more=has_more and bool(cards))
 
     def _card(self, hit: SearchHit, query: str) -> ResultCard:
         citation = format_citation(hit.header, hit.heading_path, hit.pages)

@@ -120,12 +120,29 @@ def links_html(doc_links: links_mod.DocumentLinks | None, titles: dict[str, str]
 
 
 def coverage_html(label: str, items: Sequence[links_mod.Coverage]) -> str:
+    """"Đã đưa tin": items that cite the document, dated on or after it; topic matches apart."""
+    covered = [c for c in items if c.covered]
+    related = [c for c in items if not c.covered]
+    if links_mod.names_a_document(label):
+        parts = [f"<p>Đã đưa tin về «{_e(label)}»: {len(covered)} bản tin/tin bài, theo ngày.</p>" if covered else
+                 f"<p>Chưa thấy bản tin, tin bài nào đưa tin về «{_e(label)}».</p>"]
+        parts += _coverage_list(covered)
+        if related:
+            parts.append(f"<p>Có thể liên quan (cùng chủ đề, không nêu «{_e(label)}»): {len(related)}</p>")
+    else:
+        parts = [f"<p>Bản tin, tin bài có thể liên quan đến «{_e(label)}»: {len(related)}</p>" if related else
+                 f"<p>Chưa thấy bản tin, tin bài nào về «{_e(label)}».</p>"]
+    parts += _coverage_list(related)
+    return "".join(parts)
+
+
+def _coverage_list(items: Sequence[links_mod.Coverage]) -> list[str]:
     if not items:
-        return f"<p>Chưa thấy bản tin, tin bài nào đưa tin về «{_e(label)}».</p>"
-    parts = [f"<p>Đã đưa tin về «{_e(label)}»: {len(items)} bản tin/tin bài, theo ngày.</p><ul>"]
+        return []
+    parts = ["<ul>"]
     for c in items:
         date = format_date(c.date) or "(không rõ ngày)"
         parts.append(f"<li><strong>{_e(date)}</strong> — {_e(c.title)} <em>[{_e(c.how)}]</em>"
                      f"<br><small>{_e(c.context)}</small></li>")
     parts.append("</ul>")
-    return "".join(parts)
+    return parts

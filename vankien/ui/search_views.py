@@ -27,6 +27,7 @@ def card_html(card: ResultCard, number: int, query: str = "") -> str:
         f'<h3>{number}. {html.escape(card.title)}</h3>'
         f'<div class="vk-snippet">{snippet_html(card.text, query)}</div>'
         f'<div class="vk-citation">Trích dẫn: {html.escape(card.citation)}</div>'
+        + (f'<div class="vk-more-passages">+{card.more} đoạn khác trong văn bản này</div>' if card.more else "")
     )
 
 
