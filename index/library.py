@@ -44,7 +44,7 @@ from index.files import _same_file, own_id, walk
 from index.filters import DocFields, named_docs
 from index.filters import allowed_docs as allowed_docs_of
 from index.duplicates import near_identical, same_number_and_date
-from vntext.docnumber import normalize_doc_number
+from vntext.docnumber import normalize_doc_number, number_key
 from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
@@ -425,7 +425,10 @@ class Library:
         target = same_number_and_date(m.number, m.date, m.issuer, others)
         reason = f"cùng số {m.number}, ngày {m.date}" if target else ""
         if not target:
-            candidates = [(d, t) for d, t in store.texts_like(len(doc.text)) if d != doc.doc_id]
+            # two texts that differ only in their numbers are two documents (a plan copied from a template)
+            numbers = {row[0]: row[4] for row in others}
+            candidates = [(d, t) for d, t in store.texts_like(len(doc.text)) if d != doc.doc_id
+                          and not (m.number and numbers.get(d) and number_key(numbers[d]) != number_key(m.number))]
             target, score = near_identical(doc.text, candidates)
             reason = f"nội dung gần như trùng ({score:.0%})" if target else ""
         if not target or _same_file(store.source_of(target), doc.source_path):

@@ -74,6 +74,14 @@ def test_near_identical_text_is_a_duplicate_and_two_communes_plans_are_not(tmp_p
     assert "nội dung gần như trùng" in report.outcomes[1].reason
 
 
+def test_the_same_text_under_another_number_is_another_document(tmp_path):
+    """A plan copied from a template keeps its own number: two numbers, two documents."""
+    (tmp_path / "a.txt").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(PLAN.replace("27-KH/TU", "28-KH/TU"), encoding="utf-8")
+    report = _lib(tmp_path).ingest([tmp_path / "a.txt", tmp_path / "b.txt"])
+    assert [o.status for o in report.outcomes] == ["added", "added"]
+
+
 def test_correction_survives_reingestion_and_feeds_the_filters(tmp_path):
     path = tmp_path / "ke-hoach.txt"
     path.write_text(PLAN.replace("Số 27-KH/TU", "Số 27 KH"), encoding="utf-8")  # a number parsing cannot read

@@ -37,6 +37,7 @@ STATUS_LABELS = {
     "updated": "Đã cập nhật",
     "unchanged": "Đã có, không thay đổi",
     "failed": "Không đọc được",
+    "duplicate": "Trùng, giữ một bản",
     "removed": "Đã gỡ",
 }
 
