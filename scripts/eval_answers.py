@@ -124,16 +124,19 @@ def run(args) -> None:
     out = open(args.features, "w", encoding="utf-8")
     t0 = time.time()
     for i, (name, answerable, q) in enumerate(questions, 1):
-        hits = lib.search(q["question"], k=qa.PASSAGES)
-        scored = qa.score_sentences(q["question"], hits, lib.encoder)
-        kind = qa.expected_type(q["question"])
+        question = normalize_query(q["question"])
+        hits = lib.search(question, k=qa.PASSAGES)
+        scored = qa.score_sentences(question, hits, lib.encoder)
+        kind = qa.expected_type(question)
         row = {
-            "dataset": name, "answerable": answerable, "id": q["id"],
+            "dataset": name, "answerable": answerable, "id": q["id"], "kind": kind,
             "passage_hit": bool(hits) and contains_gold(hits[0].text, q["answers"]),
             "any_passage_hit": any(contains_gold(h.text, q["answers"]) for h in hits),
             "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
-                           "typed": qa.type_match(kind, s.sentence.text),
-                           "gold": contains_gold(s.sentence.text, q["answers"])} for s in scored[:40]],
+                           "typed": kind in qa.STRICT, "unit": s.unit, "focus": round(s.focus, 3), "missing": round(s.missing, 3),
+                           "gold": contains_gold(s.sentence.shown, q["answers"]),
+                           "gold_shown": contains_gold(qa.answer_text(question, s.sentence), q["answers"])}
+                          for s in scored[:40]],
         }
         out.write(json.dumps(row) + "\n")
         if i % 20 == 0:
@@ -146,13 +149,15 @@ def _rows(path):
     return [json.loads(line) for line in open(path, encoding="utf-8")]
 
 
-def _best(row, w_lex, w_dense, w_type, floor):
+def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING):
+    """(score, gold) of the sentence the answer would quote, as qa.score_sentences ranks them."""
     best = None
     for s in row["sentences"]:
         dense = min(max((s["cos"] - floor) / (1 - floor), 0.0), 1.0)
-        score = w_lex * s["lex"] + w_dense * dense + qa.W_RANK / (1 + s["rank"]) + (w_type if s["typed"] else 0)
+        score = (w_lex * s["lex"] + w_dense * dense + qa.W_RANK / (1 + s["rank"]) + (w_type if s["typed"] else 0)
+                 + (qa.W_UNIT if s.get("unit") else 0) - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - w_missing * s.get("missing", 0))
         if best is None or score > best[0]:
-            best = (score, s["gold"])
+            best = (score, s.get(key, s["gold"]))
     return best or (0.0, False)
 
 
@@ -165,9 +170,11 @@ def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_TYPE, floo
         una = [r for r in sel if not r["answerable"]]
         best_ans = [_best(r, w_lex, w_dense, w_type, floor) for r in ans]
         best_una = [_best(r, w_lex, w_dense, w_type, floor) for r in una]
+        shown_ans = [_best(r, w_lex, w_dense, w_type, floor, "gold_shown") for r in ans]
         out[name] = {
             "answerable": len(ans), "unanswerable": len(una),
             "top_sentence_hit": sum(g for _, g in best_ans) / max(1, len(ans)),
+            "top_answer_text_hit": sum(g for _, g in shown_ans) / max(1, len(ans)),
             "top_passage_hit": sum(r["passage_hit"] for r in ans) / max(1, len(ans)),
             "any_passage_hit": sum(r["any_passage_hit"] for r in ans) / max(1, len(ans)),
             "answered_and_right": sum(g and s >= threshold for s, g in best_ans) / max(1, len(ans)),
@@ -182,14 +189,15 @@ def report(path) -> None:
     figs = figures(rows)
     print(f"\nTrọng số: lexical {qa.W_LEXICAL}, dense {qa.W_DENSE}, loại câu trả lời {qa.W_TYPE}, "
           f"ngưỡng {qa.THRESHOLD}")
-    print(f"{'tập':<12} {'có/không':>9} {'câu đầu':>8} {'đoạn đầu':>9} {'15 đoạn':>8} {'đúng&trả lời':>13} "
-          f"{'KTL|không có':>13} {'KTL|có':>8}")
+    print(f"{'tập':<12} {'có/không':>9} {'câu đầu':>8} {'trả lời':>8} {'đoạn đầu':>9} {'15 đoạn':>8} "
+          f"{'đúng&trả lời':>13} {'KTL|không có':>13} {'KTL|có':>8}")
     for name, f in figs.items():
         print(f"{name:<12} {f['answerable']:>4}/{f['unanswerable']:<4} {f['top_sentence_hit']:>8.3f} "
+              f"{f['top_answer_text_hit']:>8.3f} "
               f"{f['top_passage_hit']:>9.3f} {f['any_passage_hit']:>8.3f} {f['answered_and_right']:>13.3f} "
               f"{f['no_answer_rate_unanswerable']:>13.3f} {f['no_answer_rate_answerable']:>8.3f}")
-    print("câu đầu / đoạn đầu: tỷ lệ câu hỏi có đáp án chuẩn nằm trong câu trả lời / trong đoạn xếp đầu;"
-          " KTL: tỷ lệ trả lời «Không tìm thấy».")
+    print("câu đầu / trả lời / đoạn đầu: tỷ lệ câu hỏi có đáp án chuẩn nằm trong câu được chọn / trong câu trả"
+          " lời đã cắt gọn (≤ 300 ký tự) / trong đoạn xếp đầu; KTL: tỷ lệ trả lời «Không tìm thấy».")
 
 
 def calibrate(path) -> None:
