@@ -133,7 +133,7 @@ def run(args) -> None:
             "passage_hit": bool(hits) and contains_gold(hits[0].text, q["answers"]),
             "any_passage_hit": any(contains_gold(h.text, q["answers"]) for h in hits),
             "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
-                           "typed": kind in qa.STRICT, "unit": s.unit, "focus": round(s.focus, 3), "missing": round(s.missing, 3),
+                           "typed": kind in qa.STRICT, "unit": round(s.unit, 3), "focus": round(s.focus, 3), "missing": round(s.missing, 3),
                            "gold": contains_gold(s.sentence.shown, q["answers"]),
                            "gold_shown": contains_gold(qa.answer_text(question, s.sentence), q["answers"])}
                           for s in scored[:40]],
@@ -155,7 +155,7 @@ def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING
     for s in row["sentences"]:
         dense = min(max((s["cos"] - floor) / (1 - floor), 0.0), 1.0)
         score = (w_lex * s["lex"] + w_dense * dense + qa.W_RANK / (1 + s["rank"]) + (w_type if s["typed"] else 0)
-                 + (qa.W_UNIT if s.get("unit") else 0) - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - w_missing * s.get("missing", 0))
+                 + qa.W_UNIT * float(s.get("unit") or 0) - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - w_missing * s.get("missing", 0))
         if best is None or score > best[0]:
             best = (score, s.get(key, s["gold"]))
     return best or (0.0, False)

@@ -168,31 +168,40 @@ SYNONYMS = {
 
 def focus_words(question: str, window: int = 3) -> set[str]:
     """Folded syllables next to the question word ("ai chủ trì", "kéo dài tối thiểu bao lâu",
-    "bao nhiêu chi bộ"): what the answer sentence must be about, weighed more."""
+    "bao nhiêu chi bộ", "có được đưa tài liệu mật … không"): what the answer must be about."""
     lower = normalize_query(question or "").lower()
-    m = _WH.search(lower) if has_diacritics(lower) else _WH.search(fold_diacritics(lower))
-    if not m:
-        return set()
+    text = lower if has_diacritics(lower) else fold_diacritics(lower)
+
     def content(words: list[str]) -> set[str]:
         return {fold_diacritics(w) for w in words
                 if w not in _STOP_UNIT and not w.isdigit() and not _WH.fullmatch(w) and w not in _WH_PARTS}
 
-    after = content(re.findall(r"\w+", lower[m.end():])[:window])  # "ai chủ trì", "bao nhiêu chi bộ"
-    return after or content(re.findall(r"\w+", lower[:m.start()])[-window:])  # "kéo dài … bao lâu"
+    if expected_type(question) == "yesno":  # "có (được) <what is asked> không"
+        m = re.search(r"\b(?:có|co)(?:\s+(?:được|phải|duoc|phai))?\s+", text)
+        if m:
+            return content(re.findall(r"\w+", text[m.end():])[:window + 1])
+    m = _WH.search(text)
+    if not m:
+        return set()
+    after = content(re.findall(r"\w+", text[m.end():])[:window])  # "ai chủ trì", "bao nhiêu chi bộ"
+    return after or content(re.findall(r"\w+", text[:m.start()])[-window:])  # "kéo dài … bao lâu"
 
 
-def asked_unit(question: str) -> tuple[str, ...]:
-    """What a count is of: "bao nhiêu chi bộ" -> ("chi", "bo"); "tỷ lệ … bao nhiêu" -> ("%",)."""
+def asked_unit(question: str) -> tuple[tuple[str, ...], ...]:
+    """What a count is of: "bao nhiêu chi bộ" -> (("chi", "bo"),); "bao nhiêu tập thể và cá nhân"
+    -> (("tap", "the"), ("ca", "nhan")); "tỷ lệ … bao nhiêu" -> (("%",),)."""
     folded = fold_diacritics(normalize_query(question or "").lower())
     if re.search(r"\b(ty le|ti le|phan tram)\b", folded):
-        return ("%",)
-    m = re.search(r"\b(?:bao nhieu|may)\s+(\w+)(?:\s+(\w+))?", folded)
+        return (("%",),)
+    m = re.search(r"\b(?:bao nhieu|may)\s+(\w+(?:\s+\w+){0,5})", folded)
     if not m:
         return ()
-    words = [w for w in m.groups() if w]
-    if words[-1] in _STOP_UNIT:
-        words = words[:-1]
-    return tuple(w for w in words if w not in _STOP_UNIT)[:2]
+    units = []
+    for part in re.split(r"\s+(?:va|hoac)\s+", m.group(1))[:3]:
+        words = tuple(w for w in part.split()[:2] if w not in _STOP_UNIT)
+        if words:
+            units.append(words)
+    return tuple(units)
 
 
 def has_unit(unit: tuple[str, ...], span_text: str) -> bool:
@@ -201,6 +210,13 @@ def has_unit(unit: tuple[str, ...], span_text: str) -> bool:
     if unit == ("%",):
         return "%" in span_text
     return " ".join(unit) in fold_diacritics(span_text.lower())
+
+
+def unit_share(units: tuple[tuple[str, ...], ...], span_texts: list[str]) -> float:
+    """Share of the asked units that some typed span carries."""
+    if not units:
+        return 0.0
+    return sum(any(has_unit(u, t) for t in span_texts) for u in units) / len(units)
 
 
 def synonym_units(folded_text: str) -> set[str]:

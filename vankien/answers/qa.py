@@ -30,7 +30,7 @@ from index.records import SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
 from vankien.answers import docfacts
 from vankien.answers.answer_types import (STRICT, answer_spans, asked_unit, expected_type, focus_words,  # noqa: F401
-                                          has_unit, synonym_units, type_match, without_question_phrase)
+                                          synonym_units, type_match, unit_share, without_question_phrase)
 from vankien.answers.citation import format_citation
 from vankien.answers.sentences import Sentence, split_sentences, strip_marker, trim_around  # noqa: F401
 
@@ -120,7 +120,7 @@ class ScoredSentence:
     lexical: float
     dense: float
     score: float
-    unit: bool = False  # a count with the unit asked for (W_UNIT added)
+    unit: float = 0.0  # share of the units asked for that a count in the sentence carries (W_UNIT)
     focus: float = 1.0  # share of the words next to the question word found (W_NOFOCUS off at 0)
     missing: float = 0.0  # share of the question's content pairs in none of the passages (W_MISSING)
 
@@ -231,6 +231,13 @@ def typed_spans(kind: str, sentence: Sentence, q_words: set[str]) -> list[tuple[
     return [(a, b) for a, b in spans if set(folded_terms(text[a:b])) - q_words]
 
 
+def clause_of(text: str, span: tuple[int, int]) -> str:
+    """The clause of `text` (between semicolons) that holds `span`."""
+    left = text.rfind(";", 0, span[0]) + 1
+    right = text.find(";", span[1])
+    return text[left:right if right >= 0 else len(text)]
+
+
 def answer_span(kind: str, sentence: Sentence, q_words: set[str]) -> tuple[int, int]:
     """The part of the shown text that answers: the typed span nearest the question's words."""
     text = sentence.shown
@@ -263,9 +270,13 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
            for su, cu in zip(sent_units, ctx_units)]
     typed = kind in STRICT
     unit = asked_unit(question) if kind == "number" else ()
-    unit_hit = [bool(unit) and any(has_unit(unit, s.shown[a:b]) for a, b in typed_spans(kind, s, q_words))
-                for _, s in cands]
-    bonus = [W_UNIT if u else 0.0 for u in unit_hit]
+    spans = [typed_spans(kind, s, q_words) if typed else [] for _, s in cands]
+    unit_hit = [unit_share(unit, [s.shown[a:b] for a, b in sp]) for (_, s), sp in zip(cands, spans)]
+    bonus = [W_UNIT * u for u in unit_hit]
+    if typed:  # half the lexical score from the clause that holds the answer: facts sit near their words
+        near = [max((lexical_score(q_terms, q_pairs, _units(clause_of(s.shown, sp)), cu, idf, default_idf, focus)
+                     for sp in sps), default=0.0) for (_, s), sps, cu in zip(cands, spans, ctx_units)]
+        lex = [(a + b) / 2 for a, b in zip(lex, near)]
     shares = [len(focus & (su | cu)) / len(focus) if focus else 1.0 for su, cu in zip(sent_units, ctx_units)]
     bonus = [b - W_NOFOCUS * (1.0 - share) - W_MISSING * missing for b, share in zip(bonus, shares)]
     dense = np.full(len(cands), DENSE_FLOOR, dtype=np.float32)
