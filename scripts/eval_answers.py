@@ -1,7 +1,9 @@
 """Answer quality on the dev sets that carry answers (vinewsqa, uit_regwiki qa.jsonl).
 
     .venv/bin/python scripts/eval_answers.py [--n 100] [--distractors 60] [--features FILE.jsonl]
-    .venv/bin/python scripts/eval_answers.py --calibrate FILE.jsonl   # re-fit weights/threshold offline
+    .venv/bin/python scripts/eval_answers.py --calibrate FILE.jsonl [MORE.jsonl]   # re-fit the threshold offline
+
+(scripts/eval_corpus_answers.py --features writes the same rows for our own corpus/ question set.)
 
 For each dataset, documents are split in two by a hash of their id. One Library indexes the
 documents of N sampled "answerable" questions plus distractor documents from the same half (both
@@ -164,7 +166,7 @@ def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING
 def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_TYPE, floor=qa.DENSE_FLOOR,
             threshold=qa.THRESHOLD) -> dict:
     out = {}
-    for name in DATASETS + ("tổng",):
+    for name in list(dict.fromkeys(r["dataset"] for r in rows)) + ["tổng"]:
         sel = [r for r in rows if name == "tổng" or r["dataset"] == name]
         ans = [r for r in sel if r["answerable"]]
         una = [r for r in sel if not r["answerable"]]
@@ -200,8 +202,8 @@ def report(path) -> None:
           " lời đã cắt gọn (≤ 300 ký tự) / trong đoạn xếp đầu; KTL: tỷ lệ trả lời «Không tìm thấy».")
 
 
-def calibrate(path) -> None:
-    rows = _rows(path)
+def calibrate(paths) -> None:
+    rows = [r for path in paths for r in _rows(path)]
     best = None
     for w_lex, w_dense, w_type in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.2, 0.3, 0.4, 0.5, 0.6),
                                                     (0.0, 0.05, 0.1, 0.15)):
@@ -213,12 +215,19 @@ def calibrate(path) -> None:
     for label, weights in (("trọng số tốt nhất", (w_lex, w_dense, w_type)),
                            ("trọng số đang dùng", (qa.W_LEXICAL, qa.W_DENSE, qa.W_TYPE))):
         print(f"\n{label} {weights}:")
-        print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng")
-        for t in [x / 100 for x in range(20, 71, 2)]:
-            f = figures(rows, *weights, threshold=t)["tổng"]
+        print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng  (KTL|có lớn nhất trong các tập)")
+        chosen = None
+        for t in [x / 100 for x in range(10, 71, 2)]:
+            figs = figures(rows, *weights, threshold=t)
+            f = figs["tổng"]
+            worst = max(v["no_answer_rate_answerable"] for k, v in figs.items() if k != "tổng")
             balanced = (f["no_answer_rate_unanswerable"] + 1 - f["no_answer_rate_answerable"]) / 2
             print(f"{t:.2f}   {f['no_answer_rate_unanswerable']:.3f}        {f['no_answer_rate_answerable']:.3f}   "
-                  f"{f['answered_and_right']:.3f}        {balanced:.3f}")
+                  f"{f['answered_and_right']:.3f}        {balanced:.3f}                  ({worst:.3f})")
+            if worst <= 0.10 and (chosen is None or balanced > chosen[1] + 1e-9):
+                chosen = (t, balanced)
+        if chosen:
+            print(f"ngưỡng chọn (độ chính xác cân bằng cao nhất, KTL|có ≤ 0,10 trên mọi tập): {chosen[0]:.2f}")
 
 
 def main(argv=None) -> int:
@@ -228,7 +237,8 @@ def main(argv=None) -> int:
     p.add_argument("--distractors", type=int, default=60, help="văn bản gây nhiễu thêm vào chỉ mục mỗi tập")
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--features", type=Path, default=Path("eval_answers_features.jsonl"))
-    p.add_argument("--calibrate", type=Path, metavar="FILE.jsonl", help="chỉ hiệu chỉnh từ tệp đặc trưng đã có")
+    p.add_argument("--calibrate", type=Path, nargs="+", metavar="FILE.jsonl",
+                   help="chỉ hiệu chỉnh từ (các) tệp đặc trưng đã có")
     p.add_argument("--report", type=Path, metavar="FILE.jsonl", help="chỉ in số liệu từ tệp đặc trưng đã có")
     args = p.parse_args(argv)
     if args.calibrate:

@@ -115,6 +115,36 @@ def evaluate(library, questions: list[dict]) -> Report:
     return Report([judge(q, answer_question(library, q["question"])) for q in questions])
 
 
+def features(library, questions: list[dict], path: Path) -> None:
+    """Per-sentence features of the questions answered from sentences (not from metadata), in the
+    format of scripts/eval_answers.py, so --calibrate there fits the threshold on both."""
+    from vankien.answers import docfacts, qa
+
+    with open(path, "w", encoding="utf-8") as out:
+        for q in questions:
+            question = qa.normalize_query(q["question"])
+            about = docfacts.asks_about_document(question)
+            name, info = docfacts.named_document(library, question, about_document=about)
+            if name is not None and (info is None or about):
+                continue  # answered or refused without a threshold
+            hits = qa.retrieve(library, question, qa.PASSAGES, info.doc_id if info is not None else "")
+            scored = qa.score_sentences(question, hits, library.encoder)
+            files = {doc_id_of(f) for f in q["files"]}
+
+            def gold(s) -> bool:
+                text = _norm(qa.answer_text(question, s.sentence))
+                return (q["expected"] is not None and all(_norm(w) in text for w in q["expected"])
+                        and hits[s.hit_index].doc_id in files)
+
+            row = {"dataset": "corpus", "answerable": q["expected"] is not None, "id": q["id"],
+                   "passage_hit": False, "any_passage_hit": False,
+                   "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
+                                  "typed": qa.expected_type(question) in qa.STRICT, "unit": round(s.unit, 3),
+                                  "focus": round(s.focus, 3), "missing": round(s.missing, 3),
+                                  "gold": gold(s), "gold_shown": gold(s)} for s in scored[:40]]}
+            out.write(json.dumps(row) + "\n")
+
+
 def print_report(report: Report) -> None:
     ans, una = report._sel(True), report._sel(False)
     print(f"Đúng (đủ từ cần có và trích đúng văn bản): {sum(o.ok for o in ans)}/{len(ans)} = "
@@ -136,6 +166,8 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--questions", type=Path, default=QUESTIONS)
     p.add_argument("--json", action="store_true", help="in kết quả từng câu dạng JSON")
+    p.add_argument("--features", type=Path, help="ghi đặc trưng từng câu để hiệu chỉnh ngưỡng "
+                   "(scripts/eval_answers.py --calibrate)")
     args = p.parse_args(argv)
     questions = load_questions(args.questions)
     t0 = time.time()
@@ -143,6 +175,8 @@ def main(argv=None) -> int:
     lib = build_library(home)
     print(f"Chỉ mục corpus/: {len(lib.documents())} văn bản, {len(lib)} đoạn ({time.time() - t0:.0f}s); "
           f"{len(questions)} câu hỏi", flush=True)
+    if args.features:
+        features(lib, questions, args.features)
     report = evaluate(lib, questions)
     if args.json:
         for o in report.outcomes:

@@ -158,12 +158,13 @@ _WH = re.compile(r"\b(ai|đâu|nào|bao nhiêu|mấy|bao lâu|bao giờ|gì|khô
 _WH_PARTS = frozenset("bao nhiêu lâu giờ thế nhieu lau gio the".split())
 _STOP_UNIT = frozenset("""và hoặc là của được có trong cho với thì mà ở vào đến từ khi những các một nào gì do đã
 phải va hoac la cua duoc co nhung cac mot nao gi da phai""".split())
-# Question phrase (folded) -> phrases a document uses for it; a sentence with one also has the first.
-SYNONYMS = {
-    "toi thieu": ("it nhat", "khong it hon", "toi thieu"),
-    "toi da": ("nhieu nhat", "khong qua", "toi da"),
-    "keo dai": ("thoi gian", "thoi luong", "keo dai"),
-}
+# Phrases that say the same thing in these documents (folded): a sentence with one has them all.
+SYNONYMS = (
+    ("toi thieu", "it nhat", "khong it hon"),
+    ("toi da", "nhieu nhat", "khong qua"),
+    ("keo dai", "thoi gian", "thoi luong"),
+    ("chi tieu", "phan dau", "muc tieu"),
+)
 
 
 def focus_words(question: str, window: int = 3) -> set[str]:
@@ -220,10 +221,11 @@ def unit_share(units: tuple[tuple[str, ...], ...], span_texts: list[str]) -> flo
 
 
 def synonym_units(folded_text: str) -> set[str]:
-    """Question phrases a sentence expresses in other words ("không ít hơn" -> "toi thieu")."""
+    """The other phrasings of what a sentence says ("không ít hơn" -> "tối thiểu", "ít nhất")."""
     out: set[str] = set()
-    for key, alternatives in SYNONYMS.items():
-        if any(re.search(rf"\b{a}\b", folded_text) for a in alternatives):
-            words = key.split()
-            out |= set(words) | {a + "_" + b for a, b in zip(words, words[1:])}
+    for group in SYNONYMS:
+        if any(re.search(rf"\b{p}\b", folded_text) for p in group):
+            for phrase in group:
+                words = phrase.split()
+                out |= set(words) | {a + "_" + b for a, b in zip(words, words[1:])}
     return out
