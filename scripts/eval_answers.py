@@ -151,28 +151,28 @@ def _rows(path):
     return [json.loads(line) for line in open(path, encoding="utf-8")]
 
 
-def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING):
+def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING, w_rank=qa.W_RANK):
     """(score, gold) of the sentence the answer would quote, as qa.score_sentences ranks them."""
     best = None
     for s in row["sentences"]:
         dense = min(max((s["cos"] - floor) / (1 - floor), 0.0), 1.0)
-        score = (w_lex * s["lex"] + w_dense * dense + qa.W_RANK / (1 + s["rank"]) + (w_type if s["typed"] else 0)
+        score = (w_lex * s["lex"] + w_dense * dense + w_rank / (1 + s["rank"]) + (w_type if s["typed"] else 0)
                  + qa.W_UNIT * float(s.get("unit") or 0) - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - w_missing * s.get("missing", 0))
         if best is None or score > best[0]:
             best = (score, s.get(key, s["gold"]))
     return best or (0.0, False)
 
 
-def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_TYPE, floor=qa.DENSE_FLOOR,
-            threshold=qa.THRESHOLD) -> dict:
+def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_TYPE, w_rank=qa.W_RANK,
+            floor=qa.DENSE_FLOOR, threshold=qa.THRESHOLD) -> dict:
     out = {}
     for name in list(dict.fromkeys(r["dataset"] for r in rows)) + ["tổng"]:
         sel = [r for r in rows if name == "tổng" or r["dataset"] == name]
         ans = [r for r in sel if r["answerable"]]
         una = [r for r in sel if not r["answerable"]]
-        best_ans = [_best(r, w_lex, w_dense, w_type, floor) for r in ans]
-        best_una = [_best(r, w_lex, w_dense, w_type, floor) for r in una]
-        shown_ans = [_best(r, w_lex, w_dense, w_type, floor, "gold_shown") for r in ans]
+        best_ans = [_best(r, w_lex, w_dense, w_type, floor, w_rank=w_rank) for r in ans]
+        best_una = [_best(r, w_lex, w_dense, w_type, floor, w_rank=w_rank) for r in una]
+        shown_ans = [_best(r, w_lex, w_dense, w_type, floor, "gold_shown", w_rank=w_rank) for r in ans]
         out[name] = {
             "answerable": len(ans), "unanswerable": len(una),
             "top_sentence_hit": sum(g for _, g in best_ans) / max(1, len(ans)),
@@ -205,15 +205,15 @@ def report(path) -> None:
 def calibrate(paths) -> None:
     rows = [r for path in paths for r in _rows(path)]
     best = None
-    for w_lex, w_dense, w_type in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.2, 0.3, 0.4, 0.5, 0.6),
-                                                    (0.0, 0.05, 0.1, 0.15)):
-        hit = figures(rows, w_lex, w_dense, w_type)["tổng"]["top_sentence_hit"]
+    for w_lex, w_dense, w_type, w_rank in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.2, 0.3, 0.4, 0.5, 0.6),
+                                                            (0.0, 0.05, 0.1, 0.15), (0.0, 0.05, 0.1)):
+        hit = figures(rows, w_lex, w_dense, w_type, w_rank)["tổng"]["top_sentence_hit"]
         if best is None or hit > best[0] + 1e-9:
-            best = (hit, w_lex, w_dense, w_type)
-    hit, w_lex, w_dense, w_type = best
-    print(f"trọng số tốt nhất: lexical {w_lex}, dense {w_dense}, loại {w_type}: câu đầu đúng {hit:.3f}")
-    for label, weights in (("trọng số tốt nhất", (w_lex, w_dense, w_type)),
-                           ("trọng số đang dùng", (qa.W_LEXICAL, qa.W_DENSE, qa.W_TYPE))):
+            best = (hit, w_lex, w_dense, w_type, w_rank)
+    hit, w_lex, w_dense, w_type, w_rank = best
+    print(f"trọng số tốt nhất: lexical {w_lex}, dense {w_dense}, loại {w_type}, hạng {w_rank}: câu đầu đúng {hit:.3f}")
+    for label, weights in (("trọng số tốt nhất", (w_lex, w_dense, w_type, w_rank)),
+                           ("trọng số đang dùng", (qa.W_LEXICAL, qa.W_DENSE, qa.W_TYPE, qa.W_RANK))):
         print(f"\n{label} {weights}:")
         print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng  (KTL|có lớn nhất trong các tập)")
         chosen = None

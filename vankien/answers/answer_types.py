@@ -38,14 +38,14 @@ _QUESTION = [
              r"trước ngày)\b",
      r"\b(khi nao|bao gio|luc nao|hom nao|ngay nao|thang nao|nam nao|quy nao|thoi diem nao|ngay bao nhieu|"
      r"thoi han|han chot|thoi gian hoan thanh|truoc ngay)\b"),
-    ("place", r"\b(ở đâu|tại đâu|từ đâu|đến đâu|nơi nào|chỗ nào|địa điểm nào|địa điểm|đâu)\b",
-     r"\b(o dau|tai dau|tu dau|noi nao|cho nao|dia diem)\b"),
+    ("place", r"\b(ở đâu|tại đâu|nơi nào|chỗ nào|địa điểm nào|ở nơi nào|tỉnh nào|nước nào|xã nào|thôn nào)\b",
+     r"\b(o dau|tai dau|noi nao|cho nao|dia diem nao)\b"),
     ("person", r"(^|\s)(ai|người nào|những ai|đồng chí nào|vị nào|cơ quan nào|đơn vị nào|tổ chức nào|"
                r"ban nào|nhân vật nào)(\s|\?|$)",
      r"(^|\s)(ai|nguoi nao|dong chi nao|co quan nao|don vi nao)(\s|\?|$)"),
     ("number", r"\b(bao nhiêu|mấy|số lượng|tỷ lệ|tỉ lệ)\b", r"\b(bao nhieu|so luong|ty le|ti le)\b"),
-    ("list", r"\b(những\b.*\b(nào|gì)|gồm (những )?(gì|ai|nào)|liệt kê|kể tên|các\b.*\bnào)\b",
-     r"\b(nhung\b.*\b(nao|gi)|gom (nhung )?(gi|nao)|liet ke|ke ten)\b"),
+    ("list", r"\b((những|các)\s+(\w+\s+){0,3}nào|những gì|gồm (những )?(gì|ai|nào)|liệt kê|kể tên)\b",
+     r"\b(nhung\s+(\w+\s+){0,3}nao|nhung gi|gom (nhung )?(gi|nao)|liet ke|ke ten)\b"),
     ("yesno", r"\b(có\b.*\b(không|chưa)|đúng không|phải không|được không|hay không|đúng hay sai)\s*\??\s*$",
      r"\b(co\b.*\b(khong|chua)|dung khong|phai khong|duoc khong|hay khong)\s*\??\s*$"),
 ]
@@ -91,7 +91,8 @@ _DATE = re.compile(
     r"|\b(?:năm|đến|từ|trong|vào|cuối|đầu)\s+(?:19|20)\d{2}\b|\bquý\s+(?:[ivx]+|\d)\b"
     r"|\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy)|chủ nhật)\b|\bhằng\s+(?:ngày|tuần|tháng|quý|năm)\b"
     r"|\b(?:đầu|cuối|giữa)\s+(?:năm|tháng|quý|tuần|kỳ)\b"
-    r"|\b\d+\s+(?:ngày|tuần|tháng|năm)\s+(?:trước|sau)\b|\b(?:19|20)\d{2}\b|\bthế kỷ\s+\w+")
+    r"|\b\d+\s+(?:ngày|tuần|tháng|năm)\s+(?:trước|sau)\b|\b(?:19|20)\d{2}\b|\bthế kỷ\s+\w+"
+    r"|\b(?:khi|nếu|sau khi|trước khi|trường hợp|lúc|kể từ|trong thời gian|trong vòng|hiện nay|hằng năm)\b")
 _DURATION = re.compile(
     rf"\b(?:\d+(?:[.,]\d+)?|một|{_NUM_WORD}|năm)\s+{_UNIT_TIME}\b|\bmỗi\s+(?:ngày|tuần|tháng|quý|năm|kỳ)\b"
     r"|\bhằng\s+(?:ngày|tuần|tháng|quý|năm)\b|\b\d+\s*(?:h|p)\b")
@@ -108,7 +109,8 @@ _NAME = re.compile(rf"{_CAP}[\w'-]*(?:\s+{_CAP}[\w'-]*)+")
 _PERSON_NOUNS = re.compile(
     r"\b(?:đồng chí|ông|bà|anh|chị|cụ|người|nhà (?:khoa học|nghiên cứu|báo|văn|thơ|sử học)|chuyên gia|bác sĩ|"
     r"giáo sư|tiến sĩ|sinh viên|học sinh|giáo viên|bí thư|chủ tịch|lãnh đạo|cảnh sát|công an|chính phủ|"
-    r"quốc hội|ủy ban|cơ quan|công ty|tập đoàn|gia đình|cha|mẹ|vợ|chồng)\b")
+    r"quốc hội|ủy ban|cơ quan|công ty|tập đoàn|gia đình|cha|mẹ|vợ|chồng|mình|họ|tôi|chúng tôi|ấy|"
+    r"đơn vị|tổ chức|phòng|khoa|trường|bệnh viện|trung tâm|viện|nhà trường|hiệu trưởng|giảng viên)\b")
 _LISTY = re.compile(r"[,;:]|\svà\s|\shoặc\s")
 
 
@@ -140,7 +142,7 @@ def answer_spans(kind: str, sentence: str, context: str = "") -> list[tuple[int,
     if kind == "person":
         return [m.span() for m in _NAME.finditer(sentence)] + [m.span() for m in _PERSON_NOUNS.finditer(lower)]
     if kind == "list":
-        if context or len(_LISTY.findall(sentence)) >= 2:
+        if context or _LISTY.search(sentence):
             return [(0, len(sentence))]
         return []
     return []
