@@ -36,8 +36,10 @@ from vankien.answers.sentences import Sentence, split_sentences, strip_marker, t
 
 NO_ANSWER = "Không tìm thấy nội dung trả lời trong các văn bản đã có"
 
-# Weights of the sentence score and the no-answer threshold, calibrated on the dev sets
-# (vinewsqa + uit_regwiki qa.jsonl) with scripts/eval_answers.py --calibrate.
+# Weights of the sentence score and the no-answer threshold, calibrated with
+# scripts/eval_answers.py --calibrate on the features of the dev sets (vinewsqa + uit_regwiki
+# qa.jsonl, --n 40) and of our corpus/ question set (scripts/eval_corpus_answers.py --features):
+# THRESHOLD is where every unanswerable question of ours is refused; figures in the README.
 W_LEXICAL = 0.4
 W_DENSE = 0.6
 W_RANK = 0.05
