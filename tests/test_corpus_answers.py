@@ -69,6 +69,9 @@ def test_a_table_row_answer_reads_as_text(corpus_library):
     answer = answer_question(corpus_library, "Kế hoạch 41 đặt chỉ tiêu tỷ lệ đảng viên mới là đoàn viên năm 2025 bao nhiêu?")
     assert answer.found and "60%" in answer.text and "|" not in answer.text
     assert answer.citations[0].doc_id == "2025-02-20-ke-hoach-41-kh-tu"
+    step = answer_question(corpus_library, "Trình tự buổi sinh hoạt thường kỳ bước 4 dành bao nhiêu phút?")
+    assert step.found and step.text.startswith("Bước 4 — ") and "35 phút" in step.text
+    assert step.citations[0].quote == step.text and "|" in step.citations[0].sentence  # the row as printed
 
 
 @pytest.mark.parametrize("question", [

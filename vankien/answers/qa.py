@@ -321,7 +321,8 @@ def answer_text(question: str, sentence: Sentence) -> str:
     body = strip_marker(shown)
     cut = len(shown) - len(body)
     start, end = max(0, start - cut), max(0, end - cut)
-    if sentence.context:  # a list item reads with its lead-in: "Cấp huyện ...: Thời gian: ..."
+    if sentence.context and not sentence.display:  # a list item reads with its lead-in (a table row
+        # already names its columns): "Cấp huyện ...: Thời gian: ..."
         lead = sentence.context + " "
         body, start, end = lead + body, start + len(lead), end + len(lead)
     return trim_around(body, start, end)

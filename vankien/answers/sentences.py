@@ -124,6 +124,7 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     lead_ins: list[tuple[str, str]] = []  # (list marker of the lead-in line, its text)
     header: list[str] = []
+    last = ""
     pos = 0
     for line in text.split("\n"):
         line_start = pos
@@ -138,9 +139,10 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             s = len(line) - len(line.lstrip())
             out.append(Sentence(line_start + s, line_start + len(line.rstrip()), line.strip(),
-                                " ".join(lead_ins[-1][1:]) if lead_ins else "", render_row(header, cells)))
+                                lead_ins[-1][1] if lead_ins else last, render_row(header, cells)))
             continue
         header = []
+        last = line.strip()  # a table's rows read with the line that introduces the table
         marker = _marker(line)
         if marker:
             while lead_ins and lead_ins[-1][0] == marker:  # a sibling's lead-in is not ours
