@@ -1,7 +1,9 @@
 """Answer quality on the dev sets that carry answers (vinewsqa, uit_regwiki qa.jsonl).
 
     .venv/bin/python scripts/eval_answers.py [--n 100] [--distractors 60] [--features FILE.jsonl]
-    .venv/bin/python scripts/eval_answers.py --calibrate FILE.jsonl   # re-fit weights/threshold offline
+    .venv/bin/python scripts/eval_answers.py --calibrate FILE.jsonl [MORE.jsonl]   # re-fit the threshold offline
+
+(scripts/eval_corpus_answers.py --features writes the same rows for our own corpus/ question set.)
 
 For each dataset, documents are split in two by a hash of their id. One Library indexes the
 documents of N sampled "answerable" questions plus distractor documents from the same half (both
@@ -124,16 +126,19 @@ def run(args) -> None:
     out = open(args.features, "w", encoding="utf-8")
     t0 = time.time()
     for i, (name, answerable, q) in enumerate(questions, 1):
-        hits = lib.search(q["question"], k=qa.PASSAGES)
-        scored = qa.score_sentences(q["question"], hits, lib.encoder)
-        kind = qa.expected_type(q["question"])
+        question = normalize_query(q["question"])
+        hits = lib.search(question, k=qa.PASSAGES)
+        scored = qa.score_sentences(question, hits, lib.encoder)
+        kind = qa.expected_type(question)
         row = {
-            "dataset": name, "answerable": answerable, "id": q["id"],
+            "dataset": name, "answerable": answerable, "id": q["id"], "kind": kind,
             "passage_hit": bool(hits) and contains_gold(hits[0].text, q["answers"]),
             "any_passage_hit": any(contains_gold(h.text, q["answers"]) for h in hits),
             "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
-                           "typed": qa.type_match(kind, s.sentence.text),
-                           "gold": contains_gold(s.sentence.text, q["answers"])} for s in scored[:40]],
+                           "typed": kind in qa.STRICT, "unit": round(s.unit, 3), "focus": round(s.focus, 3), "missing": round(s.missing, 3),
+                           "gold": contains_gold(s.sentence.shown, q["answers"]),
+                           "gold_shown": contains_gold(qa.answer_text(question, s.sentence), q["answers"])}
+                          for s in scored[:40]],
         }
         out.write(json.dumps(row) + "\n")
         if i % 20 == 0:
@@ -146,28 +151,32 @@ def _rows(path):
     return [json.loads(line) for line in open(path, encoding="utf-8")]
 
 
-def _best(row, w_lex, w_dense, w_type, floor):
+def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING, w_rank=qa.W_RANK):
+    """(score, gold) of the sentence the answer would quote, as qa.score_sentences ranks them."""
     best = None
     for s in row["sentences"]:
         dense = min(max((s["cos"] - floor) / (1 - floor), 0.0), 1.0)
-        score = w_lex * s["lex"] + w_dense * dense + qa.W_RANK / (1 + s["rank"]) + (w_type if s["typed"] else 0)
+        score = (w_lex * s["lex"] + w_dense * dense + w_rank / (1 + s["rank"]) + (w_type if s["typed"] else 0)
+                 + qa.W_UNIT * float(s.get("unit") or 0) - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - w_missing * s.get("missing", 0))
         if best is None or score > best[0]:
-            best = (score, s["gold"])
+            best = (score, s.get(key, s["gold"]))
     return best or (0.0, False)
 
 
-def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_TYPE, floor=qa.DENSE_FLOOR,
-            threshold=qa.THRESHOLD) -> dict:
+def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_TYPE, w_rank=qa.W_RANK,
+            floor=qa.DENSE_FLOOR, threshold=qa.THRESHOLD) -> dict:
     out = {}
-    for name in DATASETS + ("tổng",):
+    for name in list(dict.fromkeys(r["dataset"] for r in rows)) + ["tổng"]:
         sel = [r for r in rows if name == "tổng" or r["dataset"] == name]
         ans = [r for r in sel if r["answerable"]]
         una = [r for r in sel if not r["answerable"]]
-        best_ans = [_best(r, w_lex, w_dense, w_type, floor) for r in ans]
-        best_una = [_best(r, w_lex, w_dense, w_type, floor) for r in una]
+        best_ans = [_best(r, w_lex, w_dense, w_type, floor, w_rank=w_rank) for r in ans]
+        best_una = [_best(r, w_lex, w_dense, w_type, floor, w_rank=w_rank) for r in una]
+        shown_ans = [_best(r, w_lex, w_dense, w_type, floor, "gold_shown", w_rank=w_rank) for r in ans]
         out[name] = {
             "answerable": len(ans), "unanswerable": len(una),
             "top_sentence_hit": sum(g for _, g in best_ans) / max(1, len(ans)),
+            "top_answer_text_hit": sum(g for _, g in shown_ans) / max(1, len(ans)),
             "top_passage_hit": sum(r["passage_hit"] for r in ans) / max(1, len(ans)),
             "any_passage_hit": sum(r["any_passage_hit"] for r in ans) / max(1, len(ans)),
             "answered_and_right": sum(g and s >= threshold for s, g in best_ans) / max(1, len(ans)),
@@ -182,35 +191,43 @@ def report(path) -> None:
     figs = figures(rows)
     print(f"\nTrọng số: lexical {qa.W_LEXICAL}, dense {qa.W_DENSE}, loại câu trả lời {qa.W_TYPE}, "
           f"ngưỡng {qa.THRESHOLD}")
-    print(f"{'tập':<12} {'có/không':>9} {'câu đầu':>8} {'đoạn đầu':>9} {'15 đoạn':>8} {'đúng&trả lời':>13} "
-          f"{'KTL|không có':>13} {'KTL|có':>8}")
+    print(f"{'tập':<12} {'có/không':>9} {'câu đầu':>8} {'trả lời':>8} {'đoạn đầu':>9} {'15 đoạn':>8} "
+          f"{'đúng&trả lời':>13} {'KTL|không có':>13} {'KTL|có':>8}")
     for name, f in figs.items():
         print(f"{name:<12} {f['answerable']:>4}/{f['unanswerable']:<4} {f['top_sentence_hit']:>8.3f} "
+              f"{f['top_answer_text_hit']:>8.3f} "
               f"{f['top_passage_hit']:>9.3f} {f['any_passage_hit']:>8.3f} {f['answered_and_right']:>13.3f} "
               f"{f['no_answer_rate_unanswerable']:>13.3f} {f['no_answer_rate_answerable']:>8.3f}")
-    print("câu đầu / đoạn đầu: tỷ lệ câu hỏi có đáp án chuẩn nằm trong câu trả lời / trong đoạn xếp đầu;"
-          " KTL: tỷ lệ trả lời «Không tìm thấy».")
+    print("câu đầu / trả lời / đoạn đầu: tỷ lệ câu hỏi có đáp án chuẩn nằm trong câu được chọn / trong câu trả"
+          " lời đã cắt gọn (≤ 300 ký tự) / trong đoạn xếp đầu; KTL: tỷ lệ trả lời «Không tìm thấy».")
 
 
-def calibrate(path) -> None:
-    rows = _rows(path)
+def calibrate(paths) -> None:
+    rows = [r for path in paths for r in _rows(path)]
     best = None
-    for w_lex, w_dense, w_type in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.2, 0.3, 0.4, 0.5, 0.6),
-                                                    (0.0, 0.05, 0.1, 0.15)):
-        hit = figures(rows, w_lex, w_dense, w_type)["tổng"]["top_sentence_hit"]
+    for w_lex, w_dense, w_type, w_rank in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.2, 0.3, 0.4, 0.5, 0.6),
+                                                            (0.0, 0.05, 0.1, 0.15), (0.0, 0.05, 0.1)):
+        hit = figures(rows, w_lex, w_dense, w_type, w_rank)["tổng"]["top_sentence_hit"]
         if best is None or hit > best[0] + 1e-9:
-            best = (hit, w_lex, w_dense, w_type)
-    hit, w_lex, w_dense, w_type = best
-    print(f"trọng số tốt nhất: lexical {w_lex}, dense {w_dense}, loại {w_type}: câu đầu đúng {hit:.3f}")
-    for label, weights in (("trọng số tốt nhất", (w_lex, w_dense, w_type)),
-                           ("trọng số đang dùng", (qa.W_LEXICAL, qa.W_DENSE, qa.W_TYPE))):
+            best = (hit, w_lex, w_dense, w_type, w_rank)
+    hit, w_lex, w_dense, w_type, w_rank = best
+    print(f"trọng số tốt nhất: lexical {w_lex}, dense {w_dense}, loại {w_type}, hạng {w_rank}: câu đầu đúng {hit:.3f}")
+    for label, weights in (("trọng số tốt nhất", (w_lex, w_dense, w_type, w_rank)),
+                           ("trọng số đang dùng", (qa.W_LEXICAL, qa.W_DENSE, qa.W_TYPE, qa.W_RANK))):
         print(f"\n{label} {weights}:")
-        print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng")
-        for t in [x / 100 for x in range(20, 71, 2)]:
-            f = figures(rows, *weights, threshold=t)["tổng"]
+        print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng  (KTL|có lớn nhất trong các tập)")
+        chosen = None
+        for t in [x / 100 for x in range(10, 71, 2)]:
+            figs = figures(rows, *weights, threshold=t)
+            f = figs["tổng"]
+            worst = max(v["no_answer_rate_answerable"] for k, v in figs.items() if k != "tổng")
             balanced = (f["no_answer_rate_unanswerable"] + 1 - f["no_answer_rate_answerable"]) / 2
             print(f"{t:.2f}   {f['no_answer_rate_unanswerable']:.3f}        {f['no_answer_rate_answerable']:.3f}   "
-                  f"{f['answered_and_right']:.3f}        {balanced:.3f}")
+                  f"{f['answered_and_right']:.3f}        {balanced:.3f}                  ({worst:.3f})")
+            if worst <= 0.10 and (chosen is None or balanced > chosen[1] + 1e-9):
+                chosen = (t, balanced)
+        if chosen:
+            print(f"ngưỡng chọn (độ chính xác cân bằng cao nhất, KTL|có ≤ 0,10 trên mọi tập): {chosen[0]:.2f}")
 
 
 def main(argv=None) -> int:
@@ -220,7 +237,8 @@ def main(argv=None) -> int:
     p.add_argument("--distractors", type=int, default=60, help="văn bản gây nhiễu thêm vào chỉ mục mỗi tập")
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--features", type=Path, default=Path("eval_answers_features.jsonl"))
-    p.add_argument("--calibrate", type=Path, metavar="FILE.jsonl", help="chỉ hiệu chỉnh từ tệp đặc trưng đã có")
+    p.add_argument("--calibrate", type=Path, nargs="+", metavar="FILE.jsonl",
+                   help="chỉ hiệu chỉnh từ (các) tệp đặc trưng đã có")
     p.add_argument("--report", type=Path, metavar="FILE.jsonl", help="chỉ in số liệu từ tệp đặc trưng đã có")
     args = p.parse_args(argv)
     if args.calibrate:

@@ -62,7 +62,7 @@ def test_question_terms_fold_diacritics_but_drop_question_words_before_folding()
 def test_expected_answer_type():
     assert expected_type("Chi bộ sinh hoạt vào ngày nào hằng tháng?") == "date"
     assert expected_type("thời gian hoàn thành tổng kết cấp huyện") == "date"
-    assert expected_type("bao nhiêu tập thể được tặng bằng khen") == "count"
+    assert expected_type("bao nhiêu tập thể được tặng bằng khen") == "number"
     assert expected_type("Chỉ thị số 45 nói về điều gì") == ""
     assert type_match("date", "Hoàn thành trong tháng 10/2023.")
     assert not type_match("date", "Tổng kết bằng văn bản.")

@@ -4,11 +4,16 @@
     answer.text            # the answer sentence, or NO_ANSWER
     answer.citations[0]    # Citation: [1], doc_id, ordinal, citation line, passage, answer span
 
-Steps: retrieve passages (Library.search), split them into sentences keeping char offsets
-(split_sentences), score each sentence against the question (score_sentences: rarity-weighted
+Steps: a question about a named document's own facts (who signed it, when, what it implements) is
+answered from the stored metadata and references (vankien/answers/docfacts.py); a question naming its
+source document ("Hướng dẫn 05 yêu cầu …") answers from that document only. Otherwise retrieve
+passages (Library.search), split them into sentences keeping char offsets (sentences.py), keep the
+sentences that hold the kind of answer the question asks for (answer_types.py: a date for "ngày
+nào", a name for "ai", …), score each sentence against the question (score_sentences: rarity-weighted
 overlap of diacritic-folded syllables and syllable pairs, plus cosine between encode_query(question)
 and encode_passages(sentences)), keep the best. When the best score is under the calibrated
 threshold the answer is NO_ANSWER rather than the nearest noise (figures in scripts/eval_answers.py).
+The answer reads the sentence trimmed to about 300 characters around what answers.
 
 Everything except answer_question is a pure function over plain values.
 """
@@ -23,7 +28,11 @@ import numpy as np
 
 from index.records import SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
+from vankien.answers import docfacts
+from vankien.answers.answer_types import (STRICT, answer_spans, asked_unit, expected_type, focus_words,  # noqa: F401
+                                          synonym_units, type_match, unit_share, without_question_phrase)
 from vankien.answers.citation import format_citation
+from vankien.answers.sentences import Sentence, split_sentences, strip_marker, trim_around  # noqa: F401
 
 if TYPE_CHECKING:
     from index.library import Library
@@ -31,19 +40,25 @@ if TYPE_CHECKING:
 
 NO_ANSWER = "Không tìm thấy nội dung trả lời trong các văn bản đã có"
 
-# Weights of the sentence score and the no-answer threshold, calibrated on the dev sets
-# (vinewsqa + uit_regwiki qa.jsonl) with scripts/eval_answers.py --calibrate.
-W_LEXICAL = 0.6
-W_DENSE = 0.4
-W_RANK = 0.1
+# Weights of the sentence score and the no-answer threshold, calibrated with
+# scripts/eval_answers.py --calibrate on the features of the dev sets (vinewsqa + uit_regwiki
+# qa.jsonl, --n 40) and of our corpus/ question set (scripts/eval_corpus_answers.py --features):
+# THRESHOLD is where every unanswerable question of ours is refused; figures in the README.
+W_LEXICAL = 0.4
+W_DENSE = 0.6
+W_RANK = 0.05
 DENSE_FLOOR = 0.75  # E5 cosines live in ~[0.7, 0.95]: rescale (cos - floor) / (1 - floor)
-THRESHOLD = 0.42  # balanced accuracy 0.81 on 80+80 dev questions (scripts/eval_answers.py, seed 13)
-W_TYPE = 0.1  # bonus when the sentence holds what the question asks for (a number, a date)
+THRESHOLD = 0.26  # calibrated: scripts/eval_answers.py --calibrate over the public sets and our corpus/ set (see README)
+W_TYPE = 0.0  # bonus when the sentence holds what the question asks for (a number, a date)
+W_UNIT = 0.2  # bonus when a count comes with the unit asked for ("bao nhiêu chi bộ" -> "3.870 chi bộ")
+W_FOCUS = 2.0  # weight of the question's words next to its question word ("ai chủ trì")
+W_MISSING = 0.3  # times the share of the question's word pairs found in no retrieved passage at all
+W_NOFOCUS = 0.15  # times the share of those words missing: a sentence without them answers another question
 SUPPORT_MARGIN = 0.1  # other sentences within this margin of the best one are cited too
 MAX_SUPPORT = 2
 PASSAGES = 15  # passages retrieved per question (the search caps passages per document on its
 # first page, so a small k can miss the one passage that holds the answer)
-DENSE_BUDGET = 24  # sentences encoded per question
+DENSE_BUDGET = 10  # sentences encoded per question (the best on the cheap features; each costs ~0.1 s on a CPU)
 
 # Question words and function words: dropped from the question's terms (compared before folding,
 # so "thể" in "tập thể" is not mistaken for "thế"). Kept short on purpose; rarity does the rest.
@@ -53,23 +68,9 @@ mà ở vào đến từ khi hay hoặc đó này hãy nêu gồm bị do về t
 bởi để phải chỉ ra cái chiếc điều
 """.split()) - {"điều"}
 
+FOLDED_STOPWORDS = frozenset(fold_diacritics(w) for w in STOPWORDS)
 _WORD = re.compile(r"\w+")
-# What a question asks for, by its question words (folded), and what such an answer looks like.
-_ASKS_WHEN = re.compile(r"\b(khi nào|bao giờ|lúc nào|ngày nào|tháng nào|năm nào|thời gian|thời hạn|"
-                        r"thời điểm|hạn chót|trước ngày|đến ngày|ngày bao nhiêu)\b")
-_ASKS_COUNT = re.compile(r"\b(bao nhiêu|mấy|số lượng)\b|^số\b")
-_HAS_DATE = re.compile(r"\b(ngay|thang|nam|quy)\s+\d|\d{1,2}/\d{1,2}(/\d{2,4})?|\d{1,2}/\d{4}\b")
-_HAS_NUMBER = re.compile(r"\d")
-_ENUMERATOR = re.compile(r"^\s*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])\s*[.)]\s*$", re.IGNORECASE)
-_LIST_ITEM = re.compile(r"^\s*(?:[-+•*–]|\d+(?:\.\d+)*[.)]|[a-zđ]\))\s*")
-
-
-@dataclass(frozen=True)
-class Sentence:
-    start: int  # char offsets in the passage text
-    end: int
-    text: str
-    context: str = ""  # the list's lead-in line ("- Cấp huyện và tương đương:") for list items
+_HEADING = re.compile(r"^(?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+\s*[.:]?[^.;:]{0,80}$")
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ class Citation(SearchHit):
     citation: str  # formatted line: "Kế hoạch số 95-KH/TU ngày 28/4/2023 của ... — mục II.2"
     span_start: int  # the cited sentence within the passage
     span_end: int
+    quote: str = ""  # the cited sentence as it reads (a table row as text); "" = the span itself
 
     @property
     def passage(self) -> str:
@@ -96,7 +98,7 @@ class Citation(SearchHit):
             "doc_type": self.doc_type, "number": self.number, "issuer": self.issuer, "date": self.date,
             "heading_path": list(self.heading_path), "pages": list(self.pages),
             "citation": self.citation, "passage": self.passage,
-            "span": [self.span_start, self.span_end], "sentence": self.sentence,
+            "span": [self.span_start, self.span_end], "sentence": self.sentence, "quote": self.quote or self.sentence,
         }
 
 
@@ -109,10 +111,11 @@ class Answer:
     score: float = 0.0
     generated: bool = False  # composed by the configured language model (vankien/answers/generate.py)
     passages: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # SearchHits used
+    note: str = ""  # why there is no answer, when known ("Chưa có văn bản 50-CT/TW trong chỉ mục")
 
     def to_json(self) -> dict:
         return {
-            "question": self.question, "answer": self.text, "found": self.found,
+            "question": self.question, "answer": self.text, "found": self.found, "note": self.note,
             "score": round(float(self.score), 4), "generated": self.generated,
             "citations": [c.to_json() for c in self.citations],
         }
@@ -125,85 +128,9 @@ class ScoredSentence:
     lexical: float
     dense: float
     score: float
-
-
-# ---------------------------------------------------------------- sentences
-
-
-def _sent_tokenize(line: str) -> list[str]:
-    from underthesea import sent_tokenize  # heavy import, first use only
-
-    return sent_tokenize(line)
-
-
-def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of a passage with char offsets into it.
-
-    Lines are split first (list items and headings are lines in these documents), then each line
-    by underthesea's sent_tokenize. A lone enumerator ("II.", "1.") is glued to what follows, and
-    a list item gets the nearest earlier lead-in line ending in ":" as its context.
-    """
-    out: list[Sentence] = []
-    lead_ins: list[tuple[str, str]] = []  # (list marker of the lead-in line, its text)
-    pos = 0
-    for line in text.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
-        if not line.strip():
-            continue
-        pieces = _sent_tokenize(line) if len(line) > 40 else [line]
-        spans: list[tuple[int, int]] = []
-        cursor = 0
-        for piece in pieces:
-            piece = piece.strip()
-            if not piece:
-                continue
-            at = line.find(piece, cursor)
-            if at < 0:  # the tokenizer changed whitespace: fall back to the rest of the line
-                spans.append((cursor, len(line)))
-                cursor = len(line)
-                break
-            spans.append((at, at + len(piece)))
-            cursor = at + len(piece)
-        if cursor < len(line) and line[cursor:].strip():
-            spans.append((cursor, len(line)))
-        merged: list[tuple[int, int]] = []
-        for s, e in spans:
-            if merged and _ENUMERATOR.match(line[merged[-1][0]:merged[-1][1]]):
-                merged[-1] = (merged[-1][0], e)
-            else:
-                merged.append((s, e))
-        marker = _marker(line)
-        if marker:
-            while lead_ins and lead_ins[-1][0] == marker:  # a sibling's lead-in is not ours
-                lead_ins.pop()
-        context = lead_ins[-1][1] if marker and lead_ins else ""
-        for s, e in merged:
-            while s < e and line[s].isspace():
-                s += 1
-            while e > s and line[e - 1].isspace():
-                e -= 1
-            if e > s:
-                out.append(Sentence(line_start + s, line_start + e, line[s:e], context))
-        stripped = line.strip()
-        if stripped.endswith(":"):
-            lead_ins.append((marker, _LIST_ITEM.sub("", stripped)))
-        elif not marker:
-            lead_ins.clear()
-    return out
-
-
-def _marker(line: str) -> str:
-    """The kind of list marker a line starts with ("-", "+", "1.", "a)"), "" for none."""
-    m = _LIST_ITEM.match(line)
-    if not m:
-        return ""
-    mark = m.group(0).strip()
-    if mark[0].isdigit():
-        return "1."
-    if mark[0].isalpha():
-        return "a)"
-    return mark
+    unit: float = 0.0  # share of the units asked for that a count in the sentence carries (W_UNIT)
+    focus: float = 1.0  # share of the words next to the question word found (W_NOFOCUS off at 0)
+    missing: float = 0.0  # share of the question's content pairs in none of the passages (W_MISSING)
 
 
 # ---------------------------------------------------------------- lexical scoring
@@ -229,13 +156,25 @@ def _pairs(words: Sequence[str]) -> set[str]:
 def question_terms(question: str) -> tuple[list[str], list[str]]:
     """(content syllables, syllable pairs) of a question, folded. Pairs come from the question as
     typed (stopwords included) minus pairs made only of stopwords."""
-    words = syllables(question)
+    words = syllables(without_question_phrase(question)) or syllables(question)
     content = list(dict.fromkeys(fold_diacritics(w) for w in words if w not in STOPWORDS))
     if not content:
         content = list(dict.fromkeys(fold_diacritics(w) for w in words))
     pairs = [fold_diacritics(a) + "_" + fold_diacritics(b) for a, b in zip(words, words[1:])
              if not (a in STOPWORDS and b in STOPWORDS)]
     return content, list(dict.fromkeys(pairs))
+
+
+def missing_share(q_pairs: Sequence[str], hits: Sequence[Any]) -> float:
+    """Share of the question's content word pairs ("phụ cấp") that no retrieved passage holds: a
+    question about something the documents never mention."""
+    content = [p for p in q_pairs if not any(w in FOLDED_STOPWORDS for w in p.split("_"))]
+    if not content:
+        return 0.0
+    seen: set[str] = set()
+    for h in hits:
+        seen |= _pairs(folded_terms(h.text + " " + " ".join(h.heading_path)))
+    return sum(p not in seen for p in content) / len(content)
 
 
 def rarity(units: Sequence[set[str]]) -> dict[str, float]:
@@ -249,12 +188,15 @@ def rarity(units: Sequence[set[str]]) -> dict[str, float]:
 
 
 def lexical_score(q_terms: Sequence[str], q_pairs: Sequence[str], sent_units: set[str],
-                  context_units: set[str], idf: dict[str, float], default_idf: float) -> float:
+                  context_units: set[str], idf: dict[str, float], default_idf: float,
+                  focus: set[str] = frozenset()) -> float:
     """Weighted share of the question's syllables and pairs found in the sentence (context words
-    count half). In [0, 1]."""
+    count half; words next to the question word count W_FOCUS times). In [0, 1]."""
     total = got = 0.0
     for t in list(q_terms) + list(q_pairs):
         w = idf.get(t, default_idf) * (1.0 if "_" not in t else 1.5)
+        if focus and any(x in focus for x in t.split("_")):
+            w *= W_FOCUS
         total += w
         if t in sent_units:
             got += w
@@ -265,29 +207,11 @@ def lexical_score(q_terms: Sequence[str], q_pairs: Sequence[str], sent_units: se
 
 def _units(text: str) -> set[str]:
     words = folded_terms(text)
-    return set(words) | _pairs(words)
+    return set(words) | _pairs(words) | synonym_units(" ".join(words))
 
 
 def rescale_dense(cos: np.ndarray | float) -> np.ndarray:
     return np.clip((np.asarray(cos, dtype=np.float32) - DENSE_FLOOR) / (1.0 - DENSE_FLOOR), 0.0, 1.0)
-
-
-def expected_type(question: str) -> str:
-    """"date", "count" or "" from the question words."""
-    lower = normalize_query(question).lower()
-    if _ASKS_WHEN.search(lower):
-        return "date"
-    if _ASKS_COUNT.search(lower):
-        return "count"
-    return ""
-
-
-def type_match(kind: str, sentence: str) -> bool:
-    if kind == "date":
-        return bool(_HAS_DATE.search(fold_diacritics(sentence.lower())))
-    if kind == "count":
-        return bool(_HAS_NUMBER.search(sentence))
-    return False
 
 
 def combine(lexical: float, dense_cos: float, rank: int, typed: bool = False) -> float:
@@ -299,40 +223,84 @@ def candidate_sentences(hits: Sequence[Any], min_chars: int = 12) -> list[tuple[
     """(hit index, sentence) for every sentence of every retrieved passage worth answering with."""
     out = []
     for i, hit in enumerate(hits):
+        headings = {h.strip().rstrip("…") for h in hit.heading_path}
         for s in split_sentences(hit.text):
-            if len(s.text) >= min_chars and any(ch.isalpha() for ch in s.text):
-                out.append((i, s))
+            if len(s.text) < min_chars or not any(ch.isalpha() for ch in s.text) or _HEADING.match(s.text) \
+                    or s.text.isupper() or any(h and s.text.startswith(h) and len(s.text) <= len(h) + 1
+                                               for h in headings):
+                continue  # a heading names a topic, it does not answer
+            out.append((i, s))
     return out
+
+
+def typed_spans(kind: str, sentence: Sentence, q_words: set[str]) -> list[tuple[int, int]]:
+    """Spans of the sentence's shown text that answer `kind` with something the question does not
+    already say ("1 năm" in "sơ kết 1 năm … bao nhiêu" is not an answer to it)."""
+    text = sentence.shown
+    spans = answer_spans(kind, text, sentence.context)
+    if kind not in STRICT:
+        return spans
+    return [(a, b) for a, b in spans if set(folded_terms(text[a:b])) - q_words]
+
+
+def clause_of(text: str, span: tuple[int, int]) -> str:
+    """The clause of `text` (between semicolons) that holds `span`."""
+    left = text.rfind(";", 0, span[0]) + 1
+    right = text.find(";", span[1])
+    return text[left:right if right >= 0 else len(text)]
+
+
+def answer_span(kind: str, sentence: Sentence, q_words: set[str]) -> tuple[int, int]:
+    """The part of the shown text that answers: the typed span nearest the question's words."""
+    text = sentence.shown
+    spans = typed_spans(kind, sentence, q_words) if kind in STRICT else []
+    if not spans:
+        return 0, len(text)
+    hits = [m.start() for m in _WORD.finditer(text) if fold_diacritics(m.group(0).lower()) in q_words]
+    return min(spans, key=lambda sp: min((abs(sp[0] - h) for h in hits), default=sp[0]))
 
 
 def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
                     dense_budget: int = DENSE_BUDGET) -> list[ScoredSentence]:
-    """Every candidate sentence scored, best first.
+    """The candidate sentences that hold the kind of answer asked for, scored, best first.
 
-    Only the `dense_budget` sentences best on the cheap features (lexical, rank, answer type), plus
-    every sentence of the top two passages, are encoded; the rest keep a dense score of zero."""
-    cands = candidate_sentences(hits)
+    Only the `dense_budget` sentences best on the cheap features (lexical, rank), plus every
+    sentence of the top two passages, are encoded; the rest keep a dense score of zero."""
+    kind = expected_type(question)
+    q_words = set(folded_terms(question))
+    q_terms, q_pairs = question_terms(question)
+    missing = missing_share(q_pairs, hits)
+    cands = [(i, s) for i, s in candidate_sentences(hits) if kind not in STRICT or typed_spans(kind, s, q_words)]
     if not cands:
         return []
-    q_terms, q_pairs = question_terms(question)
-    sent_units = [_units(s.text) for _, s in cands]
+    sent_units = [_units(s.shown) for _, s in cands]
     ctx_units = [_units(s.context + " " + " ".join(hits[i].heading_path)) for i, s in cands]
     idf = rarity(sent_units)
     default_idf = math.log(1.0 + (len(cands) + 1) / 0.5)
-    lex = [lexical_score(q_terms, q_pairs, su, cu, idf, default_idf)
+    focus = focus_words(question)
+    lex = [lexical_score(q_terms, q_pairs, su, cu, idf, default_idf, focus)
            for su, cu in zip(sent_units, ctx_units)]
-    kind = expected_type(question)
-    typed = [type_match(kind, s.text) for _, s in cands]
+    typed = kind in STRICT
+    unit = asked_unit(question) if kind == "number" else ()
+    spans = [typed_spans(kind, s, q_words) if typed else [] for _, s in cands]
+    unit_hit = [unit_share(unit, [s.shown[a:b] for a, b in sp]) for (_, s), sp in zip(cands, spans)]
+    bonus = [W_UNIT * u for u in unit_hit]
+    if typed:  # half the lexical score from the clause that holds the answer: facts sit near their words
+        near = [max((lexical_score(q_terms, q_pairs, _units(clause_of(s.shown, sp)), cu, idf, default_idf, focus)
+                     for sp in sps), default=0.0) for (_, s), sps, cu in zip(cands, spans, ctx_units)]
+        lex = [(a + b) / 2 for a, b in zip(lex, near)]
+    shares = [len(focus & (su | cu)) / len(focus) if focus else 1.0 for su, cu in zip(sent_units, ctx_units)]
+    bonus = [b - W_NOFOCUS * (1.0 - share) - W_MISSING * missing for b, share in zip(bonus, shares)]
     dense = np.full(len(cands), DENSE_FLOOR, dtype=np.float32)
     if encoder is not None:
-        cheap = [combine(lex[j], DENSE_FLOOR, i, typed[j]) for j, (i, _) in enumerate(cands)]
+        cheap = [combine(lex[j], DENSE_FLOOR, i, typed) + bonus[j] for j, (i, _) in enumerate(cands)]
         chosen = set(sorted(range(len(cands)), key=lambda j: -cheap[j])[:dense_budget])
-        chosen |= {j for j, (i, _) in enumerate(cands) if i < 2}
         order = sorted(chosen)
         qv = encoder.encode_query(normalize_query(question))
-        texts = [(cands[j][1].context + " " + cands[j][1].text).strip() for j in order]
+        texts = [(cands[j][1].context + " " + cands[j][1].shown).strip() for j in order]
         dense[order] = encoder.encode_passages(texts) @ qv
-    scored = [ScoredSentence(i, s, lex[j], float(dense[j]), combine(lex[j], float(dense[j]), i, typed[j]))
+    scored = [ScoredSentence(i, s, lex[j], float(dense[j]),
+                             combine(lex[j], float(dense[j]), i, typed) + bonus[j], unit_hit[j], shares[j], missing)
               for j, (i, s) in enumerate(cands)]
     scored.sort(key=lambda x: -x.score)
     return scored
@@ -341,10 +309,26 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
 # ---------------------------------------------------------------- citations and the answer
 
 
-def citation_for(n: int, hit: SearchHit, span: tuple[int, int]) -> Citation:
+def citation_for(n: int, hit: SearchHit, span: tuple[int, int], quote: str = "") -> Citation:
     line = format_citation(hit.header, tuple(hit.heading_path), tuple(hit.pages))
     return Citation(**{f.name: getattr(hit, f.name) for f in fields(SearchHit)},
-                    n=n, citation=line, span_start=span[0], span_end=span[1])
+                    n=n, citation=line, span_start=span[0], span_end=span[1], quote=quote)
+
+
+def answer_text(question: str, sentence: Sentence) -> str:
+    """The sentence as the answer reads: list marker dropped, lead-in first, at most about
+    MAX_ANSWER_CHARS around what answers, "…" where cut."""
+    kind = expected_type(question)
+    start, end = answer_span(kind, sentence, set(folded_terms(question)))
+    shown = sentence.shown
+    body = strip_marker(shown)
+    cut = len(shown) - len(body)
+    start, end = max(0, start - cut), max(0, end - cut)
+    if sentence.context and not sentence.display:  # a list item reads with its lead-in (a table row
+        # already names its columns): "Cấp huyện ...: Thời gian: ..."
+        lead = sentence.context + " "
+        body, start, end = lead + body, start + len(lead), end + len(lead)
+    return trim_around(body, start, end)
 
 
 def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSentence],
@@ -360,20 +344,36 @@ def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSen
             break
         if all(s.hit_index != c.hit_index for c in chosen) and s.score >= threshold:
             chosen.append(s)
-    citations = tuple(citation_for(n, hits[s.hit_index], (s.sentence.start, s.sentence.end))
+    citations = tuple(citation_for(n, hits[s.hit_index], (s.sentence.start, s.sentence.end), s.sentence.display)
                       for n, s in enumerate(chosen, 1))
-    text = _LIST_ITEM.sub("", best.sentence.text, count=1) or best.sentence.text
-    if best.sentence.context:  # a list item reads with its lead-in: "Cấp huyện ...: Thời gian: ..."
-        text = f"{best.sentence.context} {text}"
-    return Answer(question, text, True, citations, best.score, passages=tuple(hits))
+    return Answer(question, answer_text(question, best.sentence), True, citations, best.score,
+                  passages=tuple(hits))
+
+
+def retrieve(library: Library, question: str, k: int, doc_id: str = "") -> list[SearchHit]:
+    """k passages for the question; with doc_id, only that document's (searched deeper, since the
+    search spreads its first page over documents)."""
+    if not doc_id:
+        return library.search(question, k=max(1, k))
+    return [h for h in library.search(question, k=max(60, 4 * k)) if h.doc_id == doc_id][:k]
 
 
 def answer_question(library: Library, question: str, k: int = PASSAGES, threshold: float = THRESHOLD,
                     encoder: Encoder | None = None) -> Answer:
-    """Retrieve k passages and answer from their sentences (see the module docstring)."""
+    """Answer from metadata, from the named document, or from the k best passages (see the
+    module docstring)."""
     question = normalize_query(question or "")
     if not question:
         return Answer(question, NO_ANSWER, False)
-    hits = library.search(question, k=max(1, k))
+    about = docfacts.asks_about_document(question)
+    name, info = docfacts.named_document(library, question, about_document=about)
+    if name is not None and info is None:  # names a document that is not indexed: say so
+        return Answer(question, NO_ANSWER, False, note=f"Chưa có văn bản {name.label} trong chỉ mục")
+    if info is not None and about:
+        fact = docfacts.fact_answer(library, info, question)
+        if fact is not None:
+            return Answer(question, fact.text, True, (citation_for(1, fact.hit, fact.span),), 1.0,
+                          passages=(fact.hit,))
+    hits = retrieve(library, question, k, info.doc_id if info is not None else "")
     scored = score_sentences(question, hits, encoder if encoder is not None else library.encoder)
     return select_answer(question, hits, scored, threshold)

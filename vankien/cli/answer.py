@@ -79,10 +79,14 @@ def run_ask(args) -> int:
     if args.json:
         _print_json(answer.to_json())
         return 0
+    from vankien.answers.sentences import trim_around
+
     print(answer.text)
+    if answer.note:
+        print(answer.note)
     for c in answer.citations:
         print(f"[{c.n}] {c.citation}")
-        print(f"    «{' '.join(c.sentence.split())}»  ({c.doc_id}, đoạn {c.ordinal})")
+        print(f"    «{trim_around(' '.join((c.quote or c.sentence).split()), 0, 0)}»  ({c.doc_id}, đoạn {c.ordinal})")
     if answer.generated:
         print("(câu trả lời do mô hình ngôn ngữ soạn từ các đoạn trích trên)")
     return 0

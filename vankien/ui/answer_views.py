@@ -22,7 +22,8 @@ def answer_html(answer: Answer) -> str:
     if not answer.question:
         return "<p>Hãy nhập câu hỏi, ví dụ: «Chi bộ sinh hoạt vào ngày nào hằng tháng?»</p>"
     if not answer.found:
-        return f"<div class='vk-answer vk-no-answer'><p>{_e(answer.text)}.</p></div>"
+        note = f"<p>{_e(answer.note)}.</p>" if answer.note else ""
+        return f"<div class='vk-answer vk-no-answer'><p>{_e(answer.text)}.</p>{note}</div>"
     markers = "".join(f"<a href='#vk-nguon-{c.n}' class='vk-cite'>[{c.n}]</a>" for c in answer.citations)
     body = _e(answer.text) if answer.generated else f"{_e(answer.text)} {markers}"
     if answer.generated:
