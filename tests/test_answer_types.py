@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from index.records import SearchHit
+from ingest.records import DocumentHeader
 from vankien.answers.answer_types import answer_spans, expected_type, type_match
 from vankien.answers.docfacts import parse_doc_name
 from vankien.answers.qa import NO_ANSWER, answer_text, score_sentences, select_answer
@@ -99,8 +100,9 @@ def test_long_answers_are_trimmed_around_the_answer_and_never_cut_a_url():
 
 
 def _hit(text: str) -> SearchHit:
-    return SearchHit("kh12", 3, "Kế hoạch 12-KH/ĐU", "Kế hoạch", "12-KH/ĐU", "Đảng ủy xã Hòa An", "2024-08-20",
-                     ("II. NỘI DUNG",), (), text, 1.0, 0, len(text))
+    header = DocumentHeader(doc_type="Kế hoạch", number="12-KH/ĐU", date="2024-08-20", issuer="Đảng ủy xã Hòa An",
+                            title="Kế hoạch 12-KH/ĐU")
+    return SearchHit("kh12", 3, header, ("II. NỘI DUNG",), (), text, 1.0, 0, len(text))
 
 
 def test_a_sentence_without_the_asked_kind_never_wins():

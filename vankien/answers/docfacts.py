@@ -140,8 +140,8 @@ _RELATIONS = {  # question words -> words printed before the cited number in the
 
 def document_hit(stored: Any, ordinal: int) -> SearchHit:
     info, p = stored.info, stored.passages[ordinal]
-    return SearchHit(info.doc_id, p.ordinal, info.title, info.doc_type, info.number, info.issuer, info.date,
-                     tuple(p.heading_path), tuple(p.pages), p.text, 0.0, p.start, p.end)
+    return SearchHit(info.doc_id, p.ordinal, info.header, tuple(p.heading_path), tuple(p.pages), p.text, 0.0,
+                     p.start, p.end)
 
 
 def _find(stored: Any, needle: str) -> tuple[int, int, int] | None:
