@@ -312,7 +312,7 @@ class Library:
             return FileOutcome(str(path), "failed", reason=f"{type(exc).__name__}: {exc}")
         status = "updated" if store.has_document(doc.doc_id) else "added"
         self._put(doc, vectors, store, dense)
-        return FileOutcome(str(path), status, doc.doc_id)
+        return FileOutcome(str(path), status, doc.doc_id, note="; ".join(getattr(doc, "notes", ())))
 
     def add_documents(self, docs: Iterable[ParsedDocument]) -> IngestReport:
         """Index already-parsed documents (same lifecycle as ingest): a document whose id is indexed

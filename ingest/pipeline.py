@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.chunking import DEFAULT_MAX_TOKENS, DEFAULT_MIN_TOKENS, DEFAULT_OVERLAP_SENTENCES, chunk_document
@@ -41,8 +42,14 @@ def _assemble(
     max_tokens: int = DEFAULT_MAX_TOKENS,
     min_tokens: int = DEFAULT_MIN_TOKENS,
     overlap_sentences: int = DEFAULT_OVERLAP_SENTENCES,
+    scanned_pages: tuple[int, ...] = (),
+    notes: tuple[str, ...] = (),
 ) -> ParsedDocument:
     metadata: Metadata = extract_metadata(text, hints, fallback_title)
+    passages = chunk_document(text, doc_id, page_starts, max_tokens, min_tokens, overlap_sentences)
+    if scanned_pages:
+        scanned = set(scanned_pages)
+        passages = [replace(p, scanned=True) if scanned.intersection(p.pages) else p for p in passages]
     return ParsedDocument(
         doc_id=doc_id,
         source_path=source_path,
@@ -52,7 +59,8 @@ def _assemble(
         page_starts=page_starts,
         metadata=metadata,
         references=find_references(text, own_number=metadata.number),
-        passages=chunk_document(text, doc_id, page_starts, max_tokens, min_tokens, overlap_sentences),
+        passages=tuple(passages),
+        notes=notes,
     )
 
 
@@ -63,10 +71,12 @@ def parse_file(
     max_tokens: int = DEFAULT_MAX_TOKENS,
     min_tokens: int = DEFAULT_MIN_TOKENS,
     overlap_sentences: int = DEFAULT_OVERLAP_SENTENCES,
+    progress=None,
 ) -> ParsedDocument:
-    """Parse one file (PDF, DOCX, HTML, text/Markdown). Raises IngestError(path, reason) for bad input."""
+    """Parse one file (PDF, DOCX, .doc/.rtf, HTML, text/Markdown). Raises IngestError(path, reason)
+    for bad input. `progress(path, done, total)`: after each page read by OCR (ingest/ocr.py)."""
     path = Path(path)
-    extracted = extract(path, max_bytes)
+    extracted = extract(path, max_bytes, progress=progress)
     text = extracted.text if extracted.normalized else normalize_text(extracted.text)
     if not text.strip():
         raise IngestError(str(path), "tệp không có nội dung chữ")
@@ -82,6 +92,8 @@ def parse_file(
         max_tokens=max_tokens,
         min_tokens=min_tokens,
         overlap_sentences=overlap_sentences,
+        scanned_pages=extracted.scanned_pages,
+        notes=extracted.notes,
     )
 
 

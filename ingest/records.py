@@ -44,6 +44,7 @@ class Passage:
     start: int  # char offsets into ParsedDocument.text
     end: int
     text: str  # == ParsedDocument.text[start:end]
+    scanned: bool = False  # read by OCR from a scanned page: citations say "(bản quét)"
 
     @property
     def passage_id(self) -> str:
@@ -58,13 +59,14 @@ class Passage:
 class ParsedDocument:
     doc_id: str  # stable id: file stem slug; the Library adds a path hash when another file holds it
     source_path: str
-    source_format: str  # "pdf" | "docx" | "text" | "html"
+    source_format: str  # "pdf" | "docx" | "doc" | "rtf" | "text" | "markdown" | "html"
     content_hash: str  # sha256 of the file bytes
     text: str  # normalised full text
     page_starts: tuple[int, ...]  # char offset where each PDF page starts in text; () otherwise
     metadata: Metadata
     references: tuple[Reference, ...]
     passages: tuple[Passage, ...]
+    notes: tuple[str, ...] = ()  # for the user, not indexed: "PDF bị hỏng: đọc được trang 1–3 ...", OCR'd pages
 
     def to_json(self) -> dict:
         return asdict(self)

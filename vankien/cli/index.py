@@ -62,9 +62,18 @@ def run_ingest(args: argparse.Namespace) -> int:
         seen.append(path)
         bar.set_postfix_str(path.rsplit("/", 1)[-1][-40:])
 
-    report = lib.ingest(files, progress=progress)
+    def ocr_progress(path: str, done: int, total: int) -> None:  # scanned pages of the current file
+        bar.set_postfix_str(f"{path.rsplit('/', 1)[-1][-30:]}: OCR trang {done}/{total}")
+
+    from ingest.ocr import page_progress
+
+    with page_progress(ocr_progress):
+        report = lib.ingest(files, progress=progress)
     bar.update(len(files) - bar.n)
     bar.close()
+    for o in report.outcomes:
+        if o.status != "failed" and getattr(o, "note", ""):
+            print(f"CHÚ Ý: {o.path}: {o.note}", file=sys.stderr)
     for o in report.failed:
         print(f"LỖI: {o.path}: {o.reason}", file=sys.stderr)
     print(f"Xong: thêm mới {report.count('added')}, cập nhật {report.count('updated')}, "

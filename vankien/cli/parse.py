@@ -36,9 +36,13 @@ def _summary(doc) -> str:
     for ref in doc.references:
         extra = ", ".join(x for x in (ref.date, ref.issuer) if x)
         out.append(f"  - {ref.doc_type or '?'} {ref.number}" + (f" ({extra})" if extra else ""))
+    for note in getattr(doc, "notes", ()):
+        out.append(f"  Chú ý: {note}")
     out.append(f"Đoạn: {len(doc.passages)}")
     for p in doc.passages:
         pages = f" tr. {', '.join(map(str, p.pages))}" if p.pages else ""
+        if getattr(p, "scanned", False):
+            pages += " (bản quét)"
         preview = " ".join(p.text.split())[:100]
         out.append(f"  [{p.ordinal}] {p.section or '(phần đầu)'}{pages} [{p.start}:{p.end}]\n      {preview}…")
     return "\n".join(out)
@@ -48,8 +52,12 @@ def run(args: argparse.Namespace) -> int:
     from ingest import parse_file
     from ingest.records import IngestError
 
+    def progress(path: str, done: int, total: int) -> None:
+        print(f"\rĐang nhận dạng chữ (OCR): trang {done}/{total}", end="\n" if done == total else "",
+              file=sys.stderr, flush=True)
+
     try:
-        doc = parse_file(args.file)
+        doc = parse_file(args.file, progress=progress)
     except IngestError as exc:
         print(f"LỖI: {exc.path}: {exc.reason}", file=sys.stderr)
         return 1
