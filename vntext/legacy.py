@@ -277,12 +277,13 @@ def fix_legacy_pages(pages: list[str]) -> tuple[list[str], str]:
 def font_decoder(font_name: str | None, sample: str) -> tuple[str, bool]:
     """How to read every run/span of one font: ("tcvn3" | "vni" | "", capitals).
 
-    `sample` is the font's text in the document (its runs joined). A font named like a legacy one
-    whose text is already Unicode (it holds letters outside the 8-bit repertoire, or reads as
-    Vietnamese as it stands) is left alone: PDF producers often map such fonts to Unicode.
+    `sample` is the font's text in the document (its runs joined by spaces). Runs holding letters
+    outside the 8-bit repertoire are Unicode already and say nothing; a font whose 8-bit runs read
+    as Vietnamese as they stand is left alone too (PDF producers often map such fonts to Unicode).
     """
     encoding, upper = font_encoding(font_name)
-    if not encoding or not is_8bit_text(sample):
+    sample = " ".join(word for word in sample.split() if is_8bit_text(word))
+    if not encoding or not sample:
         return "", False
     rate, _ = _rate(sample)
     if rate > 0.5 and syllable_score(sample)[1] >= 2:
