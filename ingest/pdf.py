@@ -202,9 +202,15 @@ def _read_pages(path: Path, progress) -> tuple[list[str], list[int], list[str]]:
     return texts, ocr_done, notes
 
 
+_DRAWN_SOFT_HYPHEN = re.compile("\u00ad(?=\\S)")
+
+
 def _page_lines(path: Path, progress=None) -> tuple[list[list[str]], list[int], list[str]]:
     texts, scanned, notes = _read_pages(path, progress)
-    pages = [[line for line in normalize_text(raw).split("\n") if line] for raw in texts]
+    # A soft hyphen inside a line was drawn, so it is a hyphen some fonts' maps name U+00AD
+    # ("45\u00adCT/TW"); normalising would delete it and break the number.
+    pages = [[line for line in normalize_text(_DRAWN_SOFT_HYPHEN.sub("-", raw)).split("\n") if line]
+             for raw in texts]
     return pages, scanned, notes
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 
 from ingest.formats import Extracted
 from ingest.records import IngestError
+from vntext.legacy import fix_legacy_lines
 
 _DROP_TAGS = ["script", "style", "noscript", "iframe", "svg", "template", "button", "select", "input",
               "textarea", "nav", "aside", "object", "embed", "map"]
@@ -245,7 +246,7 @@ def extract_html(path: Path, data: bytes) -> Extracted:
     for tag in body.find_all(["ul", "ol", "div", "table", "p"]):
         if not tag.decomposed and _link_heavy(tag) and tag is not body:
             tag.decompose()
-    text = _clean_leftovers(_text_of(body))
+    text, _ = fix_legacy_lines(_clean_leftovers(_text_of(body)))  # pages saved from .VnTime documents
     lines = _trim_chrome([line.strip() for line in text.split("\n") if line.strip()])
     text = "\n\n".join(lines)
     if title and not text.startswith(title):

@@ -184,3 +184,22 @@ def test_missing_reason_names_the_packages(monkeypatch, tmp_path):
     assert not ocr.available() and "tesseract-ocr-vie" in ocr.missing_reason()
     monkeypatch.delenv("VANKIEN_TESSERACT")
     assert ocr.available()
+
+
+@needs_font
+def test_library_indexes_the_readable_pages_and_says_the_file_is_damaged(tmp_path):
+    from index.library import Library
+
+    folder = tmp_path / "van_ban"
+    folder.mkdir()
+    (folder / "bi_cat.pdf").write_bytes(_cut_before_page(_five_page_pdf(), 3))
+    (folder / "hong_het.pdf").write_bytes(_five_page_pdf()[:2000])
+    lib = Library.open(tmp_path / "idx")
+    report = lib.ingest([folder])
+    by_name = {Path(o.path).name: o for o in report.outcomes}
+    assert by_name["bi_cat.pdf"].status == "added"
+    assert by_name["bi_cat.pdf"].note == "PDF bị hỏng: đọc được trang 1–3, không đọc được trang 4–5 (trong 5 trang)"
+    assert by_name["hong_het.pdf"].status == "failed" and by_name["hong_het.pdf"].reason.startswith("PDF bị hỏng")
+    assert "OCR" not in by_name["hong_het.pdf"].reason
+    hits = lib.search("Trang 2 đảng viên sinh hoạt chi bộ", k=3)
+    assert hits and hits[0].doc_id == by_name["bi_cat.pdf"].doc_id
