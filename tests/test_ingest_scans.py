@@ -203,3 +203,42 @@ def test_library_indexes_the_readable_pages_and_says_the_file_is_damaged(tmp_pat
     assert "OCR" not in by_name["hong_het.pdf"].reason
     hits = lib.search("Trang 2 đảng viên sinh hoạt chi bộ", k=3)
     assert hits and hits[0].doc_id == by_name["bi_cat.pdf"].doc_id
+
+
+@needs_font
+@needs_ocr
+def test_scanned_party_header_and_red_seal_keep_the_metadata(tmp_path):
+    """A colour scan: two-column header, and a red seal and a blue signature over the signing block.
+    The header's columns come out as separate lines and the seal fades (red channel), so the
+    metadata read from OCR is the metadata of the document."""
+    regular, bold = pymupdf.Font(fontfile=str(SERIF)), pymupdf.Font(fontfile=str(SERIF).replace(".ttf", "-Bold.ttf"))
+    src = pymupdf.open()
+    page = src.new_page(width=595, height=842)
+    seal = pymupdf.Point(420, 470)  # drawn first: black toner shows through red ink
+    page.draw_circle(seal, 48, color=(0.85, 0.1, 0.1), width=3)
+    page.draw_circle(seal, 38, color=(0.85, 0.1, 0.1), width=1)
+    page.insert_text((392, 474), "HUYEN UY", fontsize=9, color=(0.85, 0.1, 0.1), fontname="helv")
+    page.draw_bezier(pymupdf.Point(375, 490), pymupdf.Point(400, 450), pymupdf.Point(430, 505),
+                     pymupdf.Point(465, 470), color=(0.1, 0.1, 0.5), width=1.5)
+    writer = pymupdf.TextWriter(page.rect)
+    for x, y, text, is_bold, size in [
+        (70, 70, "ĐẢNG BỘ TỈNH SÔNG LAM", False, 12), (330, 70, "ĐẢNG CỘNG SẢN VIỆT NAM", True, 12),
+        (85, 88, "HUYỆN ỦY HÒA AN", True, 12), (150, 104, "*", False, 12),
+        (100, 122, "Số 12-KH/HU", False, 12), (320, 122, "Hòa An, ngày 20 tháng 8 năm 2024", False, 12),
+        (250, 170, "KẾ HOẠCH", True, 14), (120, 190, "thực hiện Chỉ thị số 45-CT/TW của Ban Bí thư", False, 13),
+        (70, 230, "I. MỤC ĐÍCH, YÊU CẦU", False, 13),
+        (70, 252, "1. Quán triệt sâu sắc Chỉ thị đến cán bộ, đảng viên.", False, 13),
+        (70, 274, "II. NHIỆM VỤ", False, 13), (70, 296, "1. Các chi bộ sinh hoạt thường kỳ vào ngày 3 hằng tháng.", False, 13),
+        (330, 420, "T/M BAN THƯỜNG VỤ", True, 12), (370, 436, "BÍ THƯ", True, 12), (360, 520, "Trần Văn Lộc", True, 12),
+    ]:
+        writer.append((x, y), text, font=bold if is_bold else regular, fontsize=size)
+    writer.write_text(page)
+    scan = pymupdf.open()
+    scanned = scan.new_page(width=595, height=842)
+    scanned.insert_image(scanned.rect, pixmap=page.get_pixmap(dpi=300))  # colour scan
+    scan.save(tmp_path / "ke_hoach_12.pdf")
+    doc = parse_file(tmp_path / "ke_hoach_12.pdf")
+    m = doc.metadata
+    assert (m.doc_type, m.number, m.issuer, m.date) == ("Kế hoạch", "12-KH/HU", "Huyện ủy Hòa An", "2024-08-20")
+    assert m.signer == "Trần Văn Lộc"
+    assert [r.number for r in doc.references] == ["45-CT/TW"]
