@@ -130,6 +130,10 @@ def _page_text(page) -> str:
     return "\n".join(lines)
 
 
+_DAMAGE_WARNING = re.compile(r"cannot load|syntax error|format error|not a stream|broken|endobj|endstream|"
+                             r"truncated|premature|corrupt", re.IGNORECASE)
+
+
 def _read_pages(path: Path, progress) -> tuple[list[str], list[int], list[str]]:
     """Raw text of each page (text layer, or OCR for scanned pages), the 1-based pages read by
     OCR, and notes for the user. Raises IngestError when nothing could be read, saying why:
@@ -151,7 +155,7 @@ def _read_pages(path: Path, progress) -> tuple[list[str], list[int], list[str]]:
                 texts.append("")
                 kinds.append("broken")
                 continue
-            warned = bool(pymupdf.TOOLS.mupdf_warnings(reset=True))
+            warned = bool(_DAMAGE_WARNING.search(pymupdf.TOOLS.mupdf_warnings(reset=True) or ""))
             if _garbled(raw) or (coverage >= 0.5 and _alnum(raw) < 50):
                 kinds.append("scan")
             elif _alnum(raw) > 0:
