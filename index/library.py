@@ -336,7 +336,7 @@ class Library:
             return FileOutcome(str(path), "failed", reason=f"{type(exc).__name__}: {exc}")
         status = "updated" if nxt.store.has_document(doc.doc_id) else "added"
         self._put(doc, vectors, nxt)
-        return FileOutcome(str(path), status, doc.doc_id)
+        return FileOutcome(str(path), status, doc.doc_id, note="; ".join(doc.notes))
 
     @diskspace.committing
     def add_documents(self, docs: Iterable[ParsedDocument]) -> IngestReport:

@@ -57,6 +57,7 @@ class FileOutcome:
     status: str  # "added" | "updated" | "unchanged" | "failed" | "removed"
     doc_id: str = ""
     reason: str = ""  # Vietnamese reason when failed
+    note: str = ""  # for a file that was read: what the user should know (damaged pages skipped, OCR)
 
 
 @dataclass

@@ -27,7 +27,8 @@ CREATE INDEX IF NOT EXISTS refs_doc ON refs(doc_id);
 CREATE TABLE IF NOT EXISTS passages (
     pid INTEGER PRIMARY KEY AUTOINCREMENT, doc_id TEXT NOT NULL, ordinal INTEGER,
     heading_path TEXT, pages TEXT, start INTEGER, end INTEGER, text TEXT, tokens TEXT,
-    role TEXT NOT NULL DEFAULT 'content');
+    role TEXT NOT NULL DEFAULT 'content',
+    scanned INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
 CREATE TABLE IF NOT EXISTS annotations (
     doc_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT, at TEXT,
@@ -49,6 +50,11 @@ class Store:
         self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         if not readonly:
             self.conn.executescript(SCHEMA)
+        # `scanned` (passage read by OCR) came later: add it to an older index, read 0 where absent
+        self._scanned = "scanned" in {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}
+        if not self._scanned and not readonly:
+            self.conn.execute("ALTER TABLE passages ADD COLUMN scanned INTEGER NOT NULL DEFAULT 0")
+            self._scanned = True
 
     def copy_to(self, path: Path) -> "Store":
         """A writable copy (SQLite backup API), for building the next generation."""
@@ -100,10 +106,10 @@ class Store:
         pids = []
         for p, toks in zip(doc.passages, tokens):
             cur = self.conn.execute(
-                "INSERT INTO passages (doc_id, ordinal, heading_path, pages, start, end, text, tokens, role)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO passages (doc_id, ordinal, heading_path, pages, start, end, text, tokens, role, scanned)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (doc.doc_id, p.ordinal, json.dumps(list(p.heading_path), ensure_ascii=False),
-                 json.dumps(list(p.pages)), p.start, p.end, p.text, " ".join(toks), p.role))
+                 json.dumps(list(p.pages)), p.start, p.end, p.text, " ".join(toks), p.role, int(p.scanned)))
             pids.append(int(cur.lastrowid))
         return pids
 
@@ -129,10 +135,11 @@ class Store:
         info = _info(row[:10])
         refs = tuple(Reference(*r) for r in self.conn.execute(
             "SELECT doc_type, number, date, issuer, start, end FROM refs WHERE doc_id=? ORDER BY start", (doc_id,)))
+        scanned = "scanned" if self._scanned else "0"
         passages = tuple(
-            Passage(doc_id, o, tuple(json.loads(h)), tuple(json.loads(pg)), s, e, t, r)
-            for o, h, pg, s, e, t, r in self.conn.execute(
-                "SELECT ordinal, heading_path, pages, start, end, text, role FROM passages WHERE doc_id=?"
+            Passage(doc_id, o, tuple(json.loads(h)), tuple(json.loads(pg)), s, e, t, r, bool(sc))
+            for o, h, pg, s, e, t, r, sc in self.conn.execute(
+                f"SELECT ordinal, heading_path, pages, start, end, text, role, {scanned} FROM passages WHERE doc_id=?"
                 " ORDER BY ordinal", (doc_id,)))
         return StoredDocument(info=info, text=row[10], passages=passages, references=refs,
                               metadata=Metadata(**json.loads(row[11])), content_hash=row[12],

@@ -1,9 +1,11 @@
 """Detect a file's format from its bytes and extract its text.
 
 Magic bytes decide, not the extension: ``%PDF`` -> pdf; a zip holding ``word/document.xml`` -> docx;
-an OLE container (``D0 CF 11 E0``, legacy Word .doc) -> not supported yet; HTML by sniffing its
-first kilobyte; otherwise text if it decodes. Anything else is an IngestError with a Vietnamese
-reason naming what is wrong, never an empty document.
+an OLE container (``D0 CF 11 E0``) holding a WordDocument stream -> legacy Word .doc, and ``{\\rtf``
+-> RTF, both converted to DOCX by LibreOffice (ingest/office.py); HTML by sniffing its first
+kilobyte; otherwise text if it decodes (Markdown, by its .md extension, without its markup).
+Anything else is an IngestError with a Vietnamese reason naming what is wrong, never an empty
+document.
 """
 from __future__ import annotations
 
@@ -63,8 +65,17 @@ def _check_size(path: Path, max_bytes: int) -> int:
     return size
 
 
-def extract(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extracted:
-    """Text of one file, or IngestError(path, reason) saying why it cannot be read."""
+MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
+
+
+def _is_word_ole(data: bytes) -> bool:
+    """An OLE container holding a Word document (its directory names the "WordDocument" stream)."""
+    return "WordDocument".encode("utf-16-le") in data
+
+
+def extract(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, progress=None) -> Extracted:
+    """Text of one file, or IngestError(path, reason) saying why it cannot be read.
+    `progress(path, done, total)`: after each PDF page read by OCR."""
     path = Path(path)
     _check_size(path, max_bytes)
     with open(path, "rb") as fh:
@@ -73,11 +84,14 @@ def extract(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extracted:
     if kind == "pdf":
         from ingest.pdf import extract_pdf
 
-        return extract_pdf(path)
-    if kind == "ole":
-        raise IngestError(str(path), f"{UNSUPPORTED}: tệp Word cũ (.doc); hãy lưu lại thành .docx hoặc PDF")
-    if kind == "rtf":
-        raise IngestError(str(path), f"{UNSUPPORTED}: RTF; hãy lưu lại thành .docx hoặc PDF")
+        return extract_pdf(path, progress=progress)
+    if kind in ("ole", "rtf"):
+        if kind == "ole" and not _is_word_ole(path.read_bytes()):
+            raise IngestError(str(path), f"{UNSUPPORTED}: tệp Office cũ không phải Word (.xls, .ppt?); "
+                                         "hãy lưu lại thành PDF")
+        from ingest.office import extract_legacy_word
+
+        return extract_legacy_word(path, "doc" if kind == "ole" else "rtf")
     if kind == "image":
         raise IngestError(str(path), f"{UNSUPPORTED}: tệp ảnh, cần OCR")
     data = path.read_bytes()
@@ -91,6 +105,9 @@ def extract(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extracted:
         from ingest.webpage import extract_html
 
         return extract_html(path, data)
-    from ingest.textfile import decode_text
+    from ingest.textfile import decode_text, markdown_to_text
 
-    return Extracted("text", decode_text(path, data))
+    text = decode_text(path, data)
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+        return Extracted("markdown", markdown_to_text(text))
+    return Extracted("text", text)

@@ -39,7 +39,9 @@ class Limits:
     max_inflated: int = 200 * MiB  # all entries of a DOCX package, inflated
     max_ratio: int = 200  # inflated / compressed per entry; real document.xml is 5-20x
     memory_bytes: int = 1024 * MiB  # address space a parse may add to the worker (isolated.py)
-    timeout_s: float = 120.0  # wall clock for one file in the worker
+    # wall clock for one file in the worker: OCR of a scanned PDF reads about 8 pages a minute on 2
+    # cores (scripts/bench_ocr.py), so a 100-page scan needs ~13 minutes
+    timeout_s: float = 1200.0
 
     @classmethod
     def from_env(cls, environ=os.environ, **overrides) -> "Limits":

@@ -45,8 +45,15 @@ def _assemble(
     max_tokens: int = DEFAULT_MAX_TOKENS,
     min_tokens: int = DEFAULT_MIN_TOKENS,
     overlap_sentences: int = DEFAULT_OVERLAP_SENTENCES,
+    scanned_pages: tuple[int, ...] = (),
+    notes: tuple[str, ...] = (),
 ) -> ParsedDocument:
     metadata: Metadata = extract_metadata(text, hints, fallback_title)
+    passages = assign_roles(text, chunk_document(text, doc_id, page_starts, max_tokens, min_tokens,
+                                                 overlap_sentences))
+    if scanned_pages:
+        scanned = set(scanned_pages)
+        passages = [replace(p, scanned=True) if scanned.intersection(p.pages) else p for p in passages]
     return ParsedDocument(
         doc_id=doc_id,
         source_path=source_path,
@@ -56,8 +63,8 @@ def _assemble(
         page_starts=page_starts,
         metadata=metadata,
         references=find_references(text, own_number=metadata.number),
-        passages=assign_roles(text, chunk_document(text, doc_id, page_starts, max_tokens, min_tokens,
-                                                   overlap_sentences)),
+        passages=tuple(passages),
+        notes=notes,
     )
 
 
@@ -69,15 +76,17 @@ def parse_file(
     min_tokens: int = DEFAULT_MIN_TOKENS,
     overlap_sentences: int = DEFAULT_OVERLAP_SENTENCES,
     limits: Limits | None = None,
+    progress=None,
 ) -> ParsedDocument:
-    """Parse one file (PDF, DOCX, HTML, text/Markdown). Raises IngestError(path, reason) for bad input,
-    including a file over `limits` (pages, passages, inflated size; ingest/limits.py)."""
+    """Parse one file (PDF, DOCX, .doc/.rtf, HTML, text/Markdown). Raises IngestError(path, reason)
+    for bad input, including a file over `limits` (pages, passages, inflated size; ingest/limits.py).
+    `progress(path, done, total)`: after each page read by OCR (ingest/ocr.py)."""
     path = Path(path)
     limits = limits or Limits(max_bytes=max_bytes)
     if max_bytes != DEFAULT_MAX_BYTES:  # an explicit max_bytes wins
         limits = replace(limits, max_bytes=max_bytes)
     check_before_extract(path, limits, max_tokens)
-    extracted = extract(path, limits.max_bytes)
+    extracted = extract(path, limits.max_bytes, progress=progress)
     check_text_size(str(path), extracted.text, max_tokens, limits)
     text = extracted.text if extracted.normalized else normalize_text(extracted.text)
     if not text.strip():
@@ -94,6 +103,8 @@ def parse_file(
         max_tokens=max_tokens,
         min_tokens=min_tokens,
         overlap_sentences=overlap_sentences,
+        scanned_pages=extracted.scanned_pages,
+        notes=extracted.notes,
     )
     check_passages(str(path), len(doc.passages), limits)
     return doc

@@ -87,6 +87,7 @@ class Passage:
     end: int
     text: str  # == ParsedDocument.text[start:end]
     role: str = "content"  # or header, signature, recipients, chrome (ingest/roles.py)
+    scanned: bool = False  # read by OCR from a scanned page: citations say "(bản quét)"
 
     @property
     def passage_id(self) -> str:
@@ -101,13 +102,14 @@ class Passage:
 class ParsedDocument:
     doc_id: str  # stable id: file stem slug; the Library adds a path hash when another file holds it
     source_path: str
-    source_format: str  # "pdf" | "docx" | "text" | "html"
+    source_format: str  # "pdf" | "docx" | "doc" | "rtf" | "text" | "markdown" | "html"
     content_hash: str  # sha256 of the file bytes
     text: str  # normalised full text
     page_starts: tuple[int, ...]  # char offset where each PDF page starts in text; () otherwise
     metadata: Metadata
     references: tuple[Reference, ...]
     passages: tuple[Passage, ...]
+    notes: tuple[str, ...] = ()  # for the user, not indexed: "PDF bị hỏng: đọc được trang 1–3 ...", OCR'd pages
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -133,8 +135,10 @@ class IngestError(Exception):
 class Extracted:
     """Text as extracted, before metadata: `text` is normalised when `normalized` is True (PDF)."""
 
-    source_format: str  # "pdf" | "docx" | "text" | "html"
+    source_format: str  # "pdf" | "docx" | "doc" | "rtf" | "text" | "markdown" | "html"
     text: str
     page_starts: tuple[int, ...] = ()
     normalized: bool = False
     hints: dict = field(default_factory=dict)  # title/date/author read from HTML markup
+    scanned_pages: tuple[int, ...] = ()  # 1-based pages whose text came from OCR
+    notes: tuple[str, ...] = ()  # what the reader should know: damaged pages skipped, pages OCR'd...

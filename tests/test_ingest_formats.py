@@ -170,8 +170,8 @@ def _encrypted_pdf(path: Path) -> Path:
 
 
 BAD_FILES = {
-    "anh_scan.pdf": (_image_only_pdf, "cần OCR"),
-    "hong.pdf": (lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n garbage \x00\xff") or p, "PDF hỏng"),
+    "anh_scan.pdf": (_image_only_pdf, "PDF chỉ có ảnh"),  # OCR finds no text in a grey square
+    "hong.pdf": (lambda p: p.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n garbage \x00\xff") or p, "PDF bị hỏng"),
     "mat_khau.pdf": (_encrypted_pdf, "mật khẩu"),
     "rong.txt": (lambda p: p.write_bytes(b"") or p, "tệp rỗng"),
     "cu.doc": (lambda p: p.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600) or p, "định dạng chưa hỗ trợ"),

@@ -96,20 +96,28 @@ def run_ingest(args: argparse.Namespace) -> int:
         bar.set_postfix_str(path.rsplit("/", 1)[-1][-40:])
 
     from index.diskspace import DiskFullError
+    from ingest.ocr import page_progress
+
+    def ocr_progress(path: str, done: int, total: int) -> None:  # scanned pages of the current file
+        bar.set_postfix_str(f"{path.rsplit('/', 1)[-1][-30:]}: OCR trang {done}/{total}")
 
     try:
-        if getattr(args, "cluster", None):
-            from vankien.services.cluster import ingest_on_cluster
+        with page_progress(ocr_progress):
+            if getattr(args, "cluster", None):
+                from vankien.services.cluster import ingest_on_cluster
 
-            report, lib = ingest_on_cluster(lib, files, args.cluster, progress=progress)
-        else:
-            report = lib.ingest(files, progress=progress)
+                report, lib = ingest_on_cluster(lib, files, args.cluster, progress=progress)
+            else:
+                report = lib.ingest(files, progress=progress)
     except DiskFullError as exc:
         bar.close()
         print(f"LỖI: {exc}", file=sys.stderr)
         return 3
     bar.update(len(files) - bar.n)
     bar.close()
+    for o in report.outcomes:
+        if o.status != "failed" and getattr(o, "note", ""):
+            print(f"CHÚ Ý: {o.path}: {o.note}", file=sys.stderr)
     for o in report.failed:
         print(f"LỖI: {o.path}: {o.reason}", file=sys.stderr)
     for o in report.outcomes:

@@ -39,9 +39,13 @@ def _summary(doc) -> str:
     for ref in doc.references:
         extra = ", ".join(x for x in (ref.date, ref.issuer) if x)
         out.append(f"  - {ref.doc_type or '?'} {ref.number}" + (f" ({extra})" if extra else ""))
+    for note in getattr(doc, "notes", ()):
+        out.append(f"  Chú ý: {note}")
     out.append(f"Đoạn: {len(doc.passages)}")
     for p in doc.passages:
         pages = f" tr. {', '.join(map(str, p.pages))}" if p.pages else ""
+        if getattr(p, "scanned", False):
+            pages += " (bản quét)"
         preview = " ".join(p.text.split())[:100]
         out.append(f"  [{p.ordinal}] {p.section or '(phần đầu)'}{pages} [{p.start}:{p.end}]\n      {preview}…")
     return "\n".join(out)

@@ -279,7 +279,7 @@ class SearchService:
     @staticmethod
     def _ingest_summary(report: IngestReport) -> IngestSummary:
         rows = tuple(
-            (Path(o.path).name, STATUS_LABELS.get(o.status, o.status), o.doc_id, o.reason)
+            (Path(o.path).name, STATUS_LABELS.get(o.status, o.status), o.doc_id, o.reason or o.note)
             for o in report.outcomes
         )
         parts = [f"{report.count(s)} {STATUS_LABELS[s].lower()}" for s in ("added", "updated", "unchanged")
