@@ -19,6 +19,8 @@ from datetime import date
 
 from vntext.docnumber import parse_leading_number
 from ingest.headings import classify_line, is_closing_line, is_upper_title
+from ingest.issuers import MOTTOS, issuer_of, issuer_of_body, title_case_org
+from ingest.news_meta import NAME_LINE, has_news_date, iso_date, looks_like_article, news_fields
 from ingest.records import Metadata
 
 DOC_TYPES = [
@@ -39,10 +41,6 @@ _OF_LINE = re.compile(r"^CỦA\s+(?P<of>.{3,80}?)\s*$")
 # A bulletin names itself where the type would be: "BẢN TIN SINH HOẠT CHI BỘ – Số 9/2024".
 _BULLETIN_LINE = re.compile(r"^BẢN TIN\b(?P<name>.{0,80}?)(?:\s*[–—-]?\s*(?:Số|SỐ)\s+\d{1,3}(?:/\d{4})?)?\s*$")
 _ISSUE_LINE = re.compile(r"^(?:Số|SỐ)\s+\d{1,3}(?:/\d{4})?$")
-_MOTTOS = re.compile(
-    r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
-    re.IGNORECASE,
-)
 # Pieces of the mottos when a PDF breaks them over lines ("ĐẢNG CỘNG SẢN" / "VIỆT NAM"): never an issuer.
 _MOTTO_PIECE = re.compile(
     r"^(?:ĐẢNG CỘNG SẢN|VIỆT NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA|XÃ HỘI CHỦ NGHĨA VIỆT NAM|"
@@ -65,7 +63,6 @@ _NUMBER_CELL = re.compile(
     r"^(?:Số|SỐ|(?:Luật|LUẬT|Bộ luật|Pháp lệnh|PHÁP LỆNH|Nghị quyết|Nghị định|Quyết định)\s+(?:số|SỐ))\s*:?\s*(?P<n>.*)$"
 )
 _VV_LINE = re.compile(r"^(?:V/v|V/V|v/v)\s*[.:]?\s*\S")
-_NEWS_DATE_ANY = re.compile(r"(?<!\d)(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})(?!\d)")
 _SEPARATOR = re.compile(r"^[\s\-_=*~.·•]+$")
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}|\s*-{3,}\s*|\s*_{3,}\s*")
 _CAPACITY_WORDS = re.compile(
@@ -73,8 +70,6 @@ _CAPACITY_WORDS = re.compile(
     r"KIỂM SÁT|CHÁNH ÁN|TỔNG CỤC)(?:\s|$)"
 )
 # Last line of a news item: the author, and in brackets the outlet that published it.
-_BYLINE = re.compile(r"^(?P<name>[^()]+?)\s*(?:\((?P<outlet>[^()]{3,120})\))?\s*$")
-_NAME = re.compile(r"^[A-ZĐÀ-Ỹ][a-zà-ỹđ]*(?:\s+[A-ZĐÀ-Ỹ][a-zà-ỹđ]*){1,5}$")
 # Words that open the body of a document: the subject (trích yếu) has ended before them.
 _BODY_OPENING = re.compile(
     r"^(?:Căn cứ|Thực hiện|Kính gửi|Theo đề nghị|Xét đề nghị|Trên cơ sở|Nhằm|Để\s|Trong (?:những|thời gian|năm)|"
@@ -92,150 +87,10 @@ _SIGNING_BODIES = ("BAN BÍ THƯ", "BỘ CHÍNH TRỊ", "BAN CHẤP HÀNH TRUNG 
 # A letter cut from its word by a converter: "B Ộ LAO ĐỘNG", "V À X Ã HỘI".
 _SPLIT_LETTERS = re.compile(r"\b([A-ZĐ]) ([À-ỸĂÂÊÔƠƯ])(?=\s|$)")
 
-# Multi-word units of organisation names with their printed case; other words are place names.
-_ORG_UNITS = [
-    ("BAN CHẤP HÀNH TRUNG ƯƠNG", "Ban Chấp hành Trung ương"), ("BAN CHẤP HÀNH", "Ban Chấp hành"),
-    ("BAN THƯỜNG VỤ", "Ban Thường vụ"), ("BAN BÍ THƯ", "Ban Bí thư"), ("BỘ CHÍNH TRỊ", "Bộ Chính trị"),
-    ("THỦ TƯỚNG CHÍNH PHỦ", "Thủ tướng Chính phủ"), ("ỦY BAN THƯỜNG VỤ", "Ủy ban Thường vụ"),
-    ("BAN TUYÊN GIÁO VÀ DÂN VẬN", "Ban Tuyên giáo và Dân vận"), ("BAN TUYÊN GIÁO", "Ban Tuyên giáo"),
-    ("BAN TỔ CHỨC", "Ban Tổ chức"), ("BAN DÂN VẬN", "Ban Dân vận"), ("BAN NỘI CHÍNH", "Ban Nội chính"),
-    ("BAN KINH TẾ", "Ban Kinh tế"), ("BAN ĐỐI NGOẠI", "Ban Đối ngoại"), ("BAN XÂY DỰNG ĐẢNG", "Ban Xây dựng Đảng"),
-    ("BAN CHỈ ĐẠO", "Ban Chỉ đạo"), ("ỦY BAN KIỂM TRA", "Ủy ban Kiểm tra"), ("VĂN PHÒNG", "Văn phòng"),
-    ("ỦY BAN THƯỜNG VỤ QUỐC HỘI", "Ủy ban Thường vụ Quốc hội"), ("ỦY BAN NHÂN DÂN", "Ủy ban nhân dân"),
-    ("HỘI ĐỒNG NHÂN DÂN", "Hội đồng nhân dân"), ("MẶT TRẬN TỔ QUỐC", "Mặt trận Tổ quốc"),
-    ("TỈNH ỦY", "Tỉnh ủy"), ("THÀNH ỦY", "Thành ủy"), ("HUYỆN ỦY", "Huyện ủy"), ("QUẬN ỦY", "Quận ủy"),
-    ("THỊ ỦY", "Thị ủy"), ("ĐẢNG ỦY", "Đảng ủy"), ("ĐẢNG BỘ", "Đảng bộ"), ("CHI BỘ", "Chi bộ"),
-    ("ĐẢNG ĐOÀN", "Đảng đoàn"), ("BAN CÁN SỰ ĐẢNG", "Ban cán sự đảng"), ("TRUNG ƯƠNG", "Trung ương"),
-    ("CHÍNH PHỦ", "Chính phủ"), ("QUỐC HỘI", "Quốc hội"), ("THÀNH PHỐ", "thành phố"), ("THỊ XÃ", "thị xã"),
-    ("THỊ TRẤN", "thị trấn"), ("TỔ DÂN PHỐ", "tổ dân phố"), ("KHU PHỐ", "khu phố"), ("THÔN", "thôn"),
-    ("ẤP", "ấp"), ("XÓM", "xóm"), ("BUÔN", "buôn"), ("KHỐI CÁC CƠ QUAN", "Khối các cơ quan"),
-    ("KHỐI DOANH NGHIỆP", "Khối doanh nghiệp"), ("CƠ QUAN", "cơ quan"), ("XÃ", "xã"), ("HUYỆN", "huyện"), ("TỈNH", "tỉnh"), ("PHƯỜNG", "phường"),
-    ("QUẬN", "quận"), ("GIAO THÔNG VẬN TẢI", "Giao thông vận tải"), ("Y TẾ", "Y tế"), ("CÔNG AN", "Công an"),
-    ("QUỐC PHÒNG", "Quốc phòng"), ("TƯ PHÁP", "Tư pháp"), ("NỘI VỤ", "Nội vụ"), ("TÀI CHÍNH", "Tài chính"),
-    ("BỘ", "Bộ"), ("BAN", "Ban"), ("VÀ", "và"),
-]
-
-
-def _org_words(name: str) -> list[tuple[str, bool]]:
-    """Printed words of an organisation name, each with True for a unit ("Tỉnh ủy"), False for a name."""
-    words, out, i = name.split(), [], 0
-    while i < len(words):
-        for upper, printed in _ORG_UNITS:
-            n = len(upper.split())
-            if " ".join(words[i:i + n]).upper() == upper:
-                out.append((printed, True))
-                i += n
-                break
-        else:
-            out.append((words[i][:1].upper() + words[i][1:].lower(), False))
-            i += 1
-    return out
-
-
-def title_case_org(name: str) -> str:
-    """"TỈNH ỦY TIỀN GIANG" -> "Tỉnh ủy Tiền Giang"; "ĐẢNG ỦY XÃ DIÊN KHÁNH" -> "Đảng ủy xã Diên Khánh"."""
-    ministry = _ministry(name) if name.isupper() else ""
-    if ministry:
-        return ministry
-    text = " ".join(word for word, _ in _org_words(name))
-    return text[:1].upper() + text[1:]
-
-
-def _place_name(name: str) -> str:
-    """The place in an organisation name: "TỈNH ỦY SÔNG LAM" -> "Sông Lam"; "" when it names none."""
-    words = _org_words(name)
-    start = next((i for i, (_, unit) in enumerate(words) if not unit), len(words))
-    return " ".join(word for word, _ in words[start:])
-
-
-# A committee ("Tỉnh ủy") or a level of administration ("tỉnh") that a place name completes.
-_COMMITTEES = ("Tỉnh ủy", "Thành ủy", "Huyện ủy", "Quận ủy", "Thị ủy", "Đảng ủy")
-_LEVELS = ("tỉnh", "thành phố", "huyện", "quận", "thị xã", "thị trấn", "xã", "phường")
-# A department that prints its parent committee on the line above ("TỈNH ỦY SÔNG LAM" / "BAN TỔ CHỨC").
-_DEPARTMENT = re.compile(
-    r"^(?!BAN BÍ THƯ|BAN CHẤP HÀNH)(?:BAN|VĂN PHÒNG|ỦY BAN KIỂM TRA|UỶ BAN KIỂM TRA|ĐẢNG ĐOÀN|BAN CÁN SỰ ĐẢNG)\b"
-)
-# A ministry: "BỘ TÀI CHÍNH" -> "Bộ Tài chính", "BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" -> "Bộ Lao động -
-# Thương binh và Xã hội" (each branch of the name starts upper-case). Not "BỘ CHÍNH TRỊ".
-_MINISTRY = re.compile(r"^BỘ\s+(?!CHÍNH TRỊ\b)(?P<name>[A-ZĐÀ-Ỹ].*)$")
-
-
-def _ministry(name: str) -> str:
-    """ "BỘ TÀI CHÍNH - BỘ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI" -> "Bộ Tài chính - Bộ Lao động - ..."; "" if none."""
-    parts = re.split(r"\s+-\s+(?=BỘ\s)", name.strip())
-    out = []
-    for part in parts:
-        m = _MINISTRY.match(part)
-        if not m:
-            return ""
-        branches = []
-        for branch in re.split(r"(\s+-\s+|\s+VÀ\s+|,\s*)", m["name"]):
-            if re.fullmatch(r"\s+-\s+|\s+VÀ\s+|,\s*", branch or " - "):
-                branches.append(branch.lower().replace(" và ", " và "))
-            else:
-                low = branch.lower()
-                branches.append(low[:1].upper() + low[1:])
-        out.append("Bộ " + "".join(branches))
-    return " - ".join(out)
-
-
-def _issuer(lines: list[str]) -> str:
-    """Issuing body from the upper-case lines above the type, the lowest line first.
-
-    A department with no place of its own is completed from the line above: "TỈNH ỦY SÔNG LAM" over
-    "BAN TỔ CHỨC" gives "Ban Tổ chức Tỉnh ủy Sông Lam"; "BAN CHẤP HÀNH TRUNG ƯƠNG" over "BAN TỔ
-    CHỨC" gives "Ban Tổ chức Trung ương"; a lower line that ends in its committee ("BAN THƯỜNG VỤ
-    TỈNH ỦY") takes only the place ("Sông Lam"). A name wrapped before its place ("BAN CHẤP HÀNH
-    ĐẢNG BỘ" / "TỈNH KHÁNH HÒA") is one line again.
-    """
-    words = _org_words(lines[-1])
-    if len(lines) >= 2 and words and words[0][0] in _LEVELS and not _place_name(lines[-2]) \
-            and not _MOTTOS.search(lines[-2]) and not _DEPARTMENT.match(lines[-1]):
-        lines = lines[:-2] + [f"{lines[-2]} {lines[-1]}"]
-    lower = title_case_org(lines[-1])
-    if len(lines) < 2 or not _DEPARTMENT.match(lines[-1].upper()) or _place_name(lines[-1]):
-        return lower
-    parent = lines[-2]
-    if _MOTTOS.search(parent) or not is_upper_title(parent):
-        return lower
-    place = _place_name(parent)
-    if lower.endswith(_COMMITTEES):
-        return f"{lower} {place}" if place else lower
-    parent_tc = title_case_org(parent)
-    if parent_tc.startswith("Ban Chấp hành "):
-        parent_tc = parent_tc[len("Ban Chấp hành "):]  # "Ban Tổ chức Trung ương", not "... Ban Chấp hành ..."
-    return f"{lower} {parent_tc}"
-
-
-def _of_body(of: str, header_issuer_line: str) -> str:
-    """ "BAN BÍ THƯ" -> "Ban Bí thư"; "BAN CHẤP HÀNH ĐẢNG BỘ TỈNH" takes the header's place name.
-
-    "" when the words after CỦA do not open with an organisation ("CỦA ĐỒNG CHÍ ..."); the term or
-    occasion after the body ("... KHÓA XII TẠI ĐẠI HỘI ...") is not part of it.
-    """
-    of = re.sub(r"\s+(?:KHÓA|KHOÁ|TẠI|VỀ|TRÌNH|NHIỆM KỲ)\b.*$", "", of)
-    words = _org_words(of)
-    if not words or not words[0][1]:
-        return ""
-    body = title_case_org(of)
-    if body.endswith(_LEVELS) and not _place_name(of) and header_issuer_line:
-        place = _place_name(header_issuer_line)
-        if place:
-            body = f"{body} {place}"
-    return body
-
-
 def _sentence_case(line: str) -> str:
     """ "BẢN TIN SINH HOẠT CHI BỘ – Số 9/2024" -> "Bản tin sinh hoạt chi bộ số 9/2024"."""
     text = re.sub(r"\s*[–—-]\s*(?=số\b)", " ", " ".join(line.lower().split()))
     return text[:1].upper() + text[1:]
-
-
-def _iso(d: str, m: str, y: str) -> str:
-    try:
-        return date(int(y.replace(" ", "")), int(m.replace(" ", "")), int(d.replace(" ", ""))).isoformat()
-    except ValueError:
-        return ""
 
 
 def _split_place_date(m: re.Match) -> str:
@@ -266,7 +121,7 @@ def _clean_line(line: str) -> str:
 
 def _cells(line: str) -> list[str]:
     """Split a flattened two-column header line into its cells."""
-    line = _MOTTOS.sub(lambda m: f" | {m.group(0)} | ", line)
+    line = MOTTOS.sub(lambda m: f" | {m.group(0)} | ", line)
     line = _PLACE_DATE.sub(_split_place_date, line)
     cells = [c.strip(" *") for c in _CELL_SPLIT.split(line) if c.strip(" *")]
     return [_SPLIT_LETTERS.sub(r"\1\2", c) if c.isupper() else c for c in cells]
@@ -327,7 +182,7 @@ def _subject(rest: list[str]) -> tuple[list[str], int]:
             continue
         if _SEPARATOR.match(line) or classify_line(line) is not None or _BODY_OPENING.match(line):
             break
-        if len(line) > 300 or _MOTTOS.fullmatch(line) or _PLACE_DATE.search(line):
+        if len(line) > 300 or MOTTOS.fullmatch(line) or _PLACE_DATE.search(line):
             break
         if subject and len(line) > 120 and line.endswith((".", ";", ":")) and not line.isupper():
             break  # a paragraph of the body, written as sentences, not the next line of the subject
@@ -356,11 +211,11 @@ def _header(lines: list[str]) -> dict:
         if type_index is not None and "title" in found:
             break  # a bulletin: what follows its name is its first article, not header
         for cell in _cells(line):
-            if _MOTTOS.fullmatch(cell) or _SEPARATOR.match(cell):
+            if MOTTOS.fullmatch(cell) or _SEPARATOR.match(cell):
                 continue
             m = _PLACE_DATE.fullmatch(cell.rstrip(". "))
             if m and "date" not in found:
-                found["place"], found["date"] = m["place"].strip(), _iso(m["d"], m["m"], m["y"])
+                found["place"], found["date"] = m["place"].strip(), iso_date(m["d"], m["m"], m["y"])
                 continue
             m = _NUMBER_CELL.match(cell)
             if m and "number" not in found and len(cell) <= 60:
@@ -391,7 +246,7 @@ def _header(lines: list[str]) -> dict:
             if type_index is None and _is_issuer_cell(cell):
                 issuer_lines.append(cell)
     if issuer_lines:
-        found["issuer"] = _issuer(issuer_lines)  # the lower line is the issuing body itself
+        found["issuer"] = issuer_of(issuer_lines)  # the lower line is the issuing body itself
     vv = found.pop("vv", None)
     if type_index is None and vv is not None:
         index, cell = vv
@@ -403,7 +258,7 @@ def _header(lines: list[str]) -> dict:
         m = _OF_LINE.match(rest[0].strip(" *")) if rest and not of else None
         if m and is_upper_title(m["of"]):
             of, rest = m["of"], rest[1:]
-        body = _of_body(of, issuer_lines[-1] if issuer_lines else "") if of else ""
+        body = issuer_of_body(of, issuer_lines[-1] if issuer_lines else "") if of else ""
         if body:
             found["issuer"] = body
         subject, taken = _subject(rest)
@@ -430,7 +285,7 @@ def _footer(lines: list[str]) -> dict:
                 capacity.append(nxt)
                 continue
             candidate = title_case_org(nxt) if is_upper_title(nxt) and len(nxt.split()) <= 5 else nxt
-            if _NAME.match(candidate) and not is_closing_line(nxt):
+            if NAME_LINE.match(candidate) and not is_closing_line(nxt):
                 name = candidate
                 break
             if nxt.lower().startswith("nơi nhận") or nxt.startswith("-"):
@@ -464,64 +319,6 @@ def _signed_issuer(fields: dict) -> str:
     return ""
 
 
-_DATELINE_WORDS = re.compile(
-    r"\b(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|2|3|4|5|6|7)|chủ\s+nhật|ngày|cập\s+nhật|đăng|lúc|giờ|gmt|sa|ch|am|pm|"
-    r"xuất\s+bản|tin|bài)\b|\d{1,2}[:h]\d{2}|[+\-]\d+|[(),:|/–\-]",
-    re.IGNORECASE,
-)
-
-
-def _news_date_line(line: str) -> str:
-    """ISO publication date when the line is a dateline ("Thứ Hai, 13/05/2025 09:30", "(Cập nhật:
-    13/05/2025)"); "" for a sentence that merely starts with a date ("Ngày 15/10/2024, Ban Thường
-    vụ ban hành ..." dates the document it discusses, not the item)."""
-    line = line.strip()
-    if len(line) > 80:
-        return ""
-    m = _NEWS_DATE_ANY.search(line)
-    if not m or not _iso(m["d"], m["m"], m["y"]):
-        return ""
-    rest = _DATELINE_WORDS.sub(" ", line[:m.start()] + " " + line[m.end():])
-    if len(rest.split()) > 3:
-        return ""
-    return _iso(m["d"], m["m"], m["y"])
-
-
-def _news(lines: list[str]) -> dict:
-    found: dict = {}
-    for line in lines[:6]:
-        iso = _news_date_line(line)
-        if iso:
-            found["date"] = iso
-            break
-    if lines and not _news_date_line(lines[0]):
-        found["title"] = lines[0].strip(" *#")
-    tail = [line for line in lines[-4:] if line.strip()]
-    byline = _BYLINE.match(tail[-1].strip()) if tail else None
-    if byline and _NAME.match(byline["name"]) and len(byline["name"].split()) <= 5:
-        found["author"] = byline["name"]
-        if byline["outlet"]:  # "Minh Châu (Cổng Thông tin điện tử Đảng bộ tỉnh Sông Lam)"
-            found["issuer"] = byline["outlet"].strip()
-    if any(re.match(r"^BẢN TIN\b", line) for line in lines[:5]):
-        found["doc_type"] = "Bản tin"
-    else:
-        found["doc_type"] = "Tin bài"
-    return found
-
-
-def _has_news_date(lines: list[str]) -> bool:
-    return any(_news_date_line(line) for line in lines[:6])
-
-
-def _looks_like_article(lines: list[str]) -> bool:
-    """A headline over running text: a short first line without a final stop, then a paragraph."""
-    if len(lines) < 2:
-        return False
-    first = lines[0].strip(" *#")
-    body = " ".join(lines[1:6])
-    return 10 <= len(first) <= 250 and not first.endswith((".", ":", ";")) and len(body) >= 200
-
-
 def display_title(doc_type: str, number: str, subject: str) -> str:
     head = " ".join(x for x in (doc_type, number) if x)
     if head and subject:
@@ -539,10 +336,10 @@ def extract_metadata(text: str, hints: dict | None = None, fallback_title: str =
         fields["issuer"] = signed
     header_found = any(fields.get(k) for k in ("doc_type", "number", "date"))
     is_news = not fields.get("doc_type") and not fields.get("number") and (
-        bool((hints or {}).get("title")) or _has_news_date(lines) or (not header_found and _looks_like_article(lines))
+        bool((hints or {}).get("title")) or has_news_date(lines) or (not header_found and looks_like_article(lines))
     )
     if is_news:
-        news = _news(lines)
+        news = news_fields(lines)
         fields = {k: v for k, v in fields.items() if k in ("signer", "signer_capacity")} | news
     for key, value in (hints or {}).items():
         if value:
