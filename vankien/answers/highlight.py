@@ -24,13 +24,23 @@ _COMMON = {
 _WORD = re.compile(r"\w+")
 
 
+class _LowerFoldTable(dict):
+    """Code point -> lowercase without diacritics, one character (see vntext.normalize._FoldTable)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        low = ch.lower()
+        folded = fold_diacritics(low if len(low) == 1 else ch)
+        self[code] = folded
+        return folded
+
+
+_LOWER_FOLD = _LowerFoldTable()
+
+
 def _fold(text: str) -> str:
     """Lowercase, no diacritics, exactly one output character per input character."""
-    out = []
-    for ch in text:
-        low = ch.lower()
-        out.append(low if len(low) == 1 else ch)
-    return fold_diacritics("".join(out))
+    return text.translate(_LOWER_FOLD)
 
 
 def _has_marks(word: str) -> bool:
