@@ -11,10 +11,13 @@ from __future__ import annotations
 import html
 import json
 import sys
+from pathlib import Path
 from typing import Callable
 
 import gradio as gr
 
+from vankien.auth import access as roles
+from vankien.auth.web import launch_options
 from vankien.ui.answer_tabs import ask_tab, links_for_document_html, links_tab, pack_tab
 from vankien.services.search import INGEST_HEADERS, PASSAGE_ANCHOR, SORTS, ResultCard, SearchService, SearchView
 
@@ -235,7 +238,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
                              elem_id="vk-documents", elem_classes="vk-table",
                              max_height=600)
 
-        with gr.Accordion("Thêm văn bản (PDF, DOCX, TXT, HTML)", open=False):
+        with gr.Accordion("Thêm văn bản (PDF, DOCX, TXT, HTML)", open=False) as add_box:
             gr.Markdown("Bấm nút dưới đây, chọn một hoặc nhiều tệp; văn bản được thêm ngay sau khi chọn.")
             upload_btn = gr.UploadButton("Chọn tệp để thêm vào chỉ mục", file_count="multiple",
                                          file_types=[".pdf", ".docx", ".txt", ".md", ".html", ".htm"],
@@ -245,7 +248,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
                                         wrap=True, visible=False, elem_classes="vk-table",
                                         elem_id="vk-ingest-result")
 
-        with gr.Accordion("Gỡ văn bản khỏi chỉ mục", open=False):
+        with gr.Accordion("Gỡ văn bản khỏi chỉ mục", open=False) as remove_box:
             to_remove = gr.Dropdown(label="Văn bản cần gỡ", choices=[])
             remove_btn = gr.Button("Gỡ văn bản", variant="stop")
             with gr.Row(visible=False) as confirm_row:
@@ -271,9 +274,19 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     gr.on([demo.load, tab.select], refresh_choices, None, [type_filter])
     gr.on([demo.load, tab.select], refresh_remove_choices, None, [to_remove])
 
-    def ingest(paths, progress=gr.Progress()):
+    # Adding and removing documents is an editor's: hidden from readers, and refused on the server.
+    def editor_controls(request: gr.Request):
+        shown = roles.is_editor(request)
+        return gr.Accordion(visible=shown), gr.Accordion(visible=shown)
+
+    demo.load(editor_controls, None, [add_box, remove_box])
+
+    def ingest(paths, request: gr.Request, progress=gr.Progress()):
+        roles.require_editor(request, "thêm văn bản")
         summary = service.ingest_files(
             paths or [], progress=lambda done, total, msg: progress((done, total), desc=msg))
+        roles.audit(request, "upload", files=[Path(p).name for p in paths or []],
+                    outcome=[list(row) for row in summary.table.rows])
         return (message_html(summary.message, error=not summary.table.rows),
                 gr.Dataframe(value=summary.table.as_lists(), headers=list(summary.table.headers),
                              visible=bool(summary.table.rows)))
@@ -289,8 +302,11 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
         question = f"Gỡ văn bản «{html.escape(str(doc_id))}» khỏi chỉ mục? Tệp gốc không bị xóa."
         return gr.Row(visible=True), f"<p><strong>{question}</strong></p>", ""
 
-    def do_remove(doc_id):
-        return gr.Row(visible=False), message_html(service.remove(doc_id))
+    def do_remove(doc_id, request: gr.Request):
+        roles.require_editor(request, "gỡ văn bản")
+        message = service.remove(doc_id)
+        roles.audit(request, "remove", doc_id=doc_id, outcome=message)
+        return gr.Row(visible=False), message_html(message)
 
     remove_btn.click(ask_confirm, [to_remove], [confirm_row, confirm_text, remove_status])
     cancel_btn.click(lambda: gr.Row(visible=False), None, [confirm_row])
@@ -316,13 +332,22 @@ def build_app(service: SearchService, tabs: list[Callable] | None = None) -> gr.
     return demo
 
 
+# Queue: every event has its own queue of CONCURRENCY workers, so a slow question or upload never
+# holds up searches; searches are GIL-bound (~15 ms each) and run concurrently on the Library's
+# read path, and more workers than this only interleave them. QUEUE_SIZE waiting events at most
+# (then "queue full" instead of unbounded memory); MAX_THREADS is Gradio's thread pool.
+CONCURRENCY, QUEUE_SIZE, MAX_THREADS = 8, 256, 40
+
+
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
-           auth: tuple[str, str] | None = None, **kwargs) -> None:
-    """Serve the app with the readable theme; nothing is shared or fetched from the Internet."""
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, auth=auth,
-        auth_message="Đăng nhập bằng tài khoản do quản trị viên cấp." if auth else None,
-        share=False, ssr_mode=False, theme=THEME, css=CSS, footer_links=[], show_error=True, **kwargs,
+           access: roles.Access | None = None, **kwargs) -> None:
+    """Serve the app with the readable theme, behind the login of `access` (vankien/auth); nothing
+    is shared, recorded (no run history, no monitoring) or fetched from the Internet."""
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE).launch(
+        server_name=host, server_port=port, max_threads=MAX_THREADS,
+        share=False, ssr_mode=False, theme=THEME, css=CSS, footer_links=[], show_error=True,
+        run_history=False, enable_monitoring=False, mcp_server=False, pwa=False,
+        **launch_options(access or roles.current()), **kwargs,
     )
 
 

@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "vankien.cli.eval",  # eval
     "vankien.cli.answer",  # ask, pack, refs, similar
     "vankien.cli.serve",  # serve
+    "vankien.cli.user",  # user add|remove|passwd|role|list
 ]
 
 
