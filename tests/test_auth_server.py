@@ -138,6 +138,44 @@ def test_removed_account_loses_its_session(server, tmp_path):
     run(scenario())
 
 
+@pytest.mark.browser
+def test_login_page_in_chromium_reader_sees_no_editor_controls(server):
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, require_browser
+
+    require_browser()
+    url, _ = server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.set_default_timeout(60_000)
+            refused = []
+            page.on("response", lambda r: refused.append(r.url) if r.status == 401 else None)
+            page.goto(url)
+            page.get_by_text("Nhập sai 10 lần").wait_for()  # the login page says the rule
+            assert refused == []  # the login page loads whole without a session
+            page.locator("input[type=text]").fill(READER[0])
+            page.locator("input[type=password]").fill("không đúng đâu")
+            page.get_by_role("button", name="Login").click()
+            page.get_by_text("Incorrect", exact=False).wait_for()
+            assert page.locator("#vk-query").count() == 0
+            page.locator("input[type=text]").fill(READER[0])
+            page.locator("input[type=password]").fill(READER[1])
+            page.get_by_role("button", name="Login").click()
+            page.locator("#vk-query textarea").fill("kiểm tra, giám sát")
+            page.locator("#vk-search").click()
+            page.locator(".vk-citation").first.wait_for()
+            page.get_by_role("tab", name="Văn bản", exact=True).click()
+            page.locator("#vk-documents").wait_for()
+            for hidden in (page.get_by_text("Thêm văn bản (PDF, DOCX, TXT, HTML)"),
+                           page.get_by_text("Gỡ văn bản khỏi chỉ mục"), page.locator("#vk-upload")):
+                hidden.first.wait_for(state="hidden")  # hidden (or absent) once the page has loaded
+        finally:
+            browser.close()
+
+
 def test_ten_failures_lock_out_even_the_right_password(server):
     """Last in the module: afterwards this address is locked out for 15 minutes."""
     url, _ = server
