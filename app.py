@@ -335,15 +335,17 @@ def build_app(service: SearchService, tabs: list[Callable] | None = None) -> gr.
 # Queue: every event has its own queue of CONCURRENCY workers, so a slow question or upload never
 # holds up searches; searches are GIL-bound (~15 ms each) and run concurrently on the Library's
 # read path, and more workers than this only interleave them. QUEUE_SIZE waiting events at most
-# (then "queue full" instead of unbounded memory); MAX_THREADS is Gradio's thread pool.
-CONCURRENCY, QUEUE_SIZE, MAX_THREADS = 8, 256, 40
+# (then "queue full" instead of unbounded memory); MAX_THREADS is Gradio's thread pool. Waiting
+# pages get their place in the queue every STATUS_EVERY seconds, not after every finished event
+# (Gradio's "auto": one message to every waiting page each time, ~n² messages for n waiting).
+CONCURRENCY, QUEUE_SIZE, MAX_THREADS, STATUS_EVERY = 8, 256, 40, 2.0
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
            access: roles.Access | None = None, **kwargs) -> None:
     """Serve the app with the readable theme, behind the login of `access` (vankien/auth); nothing
     is shared, recorded (no run history, no monitoring) or fetched from the Internet."""
-    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE).launch(
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE, status_update_rate=STATUS_EVERY).launch(
         server_name=host, server_port=port, max_threads=MAX_THREADS,
         share=False, ssr_mode=False, theme=THEME, css=CSS, footer_links=[], show_error=True,
         run_history=False, enable_monitoring=False, mcp_server=False, pwa=False,

@@ -158,6 +158,8 @@ async def run_level(base: str, level: Level, endpoint: str, make_data, per_user:
                 t = time.perf_counter()
                 try:
                     await tab.call(endpoint, make_data(u * 7 + r))
+                    if level.name == "search+render":  # then the result cards, as the page asks next
+                        await tab.call("apply", [None])
                     level.latencies.append(time.perf_counter() - t)
                 except Exception as exc:  # counted and shown, the level goes on
                     level.errors.append(f"{type(exc).__name__}: {exc}")
@@ -216,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--per-user", type=int, default=20, help="số yêu cầu tìm của mỗi người")
     p.add_argument("--ask-per-user", type=int, default=3, help="số câu hỏi của mỗi người")
     p.add_argument("--max-seconds", type=float, default=60.0, help="giới hạn thời gian mỗi mức")
+    p.add_argument("--render", action="store_true",
+                   help="mỗi lần tìm còn dựng thẻ kết quả (sự kiện gr.render) như trang web làm sau đó")
     p.add_argument("--user", default=os.environ.get("VANKIEN_USER") or None,
                    help="tên đăng nhập (mật khẩu từ VANKIEN_PASSWORD)")
     args = p.parse_args(argv)
@@ -240,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run_level(base, Level("warm", 1), "run_search", search_data, len(SEARCHES), 60, auth))
         results = []
         for users in levels:
-            results.append(asyncio.run(run_level(base, Level("search", users), "run_search", search_data,
+            kind = "search+render" if args.render else "search"
+            results.append(asyncio.run(run_level(base, Level(kind, users), "run_search", search_data,
                                                  args.per_user, args.max_seconds, auth)))
             print(results[-1].row(), flush=True)
         if args.ask_users:
