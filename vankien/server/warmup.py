@@ -1,11 +1,12 @@
 """Loading at server start what the first search and the first question would otherwise load.
 
-Measured on the sample corpus before this (2 cores): the first `ask` after start took 10-18 s, of
-which ~15 s was `import underthesea` (its package imports its translation pipeline, and with it
-transformers and torch where they are installed) and the rest the encoder's model. Here the
-sentence splitter is imported without the pipelines Văn kiện never uses (1.7 s), then one search
-and one question (without the language model) run through the same code the web page calls, in a
-background thread, so the page is up meanwhile.
+Before this, the first `ask` after start took 9.9-13.5 s here (10-18 s in issue 17), most of it
+`import underthesea`: its package __init__ imports its translation pipeline, and with it
+transformers and torch where they are installed (15.6 s by python -X importtime; 1.7 s without the
+pipelines Văn kiện never uses). Here the sentence splitter is imported without them, the encoder
+loaded, and one search and one question (without the language model) run through the code the web
+page calls, in a background thread started before the UI is built: 3.8-4.2 s, so the page opens
+warm (first question 0.10-0.22 s, scripts/load_test.py).
 """
 from __future__ import annotations
 
