@@ -339,12 +339,16 @@ def build_app(service: SearchService, tabs: list[Callable] | None = None) -> gr.
 # pages get their place in the queue every STATUS_EVERY seconds, not after every finished event
 # (Gradio's "auto": one message to every waiting page each time, ~n² messages for n waiting).
 CONCURRENCY, QUEUE_SIZE, MAX_THREADS, STATUS_EVERY = 8, 256, 40, 2.0
+# Gradio's copies of uploaded files and of exported handouts: deleted after an hour (checked every
+# hour) and all at each start, so no one's handout or upload stays on the server.
+CACHE_HOURS = 1
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
            access: roles.Access | None = None, **kwargs) -> None:
     """Serve the app with the readable theme, behind the login of `access` (vankien/auth); nothing
     is shared, recorded (no run history, no monitoring) or fetched from the Internet."""
+    demo.delete_cache = demo.delete_cache or (CACHE_HOURS * 3600, CACHE_HOURS * 3600)
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE, status_update_rate=STATUS_EVERY).launch(
         server_name=host, server_port=port, max_threads=MAX_THREADS,
         share=False, ssr_mode=False, theme=THEME, css=CSS, footer_links=[], show_error=True,
