@@ -51,6 +51,9 @@ def login_from(args: argparse.Namespace, environ=os.environ) -> tuple[str, str] 
     return user, password
 
 
+WARM_UP_WAIT = 120  # seconds at most; a longer warm-up goes on after the server has started
+
+
 def is_loopback(host: str) -> bool:
     """True when `host` is reachable from this machine only (127.0.0.0/8, ::1, localhost)."""
     if host.strip().lower() == "localhost":
@@ -111,13 +114,16 @@ def run(args: argparse.Namespace) -> int:
             for outcome in report.failed:
                 print(f"  Lỗi: {outcome.path}: {outcome.reason}", file=sys.stderr, flush=True)
             print(f"Đã thêm {report.count('added')} văn bản; {len(report.failed)} tệp lỗi.", flush=True)
-    start_warm_up(library, log=lambda message: print(message, flush=True))
+    warming = start_warm_up(library, log=lambda message: print(message, flush=True))
 
     import app  # the UI module at the repository root (installed as a py-module)
 
     service = SearchService(library, upload_dir=home / "tai-len")
     demo = app.build_app(service)
     install(access)
+    # The warm-up runs beside building the UI, and ends before the server starts: launch() checks
+    # its own page with a 3 s timeout, which a warm-up holding the interpreter could overrun.
+    warming.join(timeout=WARM_UP_WAIT)
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Mở trình duyệt tại http://{shown_host}:{args.port}  (Ctrl+C để dừng)", flush=True)
     app.launch(demo, host=args.host, port=args.port, access=access, quiet=True)

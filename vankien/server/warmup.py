@@ -5,8 +5,8 @@ Before this, the first `ask` after start took 9.9-13.5 s here (10-18 s in issue 
 transformers and torch where they are installed (15.6 s by python -X importtime; 1.7 s without the
 pipelines Văn kiện never uses). Here the sentence splitter is imported without them, the encoder
 loaded, and one search and one question (without the language model) run through the code the web
-page calls, in a background thread started before the UI is built: 3.8-4.2 s, so the page opens
-warm (first question 0.10-0.22 s, scripts/load_test.py).
+page calls, in a thread beside the building of the UI (vankien serve waits for it before the
+server starts): 3.8-4.2 s, so the page opens warm (first question 0.10-0.22 s, scripts/load_test.py).
 """
 from __future__ import annotations
 
