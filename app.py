@@ -13,6 +13,8 @@ from typing import Callable
 
 import gradio as gr
 
+from vankien.auth import access as roles
+from vankien.auth.web import launch_options
 from vankien.services.search import SearchService
 from vankien.ui.answer_tabs import ask_tab, links_tab, pack_tab
 from vankien.ui.documents_tab import documents_tab
@@ -34,16 +36,31 @@ def build_app(service: SearchService, tabs: list[Callable] | None = None) -> gr.
     return demo
 
 
+# Queue: every event has its own queue of CONCURRENCY workers, so a slow question or upload never
+# holds up searches; searches are GIL-bound (~15 ms each) and run concurrently on the Library's
+# read path, and more workers than this only interleave them. QUEUE_SIZE waiting events at most
+# (then "queue full" instead of unbounded memory); MAX_THREADS is Gradio's thread pool. Waiting
+# pages get their place in the queue every STATUS_EVERY seconds, not after every finished event
+# (Gradio's "auto": one message to every waiting page each time, ~n² messages for n waiting).
+CONCURRENCY, QUEUE_SIZE, MAX_THREADS, STATUS_EVERY = 8, 256, 40, 2.0
+# Gradio's copies of uploaded files and of exported handouts: deleted after an hour (checked every
+# hour) and all at each start, so no one's handout or upload stays on the server.
+CACHE_HOURS = 1
+
+
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
-           auth: tuple[str, str] | None = None, **kwargs) -> None:
-    """Serve the app with the readable theme; nothing is shared or fetched from the Internet."""
+           access: roles.Access | None = None, **kwargs) -> None:
+    """Serve the app with the readable theme, behind the login of `access` (vankien/auth); nothing
+    is shared, recorded (no run history, no monitoring) or fetched from the Internet."""
     from vankien.services.uploads import max_upload_from_env
 
     kwargs.setdefault("max_file_size", max_upload_from_env())  # stopped in transfer, before the disk fills
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name=host, server_port=port, auth=auth,
-        auth_message="Đăng nhập bằng tài khoản do quản trị viên cấp." if auth else None,
-        share=False, ssr_mode=False, theme=THEME, css=CSS, head=HEAD, footer_links=[], show_error=True, **kwargs,
+    demo.delete_cache = demo.delete_cache or (CACHE_HOURS * 3600, CACHE_HOURS * 3600)
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE, status_update_rate=STATUS_EVERY).launch(
+        server_name=host, server_port=port, max_threads=MAX_THREADS,
+        share=False, ssr_mode=False, theme=THEME, css=CSS, head=HEAD, footer_links=[], show_error=True,
+        run_history=False, enable_monitoring=False, mcp_server=False, pwa=False,
+        **launch_options(access or roles.current()), **kwargs,
     )
 
 

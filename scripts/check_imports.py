@@ -2,8 +2,9 @@
 
 Layers, bottom to top (a module may import its own layer and any below):
 
-    vntext -> ingest, models -> index -> vankien.answers -> vankien.services, vankien.evaluation
-           -> vankien.ui -> app (the Gradio entry point) -> vankien.cli
+    vntext -> ingest, models -> index, vankien.auth -> vankien.answers
+           -> vankien.services, vankien.evaluation -> vankien.ui, vankien.server -> app (the Gradio
+           entry point) -> vankien.cli
 
 Every `import` counts, including those inside functions (a lazy import is still a dependency).
 Reads the source with `ast`, imports nothing. Prints the cycles and upward arrows found and exits
@@ -24,9 +25,10 @@ LAYERS = {  # module prefix -> layer; the longest matching prefix wins
     "vntext": 0,
     "ingest": 1, "models": 1,
     "index": 2,
+    "vankien.auth": 2,  # users, roles, login: nothing of the project above it
     "vankien": 3, "vankien.answers": 3,
     "vankien.services": 4, "vankien.evaluation": 4,
-    "vankien.ui": 5,
+    "vankien.ui": 5, "vankien.server": 5,  # server: privacy and warm-up around the services
     "app": 6,
     "vankien.cli": 7,
 }

@@ -8,19 +8,14 @@ The screenshot of the results page is saved to test-artifacts/browser-search.png
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
-from tests.browser_support import free_port as _free_port
 from tests.browser_support import require_browser as _require_browser
 from tests.conftest import write_app_samples
+from tests.serve_support import serve
 
 pytestmark = pytest.mark.browser
 
@@ -36,39 +31,8 @@ def server(tmp_path_factory):
     _require_browser()
     tmp = tmp_path_factory.mktemp("browser")
     corpus = write_app_samples(tmp / "corpus")
-    port = _free_port()
-    log = open(tmp / "serve.log", "w+", encoding="utf-8")
-    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "VANKIEN_USER": "", "VANKIEN_PASSWORD": ""}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "vankien.cli.main", "serve", "--index", str(tmp / "index"),
-         "--ingest", str(corpus), "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 120
-    try:
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"vankien serve dừng với mã {proc.returncode}:\n{log.read()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"vankien serve không trả lời sau 120 giây:\n{log.read()[-3000:]}")
-            time.sleep(0.5)
+    with serve(tmp / "index", tmp / "serve.log", "--ingest", str(corpus), timeout=120) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

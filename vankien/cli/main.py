@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "vankien.cli.answer",  # ask, pack, refs, similar
     "vankien.cli.serve",  # serve
     "vankien.cli.convert",  # convert-encoder
+    "vankien.cli.user",  # user add|remove|passwd|role|list
 ]
 
 

@@ -1,8 +1,11 @@
 """The Văn bản tab: the indexed documents (filter, sort), adding files, removing a document."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import gradio as gr
 
+from vankien.auth import access as roles
 from vankien.services.search import INGEST_HEADERS, SORTS, SearchService
 from vankien.ui.search_views import message_html, remove_question_html
 
@@ -20,7 +23,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
                              elem_id="vk-documents", elem_classes="vk-table",
                              max_height=600)
 
-        with gr.Accordion("Thêm văn bản (PDF, DOCX, TXT, HTML)", open=False):
+        with gr.Accordion("Thêm văn bản (PDF, DOCX, TXT, HTML)", open=False) as add_box:
             gr.Markdown("Bấm nút dưới đây, chọn một hoặc nhiều tệp; văn bản được thêm ngay sau khi chọn.")
             upload_btn = gr.UploadButton("Chọn tệp để thêm vào chỉ mục", file_count="multiple",
                                          file_types=[".pdf", ".docx", ".txt", ".md", ".html", ".htm"],
@@ -30,7 +33,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
                                         wrap=True, visible=False, elem_classes="vk-table",
                                         elem_id="vk-ingest-result")
 
-        with gr.Accordion("Gỡ văn bản khỏi chỉ mục", open=False):
+        with gr.Accordion("Gỡ văn bản khỏi chỉ mục", open=False) as remove_box:
             to_remove = gr.Dropdown(label="Văn bản cần gỡ", choices=[])
             remove_btn = gr.Button("Gỡ văn bản", variant="stop")
             with gr.Row(visible=False) as confirm_row:
@@ -65,9 +68,19 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     seen.change(show_table, table_inputs, [table], show_progress="hidden").then(
         refresh_remove_choices, None, [to_remove], show_progress="hidden")
 
-    def ingest(paths, progress=gr.Progress()):
+    # Adding and removing documents is an editor's: hidden from readers, and refused on the server.
+    def editor_controls(request: gr.Request):
+        shown = roles.is_editor(request)
+        return gr.Accordion(visible=shown), gr.Accordion(visible=shown)
+
+    demo.load(editor_controls, None, [add_box, remove_box])
+
+    def ingest(paths, request: gr.Request, progress=gr.Progress()):
+        roles.require_editor(request, "thêm văn bản")
         summary = service.ingest_files(
             paths or [], progress=lambda done, total, msg: progress((done, total), desc=msg))
+        roles.audit(request, "upload", files=[Path(p).name for p in paths or []],
+                    outcome=[list(row) for row in summary.table.rows])
         return (message_html(summary.message, error=not summary.table.rows),
                 gr.Dataframe(value=summary.table.as_lists(), headers=list(summary.table.headers),
                              visible=bool(summary.table.rows)))
@@ -82,8 +95,11 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
             return gr.Row(visible=False), "", message_html("Hãy chọn văn bản cần gỡ.", error=True)
         return gr.Row(visible=True), remove_question_html(doc_id), ""
 
-    def do_remove(doc_id):
-        return gr.Row(visible=False), message_html(service.remove(doc_id))
+    def do_remove(doc_id, request: gr.Request):
+        roles.require_editor(request, "gỡ văn bản")
+        message = service.remove(doc_id)
+        roles.audit(request, "remove", doc_id=doc_id, outcome=message)
+        return gr.Row(visible=False), message_html(message)
 
     remove_btn.click(ask_confirm, [to_remove], [confirm_row, confirm_text, remove_status])
     cancel_btn.click(lambda: gr.Row(visible=False), None, [confirm_row])

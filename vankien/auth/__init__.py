@@ -1,0 +1,1 @@
+"""Accounts, roles, login throttling and the audit log of the web server (see access.py)."""
