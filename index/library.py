@@ -28,34 +28,27 @@ Layout and atomicity: see index/generations.py.
 """
 from __future__ import annotations
 
-import re
 import threading
-from dataclasses import dataclass
-from datetime import date as _date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 
-from index import diskspace, generations
+from index import generations
 from index.base import ScoredId
 from index.dense import DenseIndex
-from index.files import _same_file, own_id, walk
+from index.files import walk
 from index.filters import DocFields, named_docs
 from index.filters import allowed_docs as allowed_docs_of
-from index.duplicates import near_identical, same_number_and_date
-from vntext.docnumber import normalize_doc_number, number_key
 from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
 from index.relevance import passage_cosines
-from index.records import (DocumentInfo, FileOutcome, IngestReport, PassageRow, SearchFilters, SearchHit,
-                           StoredDocument)
+from index.library_write import LibraryWriter
+from index.records import DocumentInfo, PassageRow, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
-from index.tokenize import passage_tokens
-from ingest.pipeline import file_sha256
-from ingest.records import DocumentHeader, IngestError, ParsedDocument
+from ingest.records import DocumentHeader, ParsedDocument
 from models.base import Encoder
 from models.factory import create_encoder
 from models.settings import EncoderSettings
@@ -76,16 +69,9 @@ def _default_parser(path: Path) -> ParsedDocument:
     return isolated_parser()(path)
 
 
-@dataclass
-class _NextGeneration:
-    """A generation being built: its folder beside the live one, a writable store and dense index."""
+class Library(LibraryWriter):
+    """Reading and searching here; adding, removing and correcting in index/library_write.py."""
 
-    folder: Path
-    store: Store
-    dense: DenseIndex
-
-
-class Library:
     walk = staticmethod(walk)
 
     def __init__(self, home: Path, encoder_settings: EncoderSettings, retrieval: RetrievalSettings,
@@ -298,188 +284,3 @@ class Library:
         """Let go of the open store (the Library is not used after this)."""
         with self._lock:
             self._store.close()
-
-    # writing
-    @diskspace.committing
-    def ingest(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
-        report = IngestReport()
-        files = walk(paths)
-        with generations.write_lock(self.home):
-            self._load(generations.current(self.home))  # another process may have committed
-            diskspace.ensure_room(self.home, diskspace.needed_bytes(self._generation, [
-                p for p in files if p.is_file() and not self._store.doc_by_hash(file_sha256(p))]))
-            nxt = self._begin()
-            for path in files:
-                if progress:
-                    progress(str(path))
-                report.outcomes.append(self._ingest_one(path, nxt))
-            self._finish(nxt, any(o.status in ("added", "updated", "duplicate") for o in report.outcomes))
-        return report
-
-    def _ingest_one(self, path: Path, nxt: _NextGeneration) -> FileOutcome:
-        try:
-            if not path.is_file():
-                raise IngestError(str(path), "không tìm thấy tệp")
-            existing = nxt.store.doc_by_hash(file_sha256(path)) or nxt.store.doc_by_copy_hash(file_sha256(path))
-            if existing:
-                return FileOutcome(str(path), "unchanged", existing)
-            doc = own_id(self.parser(path.resolve()), nxt.store.source_of)
-            if not doc.passages:
-                raise IngestError(str(path), "không đọc được đoạn văn bản nào trong tệp")
-            duplicate = self._duplicate_of(doc, nxt.store)
-            if duplicate:
-                return duplicate
-            vectors = self.encoder.encode_passages([p.text for p in doc.passages])
-        except IngestError as exc:
-            return FileOutcome(str(path), "failed", reason=exc.reason)
-        except Exception as exc:  # one bad file never stops a batch
-            return FileOutcome(str(path), "failed", reason=f"{type(exc).__name__}: {exc}")
-        status = "updated" if nxt.store.has_document(doc.doc_id) else "added"
-        self._put(doc, vectors, nxt)
-        return FileOutcome(str(path), status, doc.doc_id, note="; ".join(doc.notes))
-
-    @diskspace.committing
-    def add_documents(self, docs: Iterable[ParsedDocument]) -> IngestReport:
-        """Index already-parsed documents (same lifecycle as ingest): a document whose id is indexed
-        with the same content_hash is unchanged; another id with the same text is a document too."""
-        report = IngestReport()
-        with generations.write_lock(self.home):
-            self._load(generations.current(self.home))
-            nxt = self._begin()
-            for doc in docs:
-                if nxt.store.has_document(doc.doc_id, doc.content_hash):
-                    report.outcomes.append(FileOutcome(doc.source_path, "unchanged", doc.doc_id))
-                    continue
-                status = "updated" if nxt.store.has_document(doc.doc_id) else "added"
-                vectors = self.encoder.encode_passages([p.text for p in doc.passages])
-                self._put(doc, vectors, nxt)
-                report.outcomes.append(FileOutcome(doc.source_path, status, doc.doc_id))
-            self._finish(nxt, any(o.status != "unchanged" for o in report.outcomes))
-        return report
-
-    @diskspace.committing
-    def remove(self, doc_id: str) -> bool:
-        with generations.write_lock(self.home):
-            self._load(generations.current(self.home))
-            if doc_id not in self._fields:
-                return False
-            nxt = self._begin()
-            nxt.dense.delete(nxt.store.delete_document(doc_id))
-            self._finish(nxt, True)
-        return True
-
-    def _put(self, doc: ParsedDocument, vectors: np.ndarray, nxt: _NextGeneration) -> None:
-        if vectors.shape != (len(doc.passages), self.encoder.dim):
-            raise ValueError(f"bộ mã hóa trả về {vectors.shape}, cần ({len(doc.passages)}, {self.encoder.dim})")
-        nxt.dense.delete(nxt.store.delete_document(doc.doc_id))
-        tokens = [passage_tokens(self._keyword_text(doc, p.text), word_segment=self.retrieval.word_segments)
-                  for p in doc.passages]
-        nxt.dense.append(nxt.store.add_document(doc, tokens), vectors)
-        nxt.store.apply_corrections(doc.doc_id, reparsed=True)  # a user's corrections survive re-ingestion
-
-    def _keyword_text(self, doc: ParsedDocument, text: str) -> str:
-        """What the keyword index reads for a passage: its text, after the document's title when
-        `retrieval.keyword_title` (the embedded text stays the passage alone, so cached vectors stay valid)."""
-        title = (doc.metadata.title or "").strip()
-        if self.retrieval.keyword_title and title and not text.startswith(title):
-            return f"{title}\n{text}"
-        return text
-
-    def _begin(self) -> _NextGeneration:
-        folder = generations.new_folder(self.home)
-        if self._generation is not None:
-            store = self._store.copy_to(folder / "store.sqlite")
-            dense = DenseIndex.load(self._generation, self.dense_settings)
-        else:
-            store = Store(folder / "store.sqlite")
-            dense = DenseIndex(self.encoder.dim, self.dense_settings)
-        return _NextGeneration(folder, store, dense)
-
-    def _finish(self, nxt: _NextGeneration, changed: bool) -> None:
-        folder, store, dense = nxt.folder, nxt.store, nxt.dense
-        if not changed:
-            store.close()
-            generations.cleanup(self.home, keep=self._generation)
-            return
-        store.commit()
-        keyword = KeywordIndex()
-        keyword.index(*store.all_tokens())
-        store.close()
-        dense.save(folder)
-        keyword.save(folder)
-        generations.publish(self.home, folder, {
-            "encoder": self.encoder_settings.to_json(), "encoder_name": self.encoder_settings.name,
-            "dim": dense.dim, "normalizer_version": NORMALIZER_VERSION,
-            "retrieval": self.retrieval.to_json(), "dense_kind": dense.kind,
-            "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        })
-        self._load(folder)
-        generations.cleanup(self.home, keep=folder)
-
-    # duplicates and corrections (issue 12, item 7)
-    def _duplicate_of(self, doc: ParsedDocument, store: Store) -> FileOutcome | None:
-        """The outcome "duplicate" when another stored document is this one in another file (same
-        number and date, or near-identical text): the file is listed under it, not indexed again."""
-        m = doc.metadata
-        others = [row for row in store.doc_fields() if row[0] != doc.doc_id]
-        target = same_number_and_date(m.number, m.date, m.issuer, others)
-        reason = f"cùng số {m.number}, ngày {m.date}" if target else ""
-        if not target:
-            # two texts that differ only in their numbers are two documents (a plan copied from a template)
-            numbers = {row[0]: row[4] for row in others}
-            candidates = [(d, t) for d, t in store.texts_like(len(doc.text)) if d != doc.doc_id
-                          and not (m.number and numbers.get(d) and number_key(numbers[d]) != number_key(m.number))]
-            target, score = near_identical(doc.text, candidates)
-            reason = f"nội dung gần như trùng ({score:.0%})" if target else ""
-        if not target or _same_file(store.source_of(target), doc.source_path):
-            return None
-        shown = store.source_of(target) or target
-        store.add_copy(target, doc.source_path, doc.source_format, doc.content_hash, reason)
-        return FileOutcome(doc.source_path, "duplicate", target,
-                           reason=f"trùng với {target} ({shown}): {reason}; giữ một bản, ghi cả hai tệp")
-
-    def copies(self, doc_id: str) -> list[str]:
-        """Every file holding document `doc_id`: the indexed one first, then the duplicates."""
-        with self._lock:
-            first = self._store.source_of(doc_id) if self._generation else None
-            if first is None:
-                return []
-            return [first] + [c["path"] for c in self._store.copies(doc_id)]
-
-    def corrections(self, doc_id: str) -> dict[str, str]:
-        """The corrections a user made to a document's metadata (field -> value)."""
-        with self._lock:
-            return self._store.corrections(doc_id) if self._generation else {}
-
-    def correct(self, doc_id: str, **fields: str) -> DocumentInfo | None:
-        """Correct parsed metadata: doc_type, number, issuer, date (ISO or d/m/yyyy), title; "" undoes
-        a correction. Stored apart from what parsing read and applied again whenever the document is
-        re-ingested. Returns the document as now listed (None: no such document)."""
-        fields = {k: normalize_correction(k, v) for k, v in fields.items() if v is not None}
-        with generations.write_lock(self.home):
-            self._load(generations.current(self.home))
-            if doc_id not in self._fields:
-                return None
-            nxt = self._begin()
-            nxt.store.set_corrections(doc_id, fields)
-            nxt.store.apply_corrections(doc_id)
-            self._finish(nxt, True)
-        return next((d for d in self.documents() if d.doc_id == doc_id), None)
-
-
-def normalize_correction(field: str, value: str) -> str:
-    """A corrected value in the form parsing gives: numbers canonical, dates ISO; "" stays ""."""
-    value = " ".join((value or "").split())
-    if not value:
-        return ""
-    if field == "number":
-        return normalize_doc_number(value) or value
-    if field == "date":
-        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
-        if m:
-            value = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
-        try:
-            return _date.fromisoformat(value).isoformat()
-        except ValueError:
-            raise ValueError(f"ngày {value!r} không hợp lệ; dùng YYYY-MM-DD hoặc ngày/tháng/năm") from None
-    return value

@@ -15,7 +15,6 @@ is optional: a field not found in the text stays "", nothing is guessed.
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from vntext.docnumber import parse_leading_number
 from ingest.headings import classify_line, is_closing_line, is_upper_title

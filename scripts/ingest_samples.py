@@ -25,7 +25,7 @@ def main(argv=None) -> int:
     ap.add_argument("folders", nargs="*", type=Path, default=[DEFAULT])
     args = ap.parse_args(argv)
 
-    from index.library import _walk
+    from index.files import walk as _walk
     from ingest import parse_file
     from ingest.records import IngestError
 
