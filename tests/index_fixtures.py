@@ -51,3 +51,17 @@ class HashEncoder:
 
     def encode_query(self, text: str) -> np.ndarray:
         return self._vector(text)
+
+
+class RandomEncoder:
+    """Deterministic random vectors from the text's hash, 384-dim like e5-small: for tests of the
+    index's life cycle, duplicates and filters, where what the vectors mean does not matter."""
+
+    name, dim = "fake", 384
+
+    def encode_passages(self, texts):
+        out = np.stack([np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(self.dim) for t in texts])
+        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
+
+    def encode_query(self, text):
+        return self.encode_passages([text])[0]

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from tests.index_fixtures import RandomEncoder as _FakeEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "tests" / "data" / "real_docs"
@@ -42,21 +43,6 @@ def test_script_prints_the_figures(capsys):
     out = capsys.readouterr().out
     for field in ("type", "number", "date", "issuer", "signer", "title"):
         assert field in out
-
-
-class _FakeEncoder:
-    """Deterministic vectors from the text's hash: the number filter needs no model."""
-
-    name, dim = "fake", 384
-
-    def encode_passages(self, texts):
-        import numpy as np
-
-        out = np.stack([np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(self.dim) for t in texts])
-        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
-
-    def encode_query(self, text):
-        return self.encode_passages([text])[0]
 
 
 def test_number_filter_finds_every_labelled_document_however_the_number_is_typed():

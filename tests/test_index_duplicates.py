@@ -8,23 +8,9 @@ import pytest
 from index.library import Library
 from index.records import SearchFilters
 from vankien.cli.main import main
+from tests.index_fixtures import RandomEncoder as _FakeEncoder
 
 REAL = Path(__file__).resolve().parent / "data" / "real_docs"
-
-
-class _FakeEncoder:
-    """Deterministic vectors from the text's hash: these tests need no model."""
-
-    name, dim = "fake", 384
-
-    def encode_passages(self, texts):
-        import numpy as np
-
-        out = np.stack([np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(self.dim) for t in texts])
-        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
-
-    def encode_query(self, text):
-        return self.encode_passages([text])[0]
 
 
 def _lib(tmp_path) -> Library:

@@ -12,6 +12,7 @@ import pytest
 from index.library import IndexMismatchError, Library
 from index.records import SearchFilters
 from models.settings import EncoderSettings
+from tests.index_fixtures import RandomEncoder as _FakeEncoder
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -166,21 +167,6 @@ def test_seeds_acceptance(seed_library):
         if not any(q["must_contain"] in h.text or q["must_contain"] == h.number for h in hits):
             misses.append((q["id"], q["text"], [h.doc_id for h in hits]))
     assert not misses
-
-
-class _FakeEncoder:
-    """Deterministic vectors from the text's hash: lifecycle tests need no model."""
-
-    name, dim = "fake", 384
-
-    def encode_passages(self, texts):
-        import numpy as np
-
-        out = np.stack([np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(self.dim) for t in texts])
-        return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
-
-    def encode_query(self, text):
-        return self.encode_passages([text])[0]
 
 
 def test_same_text_under_another_id_is_another_document(tmp_path):
