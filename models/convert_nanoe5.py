@@ -195,8 +195,13 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"thư mục ra (mặc định {default_dir()})")
     p.add_argument("--no-onnx", action="store_true", help="chỉ mô hình torch, không xuất ONNX")
     args = p.parse_args(argv)
+    return convert_or_explain(args.out_dir, onnx=not args.no_onnx)
+
+
+def convert_or_explain(out_dir: Path | None, onnx: bool = True) -> int:
+    """Run the conversion for a command line: exit code 0, or 2 with the package to install."""
     try:
-        convert(args.out_dir or default_dir(), onnx=not args.no_onnx)
+        convert(out_dir or default_dir(), onnx=onnx)
     except ImportError as exc:
         print(f"LỖI: {exc}", file=sys.stderr)
         return 2

