@@ -192,11 +192,16 @@ class Library(LibraryWriter):
             self._load(gen)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
-        return self.search_scored(query, k, filters)[0]
+        return self._search(query, k, filters, with_relevance=False)[0]
 
     def search_scored(self, query: str, k: int = 10,
                       filters: SearchFilters | None = None) -> tuple[list[SearchHit], list[float]]:
         """search(), with each hit's relevance: its cosine to the query (index/relevance.py)."""
+        return self._search(query, k, filters, with_relevance=True)
+
+    def _search(self, query: str, k: int, filters: SearchFilters | None,
+                with_relevance: bool) -> tuple[list[SearchHit], list[float]]:
+        # the cosines cost a second look-up of the query's vector: only the honest search asks for them
         query = normalize_query(query or "")
         self.refresh()
         with self._lock:
@@ -226,7 +231,7 @@ class Library(LibraryWriter):
             ranked = sorted(scores, key=lambda pid: -scores[pid])
             ranked = cap_per_group(ranked, doc_of.__getitem__, self.retrieval.per_doc_cap,
                                    min(k, self.retrieval.page_size))[:k]
-            return self._hits(ranked, scores), self._cosines(query, ranked)
+            return self._hits(ranked, scores), self._cosines(query, ranked) if with_relevance else []
 
     def _cosines(self, query: str, pids: list[int]) -> list[float]:
         return passage_cosines(self._dense, pids, self.encoder.encode_query(query)) if pids else []
