@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import ipaddress
 import json
 import os
@@ -71,6 +72,7 @@ class Level:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    cpu: dict = field(default_factory=dict)  # CPU seconds of the server and of this script (cpu_meter)
 
     def row(self) -> str:
         lat = sorted(self.latencies)
@@ -80,7 +82,35 @@ class Level:
 
         rate = len(lat) / self.seconds if self.seconds else 0.0
         return (f"| {self.name} | {self.users} | {len(lat)} | {pct(0.5)} | {pct(0.95)} | "
-                f"{(lat[-1] * 1000 if lat else 0):.0f} | {rate:.1f} | {len(self.errors)} |")
+                f"{(lat[-1] * 1000 if lat else 0):.0f} | {rate:.1f} | {len(self.errors)} | "
+                f"{self._per_request('server', len(lat))} | {self._per_request('client', len(lat))} |")
+
+    def _per_request(self, who: str, requests: int) -> str:
+        seconds = self.cpu.get(who)
+        return f"{seconds * 1000 / requests:.1f}" if seconds is not None and requests else "-"
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """utime + stime of a process from /proc (Linux); None where it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+@contextlib.contextmanager
+def cpu_meter(server: subprocess.Popen | None):
+    """CPU seconds the server (when this script started it) and this script spent inside the block:
+    both run on the same cores, so the load generator's share is shown beside the server's."""
+    spent: dict = {}
+    server_start = process_cpu_seconds(server.pid) if server is not None else None
+    client_start = time.process_time()
+    yield spent
+    spent["client"] = time.process_time() - client_start
+    server_end = process_cpu_seconds(server.pid) if server is not None else None
+    if server_start is not None and server_end is not None:
+        spent["server"] = server_end - server_start
 
 
 async def login(client: httpx.AsyncClient, base: str, user: str | None, password: str | None) -> None:
@@ -92,16 +122,24 @@ async def login(client: httpx.AsyncClient, base: str, user: str | None, password
 
 
 class Session:
-    """One browser tab: its own session hash, joining the queue by function index as the page does
-    (POST /gradio_api/queue/join, then the session's event stream /gradio_api/queue/data)."""
+    """One browser tab: its own session hash, calling a function by index the way the page does:
+    a queued event joins the queue (POST /gradio_api/queue/join, then the session's event stream
+    /gradio_api/queue/data); an event declared queue=False (the search) is one POST to
+    /gradio_api/run/predict."""
 
-    def __init__(self, client: httpx.AsyncClient, base: str, fns: dict[str, int]):
+    def __init__(self, client: httpx.AsyncClient, base: str, fns: dict[str, tuple[int, bool]]):
         self.client, self.base, self.fns = client, base, fns
         self.hash = secrets.token_hex(8)
 
     async def call(self, endpoint: str, data: list) -> list:
-        body = {"data": data, "fn_index": self.fns[endpoint], "session_hash": self.hash,
+        fn_index, queued = self.fns[endpoint]
+        body = {"data": data, "fn_index": fn_index, "session_hash": self.hash,
                 "trigger_id": None, "event_data": None}
+        if not queued:
+            resp = await self.client.post(f"{self.base}gradio_api/run/predict", json=body)
+            if resp.status_code != 200:
+                raise RuntimeError(f"lỗi từ máy chủ: {resp.status_code} {resp.text[:200]}")
+            return resp.json()["data"]
         resp = await self.client.post(f"{self.base}gradio_api/queue/join", json=body)
         resp.raise_for_status()
         event_id = resp.json()["event_id"]
@@ -120,11 +158,14 @@ class Session:
         raise RuntimeError("luồng sự kiện kết thúc không có kết quả")
 
 
-async def endpoints(client: httpx.AsyncClient, base: str) -> dict[str, int]:
-    """api_name -> function index, from the page's config."""
+async def endpoints(client: httpx.AsyncClient, base: str) -> dict[str, tuple[int, bool]]:
+    """api_name -> (function index, whether it goes through the queue), from the page's config."""
     resp = await client.get(base + "config")
     resp.raise_for_status()
-    return {d["api_name"]: d["id"] for d in resp.json()["dependencies"] if d.get("api_name")}
+    config = resp.json()
+    queued_default = config.get("enable_queue", True)
+    return {d["api_name"]: (d["id"], queued_default if d.get("queue") is None else bool(d["queue"]))
+            for d in config["dependencies"] if d.get("api_name")}
 
 
 def search_data(i: int) -> list:
@@ -158,8 +199,6 @@ async def run_level(base: str, level: Level, endpoint: str, make_data, per_user:
                 t = time.perf_counter()
                 try:
                     await tab.call(endpoint, make_data(u * 7 + r))
-                    if level.name == "search+render":  # then the result cards, as the page asks next
-                        await tab.call("apply", [None])
                     level.latencies.append(time.perf_counter() - t)
                 except Exception as exc:  # counted and shown, the level goes on
                     level.errors.append(f"{type(exc).__name__}: {exc}")
@@ -218,8 +257,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--per-user", type=int, default=20, help="số yêu cầu tìm của mỗi người")
     p.add_argument("--ask-per-user", type=int, default=3, help="số câu hỏi của mỗi người")
     p.add_argument("--max-seconds", type=float, default=60.0, help="giới hạn thời gian mỗi mức")
-    p.add_argument("--render", action="store_true",
-                   help="mỗi lần tìm còn dựng thẻ kết quả (sự kiện gr.render) như trang web làm sau đó")
     p.add_argument("--user", default=os.environ.get("VANKIEN_USER") or None,
                    help="tên đăng nhập (mật khẩu từ VANKIEN_PASSWORD)")
     args = p.parse_args(argv)
@@ -244,13 +281,16 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(run_level(base, Level("warm", 1), "run_search", search_data, len(SEARCHES), 60, auth))
         results = []
         for users in levels:
-            kind = "search+render" if args.render else "search"
-            results.append(asyncio.run(run_level(base, Level(kind, users), "run_search", search_data,
-                                                 args.per_user, args.max_seconds, auth)))
+            with cpu_meter(proc) as cpu:
+                results.append(asyncio.run(run_level(base, Level("search", users), "run_search", search_data,
+                                                     args.per_user, args.max_seconds, auth)))
+            results[-1].cpu = cpu
             print(results[-1].row(), flush=True)
         if args.ask_users:
-            results.append(asyncio.run(run_level(base, Level("ask", args.ask_users), "on_ask", ask_data,
-                                                 args.ask_per_user, args.max_seconds, auth)))
+            with cpu_meter(proc) as cpu:
+                results.append(asyncio.run(run_level(base, Level("ask", args.ask_users), "on_ask", ask_data,
+                                                     args.ask_per_user, args.max_seconds, auth)))
+            results[-1].cpu = cpu
             print(results[-1].row(), flush=True)
     finally:
         if proc is not None:
@@ -260,8 +300,8 @@ def main(argv: list[str] | None = None) -> int:
             except subprocess.TimeoutExpired:
                 proc.kill()
     print()
-    print("| kind | users | requests | p50 ms | p95 ms | max ms | req/s | errors |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| kind | users | requests | p50 ms | p95 ms | max ms | req/s | errors | CPU ms/req server | CPU ms/req this script |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for level in results:
         print(level.row())
     for row in rows:

@@ -53,6 +53,20 @@ def test_card_html_escapes_title_citation_and_passage():
     assert "<mark>toàn</mark>" in html  # the query's words are marked
 
 
+def test_cards_html_number_the_buttons_and_keep_the_citation_an_attribute():
+    from vankien.services.search import ResultCard, SearchView
+    from vankien.ui.search_views import cards_html
+
+    cards = (ResultCard("a", 0, "Một", 'Chỉ thị "45" <x onload=1>', "văn bản", 1.0),
+             ResultCard("b", 3, "Hai", "Kế hoạch 95-KH/TU", "đoạn hai", 0.9))
+    page = cards_html(SearchView(query="văn bản", cards=cards))
+    assert page.count('class="vk-card"') == 2
+    assert 'data-vk-open="1"' in page and 'data-vk-open="2"' in page
+    # a quote in a citation cannot end the attribute and add markup
+    assert 'data-vk-copy="Chỉ thị &quot;45&quot; &lt;x onload=1&gt;"' in page and "<x" not in page
+    assert cards_html(SearchView(query="")) == ""
+
+
 def args(**kw):
     return argparse.Namespace(user=kw.get("user"))
 

@@ -88,6 +88,23 @@ def test_search_shows_cited_results_and_saves_screenshot(page_at):
     assert page.outside == [], f"trang gọi ra ngoài máy: {page.outside}"
 
 
+def test_copy_citation_copies_in_the_browser_and_says_so(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 1300})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server.rstrip("/"))
+    page = context.new_page()
+    try:
+        page.goto(server)
+        _search(page, QUERY)
+        card = page.locator(".vk-card").filter(has_text=PLAN_CITATION).first
+        card.get_by_role("button", name="Sao chép trích dẫn").click()
+        toast = page.locator("#vk-toast")
+        toast.wait_for()
+        assert toast.inner_text() == "Đã sao chép trích dẫn." and toast.get_attribute("role") == "status"
+        assert PLAN_CITATION in page.evaluate("navigator.clipboard.readText()")
+    finally:
+        context.close()
+
+
 def test_document_with_script_is_shown_as_text(page_at):
     page = page_at()
     _search(page, "sao chép tài liệu từ trang web có mã in đậm")

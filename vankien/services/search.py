@@ -6,7 +6,8 @@ sees is made from these records in vankien/ui (which escapes every piece of docu
 
 One service serves every browser tab; it holds no per-user state (that lives in gr.State). The
 Library is safe to share between threads: an upload builds a new index generation while searches
-keep reading the current one, so the service adds no lock of its own.
+keep reading the current one. Searches pass a first-come, first-served gate (vankien/services/gate.py)
+a few at a time, so a crowd of readers is served in order instead of all slowly at once.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from index.records import DocumentInfo, FileOutcome, IngestReport, SearchFilters
 from ingest.records import DocumentHeader
 from vankien.answers.citation import format_citation, format_date
 from vankien.services import uploads
+from vankien.services.gate import FairGate
 from vankien.services.honest import honest_search
 from vntext.normalize import fold_lower, normalize_query
 from vntext.text import shorten
@@ -110,8 +112,9 @@ class FilterChoices:
 
 class SearchService:
     def __init__(self, library: Library, upload_dir: Path | None = None, page_size: int = PAGE_SIZE,
-                 max_upload_bytes: int | None = None):
+                 max_upload_bytes: int | None = None, searches_at_once: int = 2):
         self.library = library
+        self.search_gate = FairGate(searches_at_once)  # 2: a query's embedding runs beside another's ranking
         self.upload_dir = Path(upload_dir) if upload_dir else None
         self.page_size = page_size
         self.max_upload_bytes = max_upload_bytes or uploads.max_upload_from_env()
@@ -145,7 +148,10 @@ class SearchService:
         if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
             return SearchView(query=query, error=True,
                               message="«Từ ngày» đang sau «Đến ngày». Hãy đổi lại hai ngày cho đúng thứ tự.")
-        page = max(1, int(page or 1))
+        with self.search_gate.enter():
+            return self._search(query, filters, max(1, int(page or 1)))
+
+    def _search(self, query: str, filters: SearchFilters, page: int) -> SearchView:
         k = page * self.page_size
         # one card per document: passages enough for `k` documents (the Library shows at most
         # per_doc_cap passages of one document on a page)

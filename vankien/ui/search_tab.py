@@ -11,9 +11,8 @@ import gradio as gr
 
 from vankien.services.search import ResultCard, SearchService, SearchView
 from vankien.ui.answer_tabs import links_for_document_html
-from vankien.ui.search_views import (card_html, copy_js, document_body_html, document_title_html,
-                                     message_html)
-from vankien.ui.theme import SCROLL_TO_PASSAGE_JS, SCROLL_TOP_JS
+from vankien.ui.search_views import cards_html, document_body_html, document_title_html, message_html
+from vankien.ui.theme import RESULTS_JS, SCROLL_TO_PASSAGE_JS, SCROLL_TOP_JS
 
 EXAMPLE_QUERIES = [
     "nâng cao chất lượng sinh hoạt chi bộ",
@@ -48,22 +47,10 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
                     date_to = gr.Textbox(label="Đến ngày", placeholder="ví dụ 31/12/2024", min_width=160)
             status = gr.HTML("")
 
-            @gr.render(inputs=[view_state])
-            def show_results(view: SearchView | None):
-                if not view:
-                    return
-                for number, card in enumerate(view.cards, start=1):
-                    with gr.Group(elem_classes="vk-card"):
-                        gr.HTML(card_html(card, number, view.query), elem_classes="vk-card-body")
-                        with gr.Row():
-                            open_btn = gr.Button("Xem toàn văn", size="md", min_width=150)
-                            copy_btn = gr.Button("Sao chép trích dẫn", size="md", min_width=150)
-                    open_btn.click(
-                        _open_document(service, card, view.query),
-                        outputs=[doc_title, doc_citation, doc_body, doc_refs, results_panel, doc_panel],
-                    ).then(None, js=SCROLL_TO_PASSAGE_JS)
-                    copy_btn.click(None, js=copy_js(card.citation)).then(
-                        lambda: gr.Info("Đã sao chép trích dẫn."), None, None)
+            # All cards are one HTML block (no gr.render: building components per card cost more
+            # than the search itself and capped the server at ~15 searches/s). Its buttons carry the
+            # card's number; the page script turns a click into this block's click event.
+            results = gr.HTML("", elem_id="vk-results", js_on_load=RESULTS_JS)
 
             more_btn = gr.Button("Xem thêm kết quả", visible=False, elem_id="vk-more")
 
@@ -81,13 +68,25 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
 
     def load_more(view: SearchView | None, args):
         if not view or not args:
-            return gr.skip(), gr.skip(), gr.skip()
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         return _show_view(service.search(*args, page=view.page + 1))
 
-    search_outputs = [view_state, status, more_btn, args_state]
+    # A search is a few milliseconds of work: it skips the queue (one POST instead of joining the
+    # queue and reading its event stream, half of the server's CPU per search), so fifty readers
+    # searching at once stay under a second. Questions, uploads and exports keep their queues.
+    search_outputs = [view_state, results, status, more_btn, args_state]
     for trigger in (search_btn.click, query.submit):
-        trigger(run_search, [query, doc_types, issuer, date_from, date_to], search_outputs)
-    more_btn.click(load_more, [view_state, args_state], [view_state, status, more_btn])
+        trigger(run_search, [query, doc_types, issuer, date_from, date_to], search_outputs, queue=False)
+    more_btn.click(load_more, [view_state, args_state], [view_state, results, status, more_btn], queue=False)
+
+    def open_card(view: SearchView | None, evt: gr.EventData):
+        number = _card_number(evt)
+        if not view or number is None or not 1 <= number <= len(view.cards):
+            return (gr.skip(),) * 6
+        return _open_document(service, view.cards[number - 1], view.query)()
+
+    results.click(open_card, [view_state], [doc_title, doc_citation, doc_body, doc_refs, results_panel, doc_panel]
+                  ).then(None, js=SCROLL_TO_PASSAGE_JS)
 
     def back():
         return gr.Column(visible=True), gr.Column(visible=False)
@@ -103,7 +102,16 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
 
 
 def _show_view(view: SearchView):
-    return view, message_html(view.message, view.error), gr.Button(visible=view.has_more)
+    return view, cards_html(view), message_html(view.message, view.error), gr.Button(visible=view.has_more)
+
+
+def _card_number(evt: gr.EventData) -> int | None:
+    """The card number the page script sent with the click ({"card": n}); None for a click elsewhere."""
+    data = getattr(evt, "_data", None)
+    try:
+        return int(data["card"]) if isinstance(data, dict) and "card" in data else None
+    except (TypeError, ValueError):
+        return None
 
 
 def _open_document(service: SearchService, card: ResultCard, query: str) -> Callable:

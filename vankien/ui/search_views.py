@@ -3,11 +3,10 @@ is escaped here (vankien.ui.highlight), so the tabs put the result on the page a
 from __future__ import annotations
 
 import html
-import json
 
-from vankien.services.search import DocumentView, ResultCard
+from vankien.services.search import DocumentView, ResultCard, SearchView
 from vankien.ui.highlight import find_spans, mark_spans, snippet_html
-from vankien.ui.theme import COPY_JS, PASSAGE_ANCHOR
+from vankien.ui.theme import PASSAGE_ANCHOR
 
 HEADER_HTML = (
     '<div class="vk-header"><h1>Văn kiện</h1>'
@@ -28,6 +27,19 @@ def card_html(card: ResultCard, number: int, query: str = "") -> str:
         f'<div class="vk-snippet">{snippet_html(card.text, query)}</div>'
         f'<div class="vk-citation">Trích dẫn: {html.escape(card.citation)}</div>'
         + (f'<div class="vk-more-passages">+{card.more} đoạn khác trong văn bản này</div>' if card.more else "")
+    )
+
+
+def cards_html(view: SearchView) -> str:
+    """Every card of the view with its two buttons; the page script (theme.RESULTS_JS) sends
+    "Xem toàn văn" to the server as the card's number and copies the citation in the browser."""
+    return "".join(
+        f'<article class="vk-card"><div class="vk-card-body">{card_html(card, n, view.query)}</div>'
+        '<div class="vk-card-actions">'
+        f'<button type="button" class="vk-card-btn" data-vk-open="{n}">Xem toàn văn</button>'
+        f'<button type="button" class="vk-card-btn" data-vk-copy="{html.escape(card.citation, quote=True)}">'
+        "Sao chép trích dẫn</button></div></article>"
+        for n, card in enumerate(view.cards, start=1)
     )
 
 
@@ -56,6 +68,3 @@ def remove_question_html(doc_id: str) -> str:
     question = f"Gỡ văn bản «{html.escape(str(doc_id))}» khỏi chỉ mục? Tệp gốc không bị xóa."
     return f"<p><strong>{question}</strong></p>"
 
-
-def copy_js(text: str) -> str:
-    return COPY_JS % json.dumps(text)

@@ -35,6 +35,14 @@ CSS = """
 .vk-header p { margin: 4px 0 0; }
 .vk-card { border: 2px solid #c9d3e6 !important; border-radius: 10px; padding: 6px 10px; margin-bottom: 14px; }
 .vk-card h3 { font-size: 21px; margin: 4px 0 8px; color: #0b3d91; }
+.vk-card-actions { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0 4px; }
+.vk-card-btn { min-height: 48px; min-width: 150px; padding: 6px 16px; font-size: 18px; border-radius: 8px;
+               border: 1px solid #9aa9c7; background: #f3f6fb; color: #0b3d91; cursor: pointer; }
+.vk-card-btn:hover { background: #e2e9f6; }
+#vk-toast { position: fixed; left: 50%; bottom: 24px; transform: translateX(-50%); z-index: 1000;
+            background: #1f2937; color: #fff; padding: 10px 18px; border-radius: 8px; font-size: 18px;
+            opacity: 0; transition: opacity .2s; pointer-events: none; }
+#vk-toast.vk-show { opacity: 1; }
 .vk-snippet, .vk-doc-body { white-space: pre-wrap; overflow-wrap: anywhere; color: #111; }
 .vk-citation { margin-top: 10px; padding: 8px 10px; background: #fff7e0; border-left: 5px solid #b8860b;
                font-weight: 600; color: #111; overflow-wrap: anywhere; }
@@ -125,8 +133,7 @@ document.documentElement.lang = 'vi';
 
 # Copies a citation: navigator.clipboard where the page is a secure context (localhost is),
 # a hidden textarea otherwise (a LAN address over plain http).
-COPY_JS = """() => {
-  const text = %s;
+COPY_JS = """(text) => {
   const fallback = () => {
     const area = document.createElement('textarea');
     area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed';
@@ -137,6 +144,26 @@ COPY_JS = """() => {
     navigator.clipboard.writeText(text).catch(fallback);
   } else { fallback(); }
 }"""
+
+# The result list's buttons (js_on_load of its gr.HTML; `element` is the list, `trigger` sends an event
+# to the server): "Xem toàn văn" sends the card's number, "Sao chép trích dẫn" copies in the browser
+# and says so in a toast, with no server round trip.
+RESULTS_JS = """
+element.addEventListener('click', (event) => {
+  const open = event.target.closest('[data-vk-open]');
+  if (open) { trigger('click', {card: Number(open.dataset.vkOpen)}); return; }
+  const copy = event.target.closest('[data-vk-copy]');
+  if (!copy) return;
+  (%s)(copy.dataset.vkCopy);
+  let toast = document.getElementById('vk-toast');
+  if (!toast) {
+    toast = document.createElement('div'); toast.id = 'vk-toast'; toast.setAttribute('role', 'status');
+    document.body.appendChild(toast);
+  }
+  toast.textContent = 'Đã sao chép trích dẫn.'; toast.classList.add('vk-show');
+  clearTimeout(toast.vkTimer); toast.vkTimer = setTimeout(() => toast.classList.remove('vk-show'), 2500);
+});
+""" % COPY_JS
 
 SCROLL_TO_PASSAGE_JS = """() => {
   const go = (tries) => {
