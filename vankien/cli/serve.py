@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
               "mật khẩu được băm: vankien user add TEN --role editor|reader", flush=True)
 
     from index.library import Library
-    from vankien.server.warmup import import_underthesea_light, start_warm_up
+    from vankien.server.warmup import import_underthesea_light, remember_missing_matplotlib, start_warm_up
     from vankien.services.search import SearchService
 
     library = Library.open(home)
@@ -115,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  Lỗi: {outcome.path}: {outcome.reason}", file=sys.stderr, flush=True)
             print(f"Đã thêm {report.count('added')} văn bản; {len(report.failed)} tệp lỗi.", flush=True)
     warming = start_warm_up(library, log=lambda message: print(message, flush=True))
+    remember_missing_matplotlib()
 
     import app  # the UI module at the repository root (installed as a py-module)
 
