@@ -1,7 +1,9 @@
 """An embedding cache keyed by (encoder name, sha1 of text), in SQLite, wrapping any encoder.
 
-Re-ingesting a changed file or rerunning an evaluation only embeds the text that is new. It is a
-cache: deleting the file loses nothing but time.
+Re-ingesting a changed file or rerunning an evaluation only embeds the passages that are new. It
+is a cache: deleting the file loses nothing but time. Queries are cached in memory only: what a
+reader searched for is not written anywhere on the server (a hash on disk would let whoever has
+the disk check whether a given query was asked), and rows older versions wrote are removed.
 """
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ import hashlib
 import logging
 import sqlite3
 import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Sequence
 
@@ -17,6 +20,8 @@ import numpy as np
 from models.base import Encoder
 
 log = logging.getLogger(__name__)
+
+QUERIES_IN_MEMORY = 4096  # the most recent query vectors kept (1.5 KiB each)
 
 
 def _key(kind: str, text: str) -> str:
@@ -31,6 +36,7 @@ class CachedEncoder:
         self._conn: sqlite3.Connection | None = None
         self._lock = threading.Lock()
         self.failed_writes = 0  # writes skipped (full disk...), for tests and diagnostics
+        self._queries: OrderedDict[str, np.ndarray] = OrderedDict()  # never written to disk
 
     @property
     def dim(self) -> int:
@@ -47,7 +53,18 @@ class CachedEncoder:
             conn.execute("CREATE TABLE IF NOT EXISTS emb (encoder TEXT, key TEXT, vec BLOB,"
                          " PRIMARY KEY (encoder, key))")
             self._conn = conn
+            self._forget_stored_queries(conn)
         return self._conn
+
+    @staticmethod
+    def _forget_stored_queries(conn: sqlite3.Connection) -> None:
+        """Query rows ("q" + sha1) that versions before the in-memory query cache stored."""
+        try:
+            if conn.execute("SELECT 1 FROM emb WHERE key >= 'q' AND key < 'r' LIMIT 1").fetchone():
+                conn.execute("DELETE FROM emb WHERE key >= 'q' AND key < 'r'")
+                conn.commit()
+        except sqlite3.Error as exc:  # a full or read-only disk: they go next time
+            log.warning("Bộ nhớ đệm vectơ: chưa xóa được các câu hỏi cũ (%s)", exc)
 
     def _lookup(self, keys: list[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -98,14 +115,21 @@ class CachedEncoder:
         return out
 
     def encode_query(self, text: str) -> np.ndarray:
-        key = _key("q", text)
         with self._lock:
-            hit = self._lookup([key]).get(key)
-        if hit is not None:
-            return hit.copy()
+            if self._conn is None and self.path.exists():  # a server that only searches still
+                try:                                         # removes the old query rows
+                    self._db()
+                except (sqlite3.Error, OSError) as exc:
+                    log.warning("Bộ nhớ đệm vectơ %s: không mở được (%s), bỏ qua", self.path, exc)
+            hit = self._queries.get(text)
+            if hit is not None:
+                self._queries.move_to_end(text)
+                return hit.copy()
         vec = self.inner.encode_query(text)
         with self._lock:
-            self._store([key], vec[None, :])
+            self._queries[text] = vec.copy()
+            if len(self._queries) > QUERIES_IN_MEMORY:
+                self._queries.popitem(last=False)
         return vec
 
     def close(self) -> None:

@@ -85,6 +85,28 @@ def test_cache_embeds_each_text_once(tmp_path, e5_encoder):
     assert np.array_equal(q1, cached.encode_query("đảng viên")) and counting.seen == 4
 
 
+def test_queries_are_cached_in_memory_and_never_written(tmp_path, e5_encoder):
+    import sqlite3
+
+    path = tmp_path / "emb.sqlite"
+    cached = CachedEncoder(CountingEncoder(e5_encoder), path)
+    cached.encode_passages(TEXTS[:1])
+    # a row an older version stored for a query is removed when the cache opens
+    conn = sqlite3.connect(path)
+    conn.execute("INSERT INTO emb VALUES (?, ?, ?)", (cached.name, "q" + "0" * 40, b"\0" * 16))
+    conn.commit()
+    conn.close()
+    cached.close()
+    counting = CountingEncoder(e5_encoder)
+    cached = CachedEncoder(counting, path)
+    cached.encode_query("kỷ luật đảng viên")
+    cached.encode_query("kỷ luật đảng viên")
+    assert counting.seen == 1
+    cached.close()
+    keys = [k for (k,) in sqlite3.connect(path).execute("SELECT key FROM emb")]
+    assert keys and all(k.startswith("p") for k in keys)
+
+
 def test_factory_picks_backend(tmp_path):
     enc = create_encoder(EncoderSettings(), cache_path=tmp_path / "c.sqlite")
     assert isinstance(enc, CachedEncoder) and enc.name == EncoderSettings().name and enc.dim == 384
