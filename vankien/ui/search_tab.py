@@ -9,11 +9,14 @@ from typing import Callable
 
 import gradio as gr
 
-from vankien.services.search import ResultCard, SearchService, SearchView
-from vankien.ui.answer_tabs import links_for_document_html
-from vankien.ui.search_views import (card_html, copy_js, document_body_html, document_title_html,
-                                     message_html)
-from vankien.ui.theme import SCROLL_TO_PASSAGE_JS, SCROLL_TOP_JS
+from vankien.services.search import SearchService, SearchView
+from vankien.ui.answer_tabs import as_answer_service
+from vankien.ui.bridge import add_bridge, parse_action
+from vankien.ui.document_view import (after_open_js, back_to_card_js, build_document_panel, remember_js,
+                                      show_document)
+from vankien.ui.pack_actions import add_to_pack
+from vankien.ui.search_views import card_html, copy_js, message_html
+from vankien.ui.theme import PASSAGE_ANCHOR
 
 EXAMPLE_QUERIES = [
     "nâng cao chất lượng sinh hoạt chi bộ",
@@ -28,6 +31,8 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
     with gr.Tab("Tra cứu", id="tra-cuu") as tab:
         view_state = gr.State(None)  # SearchView of this user's last search
         args_state = gr.State(None)  # (query, doc_types, issuer, date_from, date_to)
+        # "Thêm vào tài liệu" on the cards and the document's related links (vankien/ui/bridge.py)
+        bridge_box, bridge_go = add_bridge("vk-search-bridge")
 
         with gr.Column(visible=True) as results_panel:
             with gr.Row(equal_height=True):
@@ -58,22 +63,16 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
                         with gr.Row():
                             open_btn = gr.Button("Xem toàn văn", size="md", min_width=150)
                             copy_btn = gr.Button("Sao chép trích dẫn", size="md", min_width=150)
-                    open_btn.click(
-                        _open_document(service, card, view.query),
-                        outputs=[doc_title, doc_citation, doc_body, doc_refs, results_panel, doc_panel],
-                    ).then(None, js=SCROLL_TO_PASSAGE_JS)
+                    (open_btn.click(None, js=remember_js(".vk-card", number - 1))
+                     .then(_open_document(service, panel, card.doc_id, card.ordinal, view.query),
+                           outputs=[*panel.outputs, results_panel, panel.column])
+                     .then(None, js=after_open_js(panel.prefix, panel.passage_id)))
                     copy_btn.click(None, js=copy_js(card.citation)).then(
                         lambda: gr.Info("Đã sao chép trích dẫn."), None, None)
 
             more_btn = gr.Button("Xem thêm kết quả", visible=False, elem_id="vk-more")
 
-        with gr.Column(visible=False) as doc_panel:
-            back_btn = gr.Button("← Quay lại kết quả", elem_id="vk-back")
-            doc_title = gr.HTML("")
-            doc_citation = gr.Textbox(label="Trích dẫn", buttons=["copy"], interactive=False, lines=1)
-            doc_body = gr.HTML("", elem_id="vk-doc")
-            doc_refs = gr.HTML("")
-            back_btn_end = gr.Button("← Quay lại kết quả")
+        panel = build_document_panel("vk", PASSAGE_ANCHOR, "vk-doc", "← Quay lại kết quả")
 
     def run_search(q, types, iss, dfrom, dto):
         view = service.search(q, types, iss, dfrom, dto, page=1)
@@ -92,8 +91,31 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
     def back():
         return gr.Column(visible=True), gr.Column(visible=False)
 
-    for btn in (back_btn, back_btn_end):
-        btn.click(back, None, [results_panel, doc_panel]).then(None, js=SCROLL_TOP_JS)
+    for btn in panel.back:  # back at the card that was opened, not the top of the list
+        btn.click(back, None, [results_panel, panel.column]).then(None, js=back_to_card_js(".vk-card"))
+
+    def on_action(payload: str, request: gr.Request):
+        action = parse_action(payload)
+        if action is not None and action.act == "add":
+            add_to_pack(service, action.key, request)
+        elif action is not None and action.act == "doc":  # a related document's link
+            return _open_document(service, panel, action.key, None, "")()
+        return [gr.skip()] * (len(panel.outputs) + 2)
+
+    (bridge_go.click(on_action, [bridge_box], [*panel.outputs, results_panel, panel.column], show_progress="hidden")
+     .then(None, js=after_open_js(panel.prefix, panel.passage_id)))
+
+    def open_shared(request: gr.Request):
+        """?doc=ID&p=N (a link sent over Zalo): the app opens at that document and passage."""
+        params = getattr(request, "query_params", None) or {}
+        doc_id = params.get("doc", "")
+        if not doc_id:
+            return [gr.skip()] * (len(panel.outputs) + 2)
+        ordinal = params.get("p", "")
+        return _open_document(service, panel, doc_id, int(ordinal) if ordinal.isdigit() else None, "")()
+
+    demo.load(open_shared, None, [*panel.outputs, results_panel, panel.column]).then(
+        None, js=after_open_js(panel.prefix, panel.passage_id))
 
     def refresh_filters():
         choices = service.filter_choices()
@@ -106,15 +128,8 @@ def _show_view(view: SearchView):
     return view, message_html(view.message, view.error), gr.Button(visible=view.has_more)
 
 
-def _open_document(service: SearchService, card: ResultCard, query: str) -> Callable:
+def _open_document(service: SearchService, panel, doc_id: str, ordinal: int | None, query: str) -> Callable:
     def open_document():
-        doc = service.document_view(card.doc_id, card.ordinal, query)
-        if not doc.found:
-            return (message_html(doc.message, error=True), "", "", "",
-                    gr.Column(visible=False), gr.Column(visible=True))
-        # căn cứ (what it cites) and được triển khai / nhắc đến trong (what cites it)
-        refs = links_for_document_html(service, card.doc_id)
-        return (document_title_html(doc), doc.citation,
-                f'<div class="vk-doc-body">{document_body_html(doc)}</div>', refs,
-                gr.Column(visible=False), gr.Column(visible=True))
+        shown = show_document(panel, service.library, as_answer_service(service).graph(), doc_id, ordinal, query)
+        return [*shown, gr.Column(visible=False), gr.Column(visible=True)]
     return open_document

@@ -6,6 +6,7 @@ import html
 import json
 
 from vankien.services.search import DocumentView, ResultCard
+from vankien.ui.bridge import action_button
 from vankien.ui.highlight import find_spans, mark_spans, snippet_html
 from vankien.ui.theme import COPY_JS, PASSAGE_ANCHOR
 
@@ -28,6 +29,7 @@ def card_html(card: ResultCard, number: int, query: str = "") -> str:
         f'<div class="vk-snippet">{snippet_html(card.text, query)}</div>'
         f'<div class="vk-citation">Trích dẫn: {html.escape(card.citation)}</div>'
         + (f'<div class="vk-more-passages">+{card.more} đoạn khác trong văn bản này</div>' if card.more else "")
+        + action_button("Thêm vào tài liệu", "add", f"{card.doc_id}#{card.ordinal}", "vk-act vk-add-pack")
     )
 
 
