@@ -72,13 +72,24 @@ def join_hard_breaks(text: str) -> str:
     for i, line in enumerate(lines[:-1]):
         pos += len(line)  # `pos` is the "\n" after this line
         nxt = lines[i + 1]
-        if line.strip() and nxt.strip() and " | " not in line + nxt and not _NEW_LINE.match(nxt):
-            first = nxt.lstrip()[:1]
-            if first.islower() or first.isdigit() or not _SENTENCE_END.search(line):
-                if not (line.strip().isupper() and nxt.strip().isupper()):  # a header block's lines
-                    out[pos] = " "
+        if _continues(line, nxt):
+            out[pos] = " "
         pos += 1
     return "".join(out)
+
+
+def _continues(line: str, nxt: str) -> bool:
+    """Whether `nxt` goes on with the sentence `line` was cut in by the page's width."""
+    line, nxt = line.strip(), nxt.strip()
+    if not line or not nxt or " | " in line + nxt or _NEW_LINE.match(nxt) or not any(c.isalnum() for c in line):
+        return False
+    first = nxt[:1]
+    if first.islower():
+        return True
+    if _SENTENCE_END.search(line) or (line.isupper() and nxt.isupper()):  # a header block's lines
+        return False
+    # a name or number carried over ("Chỉ thị\n45-CT/TW"), or a long line that reached the margin
+    return first.isdigit() or len(line) >= 60
 
 
 def table_of_contents(passages) -> tuple[TocEntry, ...]:
