@@ -63,7 +63,7 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
                         with gr.Row():
                             open_btn = gr.Button("Xem toàn văn", size="md", min_width=150)
                             copy_btn = gr.Button("Sao chép trích dẫn", size="md", min_width=150)
-                    (open_btn.click(None, js=remember_js(".vk-card", number - 1))
+                    (open_btn.click(None, js=remember_js(".vk-card h3", number - 1))
                      .then(_open_document(service, panel, card.doc_id, card.ordinal, view.query),
                            outputs=[*panel.outputs, results_panel, panel.column])
                      .then(None, js=after_open_js(panel.prefix, panel.passage_id)))
@@ -92,7 +92,7 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
         return gr.Column(visible=True), gr.Column(visible=False)
 
     for btn in panel.back:  # back at the card that was opened, not the top of the list
-        btn.click(back, None, [results_panel, panel.column]).then(None, js=back_to_card_js(".vk-card"))
+        btn.click(back, None, [results_panel, panel.column]).then(None, js=back_to_card_js(".vk-card h3"))
 
     def on_action(payload: str, request: gr.Request):
         action = parse_action(payload)
