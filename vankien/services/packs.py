@@ -84,8 +84,12 @@ class PackBuilder:
 
     def __init__(self, library: Library, home: Path | None = None):
         self.library = library
-        self.folder = Path(home or library.home) / PACK_FOLDER
+        self._home = Path(home) if home else None  # the Library's home, read when first needed
         self._lock = threading.Lock()
+
+    @property
+    def folder(self) -> Path:
+        return (self._home or Path(self.library.home)) / PACK_FOLDER
 
     def _path(self, user: str | None) -> Path:
         digest = hashlib.sha256((user or ANONYMOUS).encode("utf-8")).hexdigest()[:24]
