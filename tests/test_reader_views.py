@@ -124,3 +124,33 @@ def test_pack_kept_per_user_and_resolved(library, tmp_path):
     assert len(items) == 1 and items[0].number == "95-KH/TU" and "Kế hoạch" in items[0].citation
     builder.clear("an")
     assert builder.entries("an") == () and not files[0].exists()
+
+
+def test_correction_from_the_form_survives_reingestion(tmp_path):
+    from index.library import Library
+    from tests.conftest import write_app_samples
+    from tests.index_fixtures import RandomEncoder
+    from vankien.services import corrections
+
+    corpus = write_app_samples(tmp_path / "corpus")
+    lib = Library.open(tmp_path / "idx", encoder=RandomEncoder())
+    lib.ingest([corpus])
+    doc_id = "tin-hoi-nghi-chuyen-doi-so"
+    form = corrections.form_of(lib, doc_id)
+    assert form.found and form.issuer == "" and form.number == ""
+    wanted = corrections.MetadataForm(doc_id, form.doc_type, "12-tb/du", "2/4/2024", "Báo Tiền Giang", form.title)
+    after, message, failed = corrections.correct(lib, wanted)
+    assert not failed and "số hiệu" in message and "cơ quan ban hành" in message and "ngày" in message
+    assert (after.number, after.date, after.issuer) == ("12-TB/DU", "2/4/2024", "Báo Tiền Giang")
+    assert corrections.correct(lib, after)[1] == "Không có gì thay đổi."
+    bad = corrections.correct(lib, corrections.MetadataForm(doc_id, date="31/2/2024", title=after.title,
+                                                             doc_type=after.doc_type, number=after.number,
+                                                             issuer=after.issuer))
+    assert bad[2] and bad[1].startswith("Chưa lưu")
+    (corpus / "tin-hoi-nghi-chuyen-doi-so.txt").write_text(
+        (corpus / "tin-hoi-nghi-chuyen-doi-so.txt").read_text(encoding="utf-8") + "\nThêm một câu.\n", encoding="utf-8")
+    lib.ingest([corpus])  # parsed again: the correction is applied again
+    again = corrections.form_of(lib, doc_id)
+    assert (again.number, again.issuer) == ("12-TB/DU", "Báo Tiền Giang")
+    assert not corrections.form_of(lib, "khong-co").found
+    assert corrections.correct(lib, corrections.MetadataForm(""))[2]
