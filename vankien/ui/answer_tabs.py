@@ -115,9 +115,3 @@ def _doc_choices(svc: AnswerService) -> list[tuple[str, str]]:
     svc.library.refresh()  # a CLI ingest may have committed since the last search
     return [(f"{d.title} ({d.date})" if d.date else d.title, d.doc_id) for d in svc.library.documents()]
 
-
-def links_for_document_html(service: Service, doc_id: str) -> str:
-    """For the Văn bản tab: the links block of one document, escaped HTML."""
-    svc = as_answer_service(service)
-    graph = svc.graph()
-    return links_html(graph.for_document(doc_id), graph.titles(), graph.docs)

@@ -174,13 +174,3 @@ COPY_JS = """() => {
     navigator.clipboard.writeText(text).catch(fallback);
   } else { fallback(); }
 }"""
-
-SCROLL_TO_PASSAGE_JS = """() => {
-  const go = (tries) => {
-    const el = document.getElementById('%s');
-    if (el) { el.scrollIntoView({block: 'center'}); } else if (tries > 0) { setTimeout(() => go(tries - 1), 100); }
-  };
-  setTimeout(() => go(20), 50);
-}""" % PASSAGE_ANCHOR
-
-SCROLL_TOP_JS = "() => { window.scrollTo({top: 0}); }"
