@@ -16,8 +16,9 @@ import gradio as gr
 from vankien.auth import access as roles
 from vankien.auth.web import launch_options
 from vankien.services.search import SearchService
-from vankien.ui.answer_tabs import ask_tab, links_tab, pack_tab
+from vankien.ui.answer_tabs import ask_tab, links_tab
 from vankien.ui.documents_tab import documents_tab
+from vankien.ui.pack_builder import pack_tab
 from vankien.ui.search_tab import search_tab
 from vankien.ui.search_views import HEADER_HTML
 from vankien.ui.theme import CSS, HEAD, THEME

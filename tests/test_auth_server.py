@@ -90,12 +90,14 @@ def test_reader_searches_but_cannot_upload_or_remove(server):
             tab = Session(client, url, await endpoints(client, url))
             found = await tab.call("run_search", ["sinh hoạt chi bộ", [], "", "", ""])
             assert "Tìm thấy" in found[2] and "vk-card" in found[1]  # status line, then the cards
-            assert await tab.call("editor_controls", []) == [{"visible": False, "__type__": "update"}] * 2
+            assert await tab.call("editor_controls", []) == [{"visible": False, "__type__": "update"}] * 3  # add, remove, correct
             choices = (await tab.call("refresh_remove_choices", []))[0]["choices"]
             with pytest.raises(RuntimeError, match="chỉ được tra cứu"):
                 await tab.call("do_remove", [choices[0][1]])
             with pytest.raises(RuntimeError, match="chỉ được tra cứu"):
                 await tab.call("ingest", [[]])
+            with pytest.raises(RuntimeError, match="chỉ được tra cứu"):  # the Văn bản tab's correction
+                await tab.call("save_correction", [choices[0][1], "Chỉ thị", "99-CT/TW", "", "", "Sai"])
             upload = await client.post(url + "gradio_api/upload", files={"files": ("a.txt", b"xin chao")})
             assert upload.status_code == 403
             after = (await tab.call("refresh_remove_choices", []))[0]["choices"]
@@ -103,7 +105,8 @@ def test_reader_searches_but_cannot_upload_or_remove(server):
     run(scenario())
     log = [json.loads(line) for line in (index / "nhat-ky.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(e["user"], e["action"], e["wanted"]) for e in log if e["action"] == "refused"] == [
-        (READER[0], "refused", "gỡ văn bản"), (READER[0], "refused", "thêm văn bản")]
+        (READER[0], "refused", "gỡ văn bản"), (READER[0], "refused", "thêm văn bản"),
+        (READER[0], "refused", "sửa thông tin văn bản")]
 
 
 def test_editor_removes_and_it_is_logged(server):
@@ -112,7 +115,7 @@ def test_editor_removes_and_it_is_logged(server):
     async def scenario():
         async with logged_in(url, EDITOR) as client:
             tab = Session(client, url, await endpoints(client, url))
-            assert await tab.call("editor_controls", []) == [{"visible": True, "__type__": "update"}] * 2
+            assert await tab.call("editor_controls", []) == [{"visible": True, "__type__": "update"}] * 3
             choices = (await tab.call("refresh_remove_choices", []))[0]["choices"]
             doc_id = next(value for label, value in choices if "50-CT" in value or "Chỉ thị" in label)
             done = await tab.call("do_remove", [doc_id])

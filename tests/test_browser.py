@@ -224,7 +224,7 @@ def test_phone_shows_every_tab_in_vietnamese_with_large_targets(page_at):
         if name == "Chuẩn bị sinh hoạt chuyên đề":
             page.locator("#vk-theme textarea").fill(QUERY)
             page.locator("#vk-pack-find").click()
-            page.locator("#vk-pack-choices input[type=checkbox]").first.wait_for()
+            page.locator("#vk-pack-candidates input[type=checkbox]").first.wait_for()
         page.screenshot(path=str(shots / f"phone-{n}.png"), full_page=True)
         english |= _english_words(page)
         small += page.evaluate(SMALL_TARGETS_JS)

@@ -17,16 +17,25 @@ pytestmark = pytest.mark.browser
 THEME = "nâng cao chất lượng sinh hoạt chi bộ"
 
 
+def _js_str(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
 @pytest.fixture(scope="module")
 def app_url(answer_library):
     _require_browser()
     import app
     from vankien.services.search import SearchService
 
+    from vankien.ui.theme import CSS, HEAD
+
     demo = app.build_app(SearchService(answer_library))
     port = _free_port()
+    # the page script and styles app.launch gives the served app (the list's buttons need the script)
     demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
-                        share=False, ssr_mode=False, quiet=True)
+                        share=False, ssr_mode=False, quiet=True, head=HEAD, css=CSS)
     yield f"http://127.0.0.1:{port}/"
     demo.close()
 
@@ -46,13 +55,18 @@ def test_build_a_pack_and_download_the_docx(app_url, tmp_path):
         page.get_by_role("tab", name="Chuẩn bị sinh hoạt chuyên đề").click()
         page.locator("#vk-theme textarea").fill(THEME)
         page.locator("#vk-pack-find").click()
-        boxes = page.locator("#vk-pack-choices input[type=checkbox]")
-        boxes.first.wait_for()
-        labels = page.locator("#vk-pack-choices label").all_inner_texts()
-        assert len(labels) >= 3
-        boxes.nth(0).check()
-        boxes.nth(2).check()
-        page.locator("#vk-pack-order textarea").fill("3, 1")
+        rows = page.locator("#vk-pack-candidates li")
+        rows.first.wait_for()
+        labels = [" ".join(t.split()) for t in page.locator("#vk-pack-candidates .vk-pack-text").all_inner_texts()]
+        assert len(labels) >= 3 and len(set(labels)) == len(labels)
+        # tick the first and the third candidate, then move the third (now second of the pack) up
+        rows.nth(0).locator("input[type=checkbox]").check()
+        page.locator("#vk-pack-candidates li.vk-in-pack").first.wait_for()
+        page.locator("#vk-pack-candidates li").nth(2).locator("input[type=checkbox]").check()
+        page.locator("#vk-pack-candidates li.vk-in-pack").nth(1).wait_for()
+        page.locator("#vk-pack-candidates li.vk-in-pack").nth(1).get_by_role("button", name="↑ Lên").click()
+        page.wait_for_function("() => document.querySelectorAll('#vk-pack-candidates li.vk-in-pack')[0]"
+                               ".querySelector('.vk-pack-text').innerText.startsWith(" + _js_str(labels[2][:30]) + ")")
         page.locator("#vk-pack-note textarea").fill("Ghi chú cho buổi sinh hoạt chuyên đề.")
         page.locator("#vk-pack-export").click()
         link = page.locator("#vk-pack-docx a").first
@@ -73,12 +87,13 @@ def test_build_a_pack_and_download_the_docx(app_url, tmp_path):
     assert "Ghi chú: Ghi chú cho buổi sinh hoạt chuyên đề." in paragraphs
     headings = [i for i, p in enumerate(doc.paragraphs) if p.style.name == "Heading 2"]
     assert len(headings) == 2
-    # Order typed "3, 1": the third candidate first. Labels read "N. [source] text…"; each excerpt
-    # sits under a heading "N. <citation>", its first body line right after it.
+    # The third candidate moved up: first in the handout. Each excerpt sits under a heading
+    # "N. <citation>", its first body line right after it; rows show the text's first 320 characters.
     first_label, third_label = labels[0], labels[2]
-    first_lines = [paragraphs[i + 1] for i in headings]
-    assert first_lines[0][:40] in " ".join(third_label.split())
-    assert first_lines[1][:40] in " ".join(first_label.split())
+    first_lines = [" ".join(paragraphs[i + 1].split()) for i in headings]
+    assert labels[2] != labels[0]
+    assert first_lines[0][:40] in third_label
+    assert first_lines[1][:40] in first_label
     for i in headings:
         assert len(paragraphs[i]) > 10 and paragraphs[i][0].isdigit()
     assert "Tài liệu tham khảo" in paragraphs

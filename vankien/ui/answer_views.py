@@ -9,8 +9,9 @@ from typing import Sequence
 from index.records import DocumentInfo
 from vankien.answers import links as links_mod
 from vankien.answers.citation import format_date
-from vankien.answers.pack import Handout, Pack
+from vankien.answers.pack import Handout
 from vankien.answers.qa import Answer
+from vankien.ui.bridge import action_button
 
 
 def _e(text: str) -> str:
@@ -39,38 +40,9 @@ def answer_html(answer: Answer) -> str:
         parts.append(
             f"<li id='vk-nguon-{c.n}' value='{c.n}'><strong>[{c.n}] {_e(c.citation)}</strong>"
             f"<details><summary>Xem đoạn trích ({_e(c.doc_id)}, đoạn {c.ordinal})</summary>"
-            f"<div class='vk-passage' style='white-space:pre-wrap'>{passage}</div></details></li>")
+            f"<div class='vk-passage' style='white-space:pre-wrap'>{passage}</div></details>"
+            + action_button("Thêm vào tài liệu", "add", f"{c.doc_id}#{c.ordinal}", "vk-act vk-add-pack") + "</li>")
     parts.append("</ol></div>")
-    return "".join(parts)
-
-
-def pack_choices(pack: Pack) -> list[tuple[str, str]]:
-    """(label, key) per candidate passage, grouped by document in pack order, for a checkbox list."""
-    out = []
-    n = 0
-    for g in pack.groups:
-        for item in g.items:
-            n += 1
-            text = " ".join(item.text.split())
-            label = f"{n}. [{g.source}] {text[:140]}{'…' if len(text) > 140 else ''}"
-            out.append((label, item.key))
-    return out
-
-
-def pack_html(pack: Pack) -> str:
-    if not pack.groups:
-        return "<p>Không tìm thấy đoạn văn bản nào về chủ đề này.</p>"
-    parts = [f"<p>Chủ đề «{_e(pack.theme)}»: {len(pack.items())} đoạn trong {len(pack.groups)} văn bản "
-             "(văn bản của Trung ương trước, mới nhất trước).</p>"]
-    n = 0
-    for g in pack.groups:
-        badge = " <span class='vk-central'>[Trung ương]</span>" if g.central else ""
-        parts.append(f"<div class='vk-pack-doc'><h4>{_e(g.source)}{badge}</h4><ol>")
-        for item in g.items:
-            n += 1
-            parts.append(f"<li value='{n}'><div style='white-space:pre-wrap'>{_e(item.text.strip())}</div>"
-                         f"<div class='vk-cite-line'><em>— {_e(item.citation)}</em></div></li>")
-        parts.append("</ol></div>")
     return "".join(parts)
 
 

@@ -9,10 +9,13 @@ from typing import Callable
 
 import gradio as gr
 
-from vankien.services.search import ResultCard, SearchService, SearchView
-from vankien.ui.answer_tabs import links_for_document_html
-from vankien.ui.search_views import cards_html, document_body_html, document_title_html, message_html
-from vankien.ui.theme import RESULTS_JS, SCROLL_TO_PASSAGE_JS, SCROLL_TOP_JS
+from vankien.services.search import SearchService, SearchView
+from vankien.ui.answer_tabs import as_answer_service
+from vankien.ui.bridge import add_bridge, parse_action
+from vankien.ui.document_view import after_open_js, back_to_card_js, build_document_panel, show_document
+from vankien.ui.pack_actions import add_to_pack
+from vankien.ui.search_views import cards_html, message_html
+from vankien.ui.theme import PASSAGE_ANCHOR, RESULTS_JS
 
 EXAMPLE_QUERIES = [
     "nâng cao chất lượng sinh hoạt chi bộ",
@@ -27,6 +30,8 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
     with gr.Tab("Tra cứu", id="tra-cuu") as tab:
         view_state = gr.State(None)  # SearchView of this user's last search
         args_state = gr.State(None)  # (query, doc_types, issuer, date_from, date_to)
+        # "Thêm vào tài liệu" on the cards and the document's related links (vankien/ui/bridge.py)
+        bridge_box, bridge_go = add_bridge("vk-search-bridge")
 
         with gr.Column(visible=True) as results_panel:
             with gr.Row(equal_height=True):
@@ -48,19 +53,14 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
             status = gr.HTML("")
 
             # All cards are one HTML block (no gr.render: building components per card cost more
-            # than the search itself and capped the server at ~15 searches/s). Its buttons carry the
-            # card's number; the page script turns a click into this block's click event.
+            # than the search itself and capped the server at ~15 searches/s). "Xem toàn văn" sends
+            # the card's number through this block's click event (theme.RESULTS_JS), the citation is
+            # copied in the browser, "Thêm vào tài liệu" goes through the tab's bridge.
             results = gr.HTML("", elem_id="vk-results", js_on_load=RESULTS_JS)
 
             more_btn = gr.Button("Xem thêm kết quả", visible=False, elem_id="vk-more")
 
-        with gr.Column(visible=False) as doc_panel:
-            back_btn = gr.Button("← Quay lại kết quả", elem_id="vk-back")
-            doc_title = gr.HTML("")
-            doc_citation = gr.Textbox(label="Trích dẫn", buttons=["copy"], interactive=False, lines=1)
-            doc_body = gr.HTML("", elem_id="vk-doc")
-            doc_refs = gr.HTML("")
-            back_btn_end = gr.Button("← Quay lại kết quả")
+        panel = build_document_panel("vk", PASSAGE_ANCHOR, "vk-doc", "← Quay lại kết quả")
 
     def run_search(q, types, iss, dfrom, dto):
         view = service.search(q, types, iss, dfrom, dto, page=1)
@@ -82,17 +82,41 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
     def open_card(view: SearchView | None, evt: gr.EventData):
         number = _card_number(evt)
         if not view or number is None or not 1 <= number <= len(view.cards):
-            return (gr.skip(),) * 6
-        return _open_document(service, view.cards[number - 1], view.query)()
+            return [gr.skip()] * (len(panel.outputs) + 2)
+        card = view.cards[number - 1]
+        return _open_document(service, panel, card.doc_id, card.ordinal, view.query)()
 
-    results.click(open_card, [view_state], [doc_title, doc_citation, doc_body, doc_refs, results_panel, doc_panel]
-                  ).then(None, js=SCROLL_TO_PASSAGE_JS)
+    (results.click(open_card, [view_state], [*panel.outputs, results_panel, panel.column])
+     .then(None, js=after_open_js(panel.prefix, panel.passage_id)))
 
     def back():
         return gr.Column(visible=True), gr.Column(visible=False)
 
-    for btn in (back_btn, back_btn_end):
-        btn.click(back, None, [results_panel, doc_panel]).then(None, js=SCROLL_TOP_JS)
+    for btn in panel.back:  # back at the card that was opened, not the top of the list
+        btn.click(back, None, [results_panel, panel.column]).then(None, js=back_to_card_js(".vk-card h3"))
+
+    def on_action(payload: str, request: gr.Request):
+        action = parse_action(payload)
+        if action is not None and action.act == "add":
+            add_to_pack(service, action.key, request)
+        elif action is not None and action.act == "doc":  # a related document's link
+            return _open_document(service, panel, action.key, None, "")()
+        return [gr.skip()] * (len(panel.outputs) + 2)
+
+    (bridge_go.click(on_action, [bridge_box], [*panel.outputs, results_panel, panel.column], show_progress="hidden")
+     .then(None, js=after_open_js(panel.prefix, panel.passage_id)))
+
+    def open_shared(request: gr.Request):
+        """?doc=ID&p=N (a link sent over Zalo): the app opens at that document and passage."""
+        params = getattr(request, "query_params", None) or {}
+        doc_id = params.get("doc", "")
+        if not doc_id:
+            return [gr.skip()] * (len(panel.outputs) + 2)
+        ordinal = params.get("p", "")
+        return _open_document(service, panel, doc_id, int(ordinal) if ordinal.isdigit() else None, "")()
+
+    demo.load(open_shared, None, [*panel.outputs, results_panel, panel.column]).then(
+        None, js=after_open_js(panel.prefix, panel.passage_id))
 
     def refresh_filters():
         choices = service.filter_choices()
@@ -114,15 +138,8 @@ def _card_number(evt: gr.EventData) -> int | None:
         return None
 
 
-def _open_document(service: SearchService, card: ResultCard, query: str) -> Callable:
+def _open_document(service: SearchService, panel, doc_id: str, ordinal: int | None, query: str) -> Callable:
     def open_document():
-        doc = service.document_view(card.doc_id, card.ordinal, query)
-        if not doc.found:
-            return (message_html(doc.message, error=True), "", "", "",
-                    gr.Column(visible=False), gr.Column(visible=True))
-        # căn cứ (what it cites) and được triển khai / nhắc đến trong (what cites it)
-        refs = links_for_document_html(service, card.doc_id)
-        return (document_title_html(doc), doc.citation,
-                f'<div class="vk-doc-body">{document_body_html(doc)}</div>', refs,
-                gr.Column(visible=False), gr.Column(visible=True))
+        shown = show_document(panel, service.library, as_answer_service(service).graph(), doc_id, ordinal, query)
+        return [*shown, gr.Column(visible=False), gr.Column(visible=True)]
     return open_document

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from vankien.services.search import DocumentView, ResultCard, SearchView
+from vankien.ui.bridge import action_button
 from vankien.ui.highlight import find_spans, mark_spans, snippet_html
 from vankien.ui.theme import PASSAGE_ANCHOR
 
@@ -31,14 +32,17 @@ def card_html(card: ResultCard, number: int, query: str = "") -> str:
 
 
 def cards_html(view: SearchView) -> str:
-    """Every card of the view with its two buttons; the page script (theme.RESULTS_JS) sends
-    "Xem toàn văn" to the server as the card's number and copies the citation in the browser."""
+    """Every card of the view with its buttons: the page script (theme.RESULTS_JS) sends "Xem toàn
+    văn" to the server as the card's number and copies the citation in the browser; "Thêm vào tài
+    liệu" goes through the tab's bridge (vankien/ui/bridge.py)."""
     return "".join(
         f'<article class="vk-card"><div class="vk-card-body">{card_html(card, n, view.query)}</div>'
         '<div class="vk-card-actions">'
         f'<button type="button" class="vk-card-btn" data-vk-open="{n}">Xem toàn văn</button>'
         f'<button type="button" class="vk-card-btn" data-vk-copy="{html.escape(card.citation, quote=True)}">'
-        "Sao chép trích dẫn</button></div></article>"
+        "Sao chép trích dẫn</button>"
+        + action_button("Thêm vào tài liệu", "add", f"{card.doc_id}#{card.ordinal}", "vk-card-btn vk-add-pack")
+        + "</div></article>"
         for n, card in enumerate(view.cards, start=1)
     )
 

@@ -5,6 +5,8 @@ import json
 
 import gradio as gr
 
+from vankien.ui.bridge import BRIDGE_JS
+
 PASSAGE_ANCHOR = "vk-doan-dang-xem"  # id of the passage to scroll to in the full-text view
 
 # Large type and strong contrast for older readers; system fonts only, nothing fetched from the web.
@@ -70,8 +72,43 @@ button[role="tab"][aria-selected="true"] { color: #0b3d91; font-weight: 700; }
 input[type="checkbox"], input[type="radio"] { width: 28px !important; height: 28px !important; }
 label:has(> input[type="checkbox"]), label:has(> input[type="radio"]) { min-height: 44px; align-items: center; }
 button, [role="tab"], .icon-button, a.download-link { min-height: 44px; min-width: 44px; }
+/* The document view: properties panel, table of contents, tables as tables, related links. */
+.vk-doc-heading { font-size: 25px; color: #0b3d91; margin: 6px 0 10px; }
+.vk-props { border-collapse: collapse; margin: 0 0 10px; width: 100%; }
+.vk-props th, .vk-props td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid #d5dbe6; }
+.vk-props th { width: 11em; color: #333; font-weight: 600; background: #f3f6fb; }
+.vk-toc { margin: 8px 0 12px; border: 1px solid #c9d3e6; border-radius: 8px; padding: 6px 12px; }
+.vk-toc summary { font-weight: 700; cursor: pointer; min-height: 44px; display: flex; align-items: center; }
+.vk-toc ul { list-style: none; padding-left: 0; margin: 4px 0; }
+.vk-toc li a { display: inline-block; min-height: 44px; padding: 8px 0; color: #0b3d91; }
+.vk-toc-2 { padding-left: 1.2em; } .vk-toc-3 { padding-left: 2.4em; font-size: 17px; }
+.vk-anchor { scroll-margin-top: 80px; }
+.vk-table-wrap { overflow-x: auto; max-width: 100%; }
+.vk-doc-table { border-collapse: collapse; margin: 8px 0; white-space: normal; }
+.vk-doc-table td { border: 1px solid #8893a6; padding: 4px 8px; vertical-align: top; }
+.vk-related h4 { margin: 12px 0 4px; } .vk-related a { color: #0b3d91; font-weight: 600; }
+.vk-related li, .vk-share a { min-height: 44px; line-height: 1.6; }
+.vk-share a { color: #0b3d91; font-weight: 600; display: inline-block; padding: 8px 0; }
+.vk-act { min-height: 44px; min-width: 44px; padding: 6px 14px; margin: 6px 8px 0 0; font-size: 17px;
+          border: 2px solid #0b3d91; border-radius: 8px; background: #e8eef9; color: #0b3d91; cursor: pointer; }
+.vk-act:hover { background: #d5e1f6; }
+/* The pack's one list: large checkboxes, rows that can be dragged. */
+.vk-pack-list { padding-left: 0; list-style: none; }
+.vk-pack-row { border: 2px solid #c9d3e6; border-radius: 10px; padding: 8px 12px; margin: 0 0 10px; background: #fff; }
+.vk-pack-row.vk-in-pack { border-color: #0b3d91; background: #f7f9fd; }
+.vk-pack-row[draggable="true"] { cursor: grab; }
+.vk-pack-check { display: flex; gap: 12px; align-items: center; min-height: 44px; cursor: pointer; }
+.vk-pack-check input[type="checkbox"] { width: 32px !important; height: 32px !important; flex: none; }
+.vk-pack-text { white-space: pre-wrap; overflow-wrap: anywhere; margin: 4px 0; }
+/* Văn bản tab: fixed columns, the title wraps; type, number, date and issuer stay in view at 1280 px. */
+#vk-documents table { table-layout: fixed; width: 100%; }
+#vk-documents th, #vk-documents td { white-space: normal !important; overflow-wrap: break-word; word-break: normal; }
+#vk-documents tbody tr { cursor: pointer; }
+/* Progress in the text font (the monospace fallback garbles Vietnamese marks). */
+.progress-text, .meta-text, .meta-text-center, .progress-level, .eta-bar { font-family: var(--font) !important; }
 @media (max-width: 600px) {
   .gradio-container { padding: 6px !important; }
+  .vk-props th { width: 7em; }
   .vk-header h1 { font-size: 25px; }
 }
 """
@@ -129,7 +166,7 @@ document.documentElement.lang = 'vi';
   }).observe(document.documentElement, {childList: true, subtree: true, characterData: true, attributes: true,
                                           attributeFilter: ['aria-label', 'title', 'placeholder']});
 })();
-</script>""" % json.dumps(GRADIO_WORDS_VI, ensure_ascii=False)
+</script>""" % json.dumps(GRADIO_WORDS_VI, ensure_ascii=False) + BRIDGE_JS
 
 # Copies a citation: navigator.clipboard where the page is a secure context (localhost is),
 # a hidden textarea otherwise (a LAN address over plain http).
@@ -151,7 +188,12 @@ COPY_JS = """(text) => {
 RESULTS_JS = """
 element.addEventListener('click', (event) => {
   const open = event.target.closest('[data-vk-open]');
-  if (open) { trigger('click', {card: Number(open.dataset.vkOpen)}); return; }
+  if (open) {  // remembered for "Quay lại", which returns to this card (document_view.back_to_card_js)
+    const n = Number(open.dataset.vkOpen);
+    window.__vk_opened = Object.assign(window.__vk_opened || {}, {'.vk-card h3': n - 1});
+    trigger('click', {card: n});
+    return;
+  }
   const copy = event.target.closest('[data-vk-copy]');
   if (!copy) return;
   (%s)(copy.dataset.vkCopy);
@@ -165,12 +207,3 @@ element.addEventListener('click', (event) => {
 });
 """ % COPY_JS
 
-SCROLL_TO_PASSAGE_JS = """() => {
-  const go = (tries) => {
-    const el = document.getElementById('%s');
-    if (el) { el.scrollIntoView({block: 'center'}); } else if (tries > 0) { setTimeout(() => go(tries - 1), 100); }
-  };
-  setTimeout(() => go(20), 50);
-}""" % PASSAGE_ANCHOR
-
-SCROLL_TOP_JS = "() => { window.scrollTo({top: 0}); }"
