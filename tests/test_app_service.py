@@ -8,7 +8,10 @@ import pytest
 
 from tests.conftest import APP_SAMPLES
 from vankien.services.search import SearchService, parse_date
-from vankien.ui.search_views import card_html, document_body_html
+from vankien.services.document_page import document_page
+from vankien.ui.answer_tabs import as_answer_service
+from vankien.ui.document_view import body_html
+from vankien.ui.search_views import card_html
 from vankien.ui.theme import PASSAGE_ANCHOR
 
 
@@ -69,23 +72,25 @@ def test_document_view_escapes_html_and_anchors_the_passage(service):
     assert hit.doc_id == "thong-bao-ma-html"
     snippet = card_html(hit, 1, "mã in đậm")
     assert "<script>" not in snippet and "<b>" not in snippet
-    doc = service.document_view(hit.doc_id, hit.ordinal, "mã in đậm")
-    body = document_body_html(doc)
+    doc = document_page(service.library, hit.doc_id, hit.ordinal, "mã in đậm")
+    body = body_html(doc, "vk", PASSAGE_ANCHOR)
     assert doc.found and "<script>" not in body and "<b>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert body.count(f'id="{PASSAGE_ANCHOR}"') == 1
     assert "<mark>" in body
     # Removing the markup we added gives back the escaped document text exactly.
-    plain = re.sub(r"</?mark>|<div[^>]*>|</div>", "", body)
+    plain = re.sub(r"</?mark>|<div[^>]*>|</div>|<span[^>]*></span>", "", body)
     assert "&lt;b&gt;in đậm&lt;/b&gt;" in plain
     assert doc.citation.startswith("Thông báo số 07-TB/ĐU ngày 5/3/2024")
 
 
 def test_document_view_lists_cited_documents(service):
-    doc = service.document_view("ke-hoach-95-kh-tu", 3, "")  # 0: the letterhead, 1: title and preamble
-    assert any(r.startswith("Chỉ thị số 50-CT/TW ngày 23/7/2022") for r in doc.references)
+    graph = as_answer_service(service).graph()
+    doc = document_page(service.library, "ke-hoach-95-kh-tu", 3, "", graph)  # 0: letterhead, 1: title
+    cited = [r for r in doc.related if r.relation == "căn cứ"]
+    assert any(r.doc_id == "chi-thi-50-ct-tw" for r in cited), doc.related
     assert doc.citation.endswith("mục II.1")
-    missing = service.document_view("khong-co", 0)
+    missing = document_page(service.library, "khong-co", 0)
     assert not missing.found and "Không tìm thấy" in missing.message
 
 

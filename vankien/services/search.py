@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from index import diskspace
 from index.records import DocumentInfo, FileOutcome, IngestReport, SearchFilters, SearchHit
-from ingest.records import DocumentHeader
 from vankien.answers.citation import format_citation, format_date
 from vankien.services import uploads
 from vankien.services.gate import FairGate
@@ -74,19 +73,6 @@ class SearchView:
     page: int = 1
     has_more: bool = False
     error: bool = False
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    doc_id: str
-    title: str
-    citation: str  # the chosen passage's section, or the document as a whole
-    text: str  # the whole stored text (plain)
-    passage: tuple[int, int] | None = None  # (start, end) of the chosen passage in `text`
-    query: str = ""  # whose words the view marks
-    references: tuple[str, ...] = ()  # documents it cites, as citation lines
-    message: str = ""
-    found: bool = True
 
 
 @dataclass(frozen=True)
@@ -167,27 +153,6 @@ class SearchService:
         return ResultCard(
             doc_id=hit.doc_id, ordinal=hit.ordinal, title=shorten(hit.title or citation, TITLE_CHARS),
             citation=citation, text=hit.text, score=float(hit.score),
-        )
-
-    def document_view(self, doc_id: str, ordinal: int | None = None, query: str = "") -> DocumentView:
-        """The full text with passage `ordinal` (if any) located in it, for `query`'s words to be marked."""
-        doc = self.library.document(doc_id) if doc_id else None
-        if doc is None:
-            return DocumentView(doc_id=doc_id or "", title="", citation="", text="", found=False,
-                                message="Không tìm thấy văn bản này; có thể nó vừa được gỡ khỏi chỉ mục.")
-        meta = doc.metadata
-        passage = next((p for p in doc.passages if p.ordinal == ordinal), None) if ordinal is not None else None
-        references = tuple(dict.fromkeys(
-            format_citation(DocumentHeader(r.doc_type, r.number, r.date, r.issuer)) for r in doc.references
-        ))
-        citation = format_citation(meta.header)
-        section = ""
-        if passage is not None:
-            section = format_citation(meta.header, passage.heading_path, passage.pages)
-        return DocumentView(
-            doc_id=doc_id, title=shorten(meta.title or citation or doc_id, TITLE_CHARS), citation=section or citation,
-            text=doc.text or "", passage=(passage.start, passage.end) if passage is not None else None,
-            query=normalize_query(query or ""), references=tuple(r for r in references if r),
         )
 
     def generation(self) -> str:

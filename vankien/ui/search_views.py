@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 
-from vankien.services.search import DocumentView, ResultCard, SearchView
+from vankien.services.search import ResultCard, SearchView
 from vankien.ui.bridge import action_button
-from vankien.ui.highlight import find_spans, mark_spans, snippet_html
-from vankien.ui.theme import PASSAGE_ANCHOR
+from vankien.ui.highlight import snippet_html
 
 HEADER_HTML = (
     '<div class="vk-header"><h1>Văn kiện</h1>'
@@ -45,27 +44,6 @@ def cards_html(view: SearchView) -> str:
         + "</div></article>"
         for n, card in enumerate(view.cards, start=1)
     )
-
-
-def document_body_html(doc: DocumentView) -> str:
-    """The whole text, escaped, with the query's words marked and the chosen passage wrapped in
-    <div id=PASSAGE_ANCHOR> so the page can scroll to it."""
-    text = doc.text or ""
-    spans = find_spans(text, doc.query) if doc.query else []
-    if doc.passage is None:
-        return mark_spans(text, spans)
-    s, e = doc.passage
-    return "".join([
-        mark_spans(text[:s], spans, 0),
-        f'<div class="vk-passage" id="{PASSAGE_ANCHOR}">',
-        mark_spans(text[s:e], spans, s),
-        "</div>",
-        mark_spans(text[e:], spans, e),
-    ])
-
-
-def document_title_html(doc: DocumentView) -> str:
-    return f"<h2>{html.escape(doc.title)}</h2>"
 
 
 def remove_question_html(doc_id: str) -> str:
