@@ -157,7 +157,7 @@ class SearchService:
                           has_more=has_more and bool(cards))
 
     def _card(self, hit: SearchHit, query: str) -> ResultCard:
-        citation = format_citation(hit.header, hit.heading_path, hit.pages)
+        citation = format_citation(hit.header, hit.heading_path, hit.pages, hit.scanned)
         return ResultCard(
             doc_id=hit.doc_id, ordinal=hit.ordinal, title=shorten(hit.title or citation, TITLE_CHARS),
             citation=citation, text=hit.text, score=float(hit.score),
@@ -177,7 +177,7 @@ class SearchService:
         citation = format_citation(meta.header)
         section = ""
         if passage is not None:
-            section = format_citation(meta.header, passage.heading_path, passage.pages)
+            section = format_citation(meta.header, passage.heading_path, passage.pages, passage.scanned)
         return DocumentView(
             doc_id=doc_id, title=shorten(meta.title or citation or doc_id, TITLE_CHARS), citation=section or citation,
             text=doc.text or "", passage=(passage.start, passage.end) if passage is not None else None,
