@@ -90,6 +90,9 @@ _AUTHORITY_LINE = re.compile(
 _SIGNING_BODIES = ("BAN BÍ THƯ", "BỘ CHÍNH TRỊ", "BAN CHẤP HÀNH TRUNG ƯƠNG")
 # A letter cut from its word by a converter: "B Ộ LAO ĐỘNG", "V À X Ã HỘI".
 _SPLIT_LETTERS = re.compile(r"\b([A-ZĐ]) ([À-ỸĂÂÊÔƠƯ])(?=\s|$)")
+# A word's final consonants cut off by a converter in running text: "trung ươ n g" (two or more lone
+# consonants: no Vietnamese word is one consonant, while one may be a list letter, "điểm c").
+_SPLIT_TAIL = re.compile(r"(?<=[a-zà-ỹđ][a-zà-ỹđ])((?: [bcdđghklmnpqrstvx]){2,})(?=[\s,.;:]|$)")
 
 def _sentence_case(line: str) -> str:
     """ "BẢN TIN SINH HOẠT CHI BỘ – Số 9/2024" -> "Bản tin sinh hoạt chi bộ số 9/2024"."""
@@ -263,7 +266,8 @@ def _header(lines: list[str]) -> dict:
         index, cell = vv
         more, _ = _subject([c for line in head[index + 1:] for c in _cells(line)])
         found["doc_type"] = "Công văn"
-        found["subject"] = " ".join([cell] + [m for m in more if not _is_issuer_cell(m)])
+        found["subject"] = _SPLIT_TAIL.sub(lambda m: m.group(1).replace(" ", ""),
+                                           " ".join([cell] + [m for m in more if not _is_issuer_cell(m)]))
     if type_index is not None and "title" not in found:
         rest = head[type_index + 1:]
         m = _OF_LINE.match(rest[0].strip(" *")) if rest and not of else None
@@ -273,7 +277,7 @@ def _header(lines: list[str]) -> dict:
         if body:
             found["issuer"] = body
         subject, taken = _subject(rest)
-        found["subject"] = " ".join(subject)
+        found["subject"] = _SPLIT_TAIL.sub(lambda m: m.group(1).replace(" ", ""), " ".join(subject))
         after = [line for line in rest[taken:] if line][:2]
         authority = next((line for line in after if _AUTHORITY_LINE.match(line) and line.isupper()), "")
         if authority and issuer_lines and authority.startswith(issuer_lines[-1]) and authority != issuer_lines[-1]:

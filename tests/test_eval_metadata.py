@@ -34,8 +34,8 @@ def test_labels_name_real_files_with_their_sources():
 
 
 # The accuracy reached on this set (scripts/eval_metadata.py): a change that loses one field of one
-# file fails here. Title's one miss is a converter's split word ("trung ươ n g") in a State letter.
-REACHED = {"type": 1.0, "number": 1.0, "date": 1.0, "issuer": 1.0, "signer": 1.0, "title": 0.96}
+# file fails here.
+REACHED = {"type": 1.0, "number": 1.0, "date": 1.0, "issuer": 1.0, "signer": 1.0, "title": 1.0}
 
 
 def test_per_field_accuracy_at_least_95_percent(result):
@@ -52,7 +52,7 @@ def test_per_field_accuracy_does_not_fall_below_what_was_reached(result):
 def test_each_level_at_least_95_percent(result):
     # Party and State documents are laid out differently (Hướng dẫn 36-HD/VPTW vs Nghị định 30): a
     # level whose fields fall is not hidden by the other's
-    assert set(result["levels"]) == {"party", "state"}
+    assert {"party", "state", "news"} <= set(result["levels"])
     low = {(lvl, f): a for lvl, v in result["levels"].items() for f, a in v["accuracy"].items() if a < 0.95}
     assert not low, (low, result["misses"])
 
