@@ -41,7 +41,9 @@ class SearchHit(HeaderFields):
     score: float
     start: int  # char offsets of the passage in the document text
     end: int
-    scanned: bool = False  # read by OCR from a scanned page: citations say "(bản quét)"
+    # read by OCR from a scanned page: citations say "(bản quét)". Keyword-only, so records that
+    # extend a hit with fields of their own (answers' Citation) need not give them defaults.
+    scanned: bool = field(default=False, kw_only=True)
 
     def to_json(self) -> dict:
         return {

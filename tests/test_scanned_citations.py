@@ -74,3 +74,14 @@ def test_pack_and_handout_carry_the_mark(scanned_library, tmp_path):
 
     text = "\n".join(p.text for p in docx.Document(str(Path(path))).paragraphs)
     assert "(bản quét)" in text
+
+
+@needs_font
+@needs_ocr
+def test_cli_search_marks_the_scanned_page(scanned_library, capsys):
+    from vankien.cli.main import main
+
+    assert main(["search", "chi bộ sinh hoạt thường kỳ Sổ tay đảng viên điện tử",
+                 "--index", str(scanned_library.home)]) == 0
+    out = capsys.readouterr().out
+    assert "trang 2 (bản quét)" in out, out
