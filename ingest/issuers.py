@@ -50,12 +50,13 @@ _FOLDED_UNITS = [(fold(upper), len(upper.split()), printed) for upper, printed i
 
 def _org_words(name: str) -> list[tuple[str, bool]]:
     """Printed words of an organisation name, each with True for a unit ("Tỉnh ủy"), False for a name.
-    Units of an upper-case name are matched without tone marks (OCR's "TÍNH ỦY" is a "Tỉnh ủy")."""
+    Units of several words are also matched without tone marks (OCR's "TÍNH ỦY" is a "Tỉnh ủy")."""
     words, out, i = name.split(), [], 0
     folded = [fold(w) for w in words] if name.isupper() else None
     while i < len(words):
         for (upper, printed), (key, n, _) in zip(_ORG_UNITS, _FOLDED_UNITS):
-            if " ".join(words[i:i + n]).upper() == upper or folded and " ".join(folded[i:i + n]) == key:
+            # folded only for units of several words: "TĨNH" in "HÀ TĨNH" is a name, not a "tỉnh"
+            if " ".join(words[i:i + n]).upper() == upper or folded and n > 1 and " ".join(folded[i:i + n]) == key:
                 out.append((printed, True))
                 i += n
                 break

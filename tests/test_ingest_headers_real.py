@@ -24,6 +24,9 @@ def test_ocr_lost_tone_marks_in_type_motto_and_units():
     # a conference's text: the conference, then its subject in lower case
     assert meta.subject.startswith("HỘI NGHỊ LÀN THỨ BA BAN CHẤP HÀNH") and meta.subject.endswith("về bảo vệ môi trường")
     assert title_case_org("TÍNH ỦY LÀO CAI") == "Tỉnh ủy Lào Cai"
+    # ... but a one-word unit is matched as printed: "TĨNH", "QUAN" in a place name stay names
+    assert title_case_org("ỦY BAN NHÂN DÂN THÀNH PHỐ HÀ TĨNH") == "Ủy ban nhân dân thành phố Hà Tĩnh"
+    assert title_case_org("HUYỆN ỦY NHO QUAN") == "Huyện ủy Nho Quan"
     # "CUA" for "CỦA": the hook lost in the scan
     meta = extract_metadata("Số 31-CTr/TW Hà Nội, ngày 28 tháng 7 năm 2026\nCHƯƠNG TRÌNH HÀNH ĐỘNG\nCUA BỘ CHÍNH TRỊ\n")
     assert meta.issuer == "Bộ Chính trị"
