@@ -282,7 +282,7 @@ class Library(LibraryWriter):
             if r.doc_id not in headers:
                 headers[r.doc_id] = self._store.header(r.doc_id)
             hits.append(SearchHit(r.doc_id, r.ordinal, headers[r.doc_id], r.heading_path, r.pages, r.text,
-                                  scores[pid], r.start, r.end))
+                                  scores[pid], r.start, r.end, scanned=r.scanned))
         return hits
 
     def close(self) -> None:

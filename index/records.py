@@ -27,6 +27,7 @@ class PassageRow:
     start: int  # char offsets in the document text
     end: int
     text: str
+    scanned: bool = False  # read by OCR from a scanned page
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,9 @@ class SearchHit(HeaderFields):
     score: float
     start: int  # char offsets of the passage in the document text
     end: int
+    # read by OCR from a scanned page: citations say "(bản quét)". Keyword-only, so records that
+    # extend a hit with fields of their own (answers' Citation) need not give them defaults.
+    scanned: bool = field(default=False, kw_only=True)
 
     def to_json(self) -> dict:
         return {
@@ -47,7 +51,7 @@ class SearchHit(HeaderFields):
             "number": self.number, "issuer": self.issuer, "date": self.date,
             "heading_path": list(self.heading_path), "pages": list(self.pages),
             "text": self.text, "score": round(float(self.score), 6),
-            "ordinal": self.ordinal, "start": self.start, "end": self.end,
+            "ordinal": self.ordinal, "start": self.start, "end": self.end, "scanned": self.scanned,
         }
 
 

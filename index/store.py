@@ -151,11 +151,12 @@ class Store:
         out: dict[int, PassageRow] = {}
         for i in range(0, len(pids), 500):
             chunk = pids[i:i + 500]
+            scanned = "scanned" if self._scanned else "0"
             for r in self.conn.execute(
-                    "SELECT pid, doc_id, ordinal, heading_path, pages, start, end, text FROM passages"
+                    f"SELECT pid, doc_id, ordinal, heading_path, pages, start, end, text, {scanned} FROM passages"
                     f" WHERE pid IN ({','.join('?' * len(chunk))})", chunk):
                 out[r[0]] = PassageRow(r[0], r[1], r[2], tuple(json.loads(r[3])), tuple(json.loads(r[4])),
-                                       r[5], r[6], r[7])
+                                       r[5], r[6], r[7], bool(r[8]))
         return out
 
     def header(self, doc_id: str) -> DocumentHeader | None:

@@ -9,6 +9,8 @@ document.
 """
 from __future__ import annotations
 
+import re
+
 import io
 import zipfile
 from pathlib import Path
@@ -41,6 +43,22 @@ def detect_format(head: bytes) -> str:
     if b"<html" in probe or (b"<head" in probe and b"<body" in head.lower()):
         return "html"
     return "text"
+
+
+# Block tags of an article body: a page saved without its <html>/<head> (a CMS's article fragment,
+# "<h1>...</h1><p>...</p>") is still a web page, not text with markup in it.
+_BLOCK_TAG = re.compile(rb"<(?:p|div|h[1-6]|article|section|br|ul|li|table|tr|td|em|strong|i|b)\b", re.IGNORECASE)
+
+
+def _saved_page(path: Path, head: bytes) -> bool:
+    """A web page that `detect_format` could not tell from its first bytes: named .html/.htm, or
+    opening with markup and holding several block tags (never a Markdown file, which may hold tags)."""
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm", ".xhtml", ".shtml"):
+        return True
+    if suffix in (".md", ".markdown"):
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") and len(_BLOCK_TAG.findall(head)) >= 3
 
 
 def _is_docx(data: bytes) -> bool:
@@ -101,6 +119,8 @@ def extract(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, progress=None) -> Ex
         from ingest.office import extract_docx
 
         return extract_docx(path, data)
+    if kind == "text" and _saved_page(path, head):
+        kind = "html"
     if kind == "html":
         from ingest.webpage import extract_html
 

@@ -12,6 +12,11 @@ that needs more gets MemoryError (or kills the worker); a file that takes longer
 ``limits.timeout_s`` gets the worker killed. Either way the caller gets an IngestError naming the
 limit, and the next file starts a fresh worker. The parent — the CLI, the web server — never holds
 the file's inflated content, only the ParsedDocument sent back.
+
+OCR progress crosses the process: the worker sends ("progress", (path, done, total)) after each
+page it OCRs, and `parse` hands it to the caller's `progress` (else the one set by
+`ingest.ocr.page_progress`), so the CLI's bar shows "OCR trang k/n" for a scanned file. Progress
+does not extend the time limit: a file gets `timeout_s` in all.
 """
 from __future__ import annotations
 
@@ -20,10 +25,12 @@ import functools
 import multiprocessing as mp
 import os
 import threading
+import time
 from pathlib import Path
 from typing import Callable
 
 from ingest.limits import Limits, size_text
+from ingest.ocr import PageProgress
 from ingest.records import IngestError, ParsedDocument
 
 _CTX = mp.get_context("spawn")
@@ -82,7 +89,8 @@ def _caused_by_memory(exc: BaseException) -> bool:
 
 
 def _serve(conn, limits: Limits) -> None:
-    """The worker's loop: a path in, ("ok", doc) | ("failed", reason) | ("memory", "") out."""
+    """The worker's loop: a path in, ("progress", (path, done, total))* then ("ok", doc) |
+    ("failed", reason) | ("memory", "") out."""
     import resource
 
     from ingest.pipeline import parse_file
@@ -100,8 +108,11 @@ def _serve(conn, limits: Limits) -> None:
             return
         if path is None:
             return
+        def progress(name: str, done: int, total: int) -> None:  # after each OCR'd page
+            conn.send(("progress", (name, done, total)))
+
         try:
-            conn.send(("ok", parse_file(Path(path), limits=limits)))
+            conn.send(("ok", parse_file(Path(path), limits=limits, progress=progress)))
         except IngestError as exc:
             if not _caused_by_memory(exc):
                 conn.send(("failed", exc.reason))
@@ -184,17 +195,20 @@ class ParseWorker:
                 self._start()
         return self
 
-    def parse(self, path: Path) -> ParsedDocument:
-        """Parse `path` in the worker; IngestError for a bad file or a limit hit."""
+    def parse(self, path: Path, progress: PageProgress | None = None) -> ParsedDocument:
+        """Parse `path` in the worker; IngestError for a bad file or a limit hit. `progress(path,
+        done, total)` after each page the worker OCRs (default: `ingest.ocr.current_progress()`)."""
+        from ingest.ocr import current_progress
+
         path = Path(path).resolve()
+        progress = progress or current_progress()
         with self._lock:
             if self._conn is None or not self._proc.is_alive():
                 self._stop()
                 self._start()
             try:
                 self._conn.send(str(path))
-                ready = self._conn.poll(self.limits.timeout_s)
-                kind, value = self._conn.recv() if ready else ("timeout", "")
+                kind, value = self._answer(self.limits.timeout_s, progress)
             except (EOFError, OSError):
                 self._stop()
                 raise IngestError(str(path), f"vượt giới hạn bộ nhớ khi đọc ({size_text(self.limits.memory_bytes)})"
@@ -215,6 +229,21 @@ class ParseWorker:
             return value
 
     __call__ = parse
+
+    def _answer(self, timeout_s: float, progress: PageProgress | None) -> tuple[str, object]:
+        """The worker's answer to the path just sent, passing its progress messages on."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            if not self._conn.poll(max(0.0, deadline - time.monotonic())):
+                return "timeout", ""
+            kind, value = self._conn.recv()
+            if kind != "progress":
+                return kind, value
+            if progress is not None:
+                try:
+                    progress(*value)
+                except Exception:  # a broken progress bar never stops the parse
+                    pass
 
     def close(self) -> None:
         with self._lock:

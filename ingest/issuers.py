@@ -4,11 +4,14 @@ ministries and departments. Pure functions over header lines (ingest/metadata.py
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ingest.headings import is_upper_title
 
+# A scan read by OCR loses or swaps tone marks ("ĐÁNG CỘNG SẢN", "TÍNH ỦY"): the Party's name and the
+# organisation units are also recognised without them.
 MOTTOS = re.compile(
-    r"ĐẢNG CỘNG SẢN VIỆT NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
+    r"Đ[AÁÀẢÃẠ]NG C[OÔỘ]NG S[AÁẢẠ]N VI[EÊỆ]T NAM|CỘNG H(?:ÒA|OÀ) XÃ HỘI CHỦ NGHĨA VIỆT NAM|Độc lập\s*[-–]\s*Tự do\s*[-–]\s*Hạnh phúc",
     re.IGNORECASE,
 )
 
@@ -36,13 +39,24 @@ _ORG_UNITS = [
 ]
 
 
+def fold(text: str) -> str:
+    """Upper case without tone marks: "TÍNH ỦY" and "TỈNH ỦY" both read "TINH UY"."""
+    text = unicodedata.normalize("NFD", text.upper().replace("Đ", "D"))
+    return unicodedata.normalize("NFC", "".join(ch for ch in text if not unicodedata.combining(ch)))
+
+
+_FOLDED_UNITS = [(fold(upper), len(upper.split()), printed) for upper, printed in _ORG_UNITS]
+
+
 def _org_words(name: str) -> list[tuple[str, bool]]:
-    """Printed words of an organisation name, each with True for a unit ("Tỉnh ủy"), False for a name."""
+    """Printed words of an organisation name, each with True for a unit ("Tỉnh ủy"), False for a name.
+    Units of several words are also matched without tone marks (OCR's "TÍNH ỦY" is a "Tỉnh ủy")."""
     words, out, i = name.split(), [], 0
+    folded = [fold(w) for w in words] if name.isupper() else None
     while i < len(words):
-        for upper, printed in _ORG_UNITS:
-            n = len(upper.split())
-            if " ".join(words[i:i + n]).upper() == upper:
+        for (upper, printed), (key, n, _) in zip(_ORG_UNITS, _FOLDED_UNITS):
+            # folded only for units of several words: "TĨNH" in "HÀ TĨNH" is a name, not a "tỉnh"
+            if " ".join(words[i:i + n]).upper() == upper or folded and n > 1 and " ".join(folded[i:i + n]) == key:
                 out.append((printed, True))
                 i += n
                 break
@@ -138,7 +152,8 @@ def issuer_of_body(of: str, header_issuer_line: str) -> str:
     if not words or not words[0][1]:
         return ""
     body = title_case_org(of)
-    if body.endswith(_LEVELS) and not _place_name(of) and header_issuer_line:
+    # "CỦA BAN THƯỜNG VỤ TỈNH ỦY" under a header "TỈNH ỦY LÀO CAI": the committee's place completes it
+    if body.endswith(_LEVELS + _COMMITTEES) and not _place_name(of) and header_issuer_line:
         place = _place_name(header_issuer_line)
         if place:
             body = f"{body} {place}"

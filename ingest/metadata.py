@@ -18,7 +18,7 @@ import re
 
 from vntext.docnumber import parse_leading_number
 from ingest.headings import classify_line, is_closing_line, is_upper_title
-from ingest.issuers import MOTTOS, issuer_of, issuer_of_body, title_case_org
+from ingest.issuers import MOTTOS, fold, issuer_of, issuer_of_body, title_case_org
 from ingest.news_meta import NAME_LINE, has_news_date, iso_date, looks_like_article, news_fields
 from ingest.records import Metadata
 
@@ -32,11 +32,14 @@ DOC_TYPES = [
 # Compound types that read as their head type ("THÔNG BÁO KẾT LUẬN" is a Thông báo).
 _TYPE_ALIASES = {"THÔNG BÁO KẾT LUẬN": "THÔNG BÁO", "CHƯƠNG TRÌNH HÀNH ĐỘNG": "CHƯƠNG TRÌNH"}
 _TYPE_LINE = re.compile(
-    r"^(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")(?:\s+CỦA\s+(?P<of>.{3,80}?))?\s*$"
+    r"^(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")(?:\s+C[ỦU]A\s+(?P<of>.{3,80}?))?\s*$"
 )
+# A type line read by OCR with a tone mark lost or swapped ("KÉT LUẬN"): the whole cell, compared
+# without tone marks, is a type.
+_FOLDED_TYPES = {fold(t): t for t in DOC_TYPES}
 # "CỦA BAN BÍ THƯ" on the line under the type: the body that issues it (the header may show only
 # the generic "BAN CHẤP HÀNH TRUNG ƯƠNG").
-_OF_LINE = re.compile(r"^CỦA\s+(?P<of>.{3,80}?)\s*$")
+_OF_LINE = re.compile(r"^C[ỦU]A\s+(?P<of>.{3,80}?)\s*$")  # OCR drops the hook: "CUA"
 # A bulletin names itself where the type would be: "BẢN TIN SINH HOẠT CHI BỘ – Số 9/2024".
 _BULLETIN_LINE = re.compile(r"^BẢN TIN\b(?P<name>.{0,80}?)(?:\s*[–—-]?\s*(?:Số|SỐ)\s+\d{1,3}(?:/\d{4})?)?\s*$")
 _ISSUE_LINE = re.compile(r"^(?:Số|SỐ)\s+\d{1,3}(?:/\d{4})?$")
@@ -52,8 +55,9 @@ _ORG_WORD = re.compile(
     r"NGÂN HÀNG|CHỦ TỊCH|KIỂM TOÁN|TỈNH|THÀNH PHỐ|HUYỆN|QUẬN|XÃ|PHƯỜNG)(?:\s|$)"
 )
 _DAY = r"\d\s?\d|\d"
+# The place starts a word, never inside a number's symbol ("Số 31-CTr/TW Hà Nội, ngày ..." on one line).
 _PLACE_DATE = re.compile(
-    r"(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?)\s*,\s*ngày\s+(?P<d>" + _DAY + r")\s+tháng\s+(?P<m>" + _DAY
+    r"(?<![\w/-])(?P<place>[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?)\s*,\s*ngày\s+(?P<d>" + _DAY + r")\s+tháng\s+(?P<m>" + _DAY
     + r")\s+năm\s+(?P<y>\d{4})"
 )
 # A place-date line cut before its year: the next line completes it.
@@ -61,7 +65,8 @@ _PLACE_DATE_CUT = re.compile(r"[A-ZĐÀ-Ỹ][\wÀ-ỹĐđ .'-]{1,40}?,\s*ngày\b
 _NUMBER_CELL = re.compile(
     r"^(?:Số|SỐ|(?:Luật|LUẬT|Bộ luật|Pháp lệnh|PHÁP LỆNH|Nghị quyết|Nghị định|Quyết định)\s+(?:số|SỐ))\s*:?\s*(?P<n>.*)$"
 )
-_VV_LINE = re.compile(r"^(?:V/v|V/V|v/v)\s*[.:]?\s*\S")
+# A Công văn's subject under its number: "V/v ...", or written out "về việc ..." (Party letters).
+_VV_LINE = re.compile(r"^(?:(?:V/v|V/V|v/v)\s*[.:]?\s*\S|[Vv]ề việc\s+\S)")
 _SEPARATOR = re.compile(r"^[\s\-_=*~.·•]+$")
 _CELL_SPLIT = re.compile(r"\s*\|\s*|\t+|\s{3,}|\s*-{3,}\s*|\s*_{3,}\s*")
 _CAPACITY_WORDS = re.compile(
@@ -85,6 +90,9 @@ _AUTHORITY_LINE = re.compile(
 _SIGNING_BODIES = ("BAN BÍ THƯ", "BỘ CHÍNH TRỊ", "BAN CHẤP HÀNH TRUNG ƯƠNG")
 # A letter cut from its word by a converter: "B Ộ LAO ĐỘNG", "V À X Ã HỘI".
 _SPLIT_LETTERS = re.compile(r"\b([A-ZĐ]) ([À-ỸĂÂÊÔƠƯ])(?=\s|$)")
+# A word's final consonants cut off by a converter in running text: "trung ươ n g" (two or more lone
+# consonants: no Vietnamese word is one consonant, while one may be a list letter, "điểm c").
+_SPLIT_TAIL = re.compile(r"(?<=[a-zà-ỹđ][a-zà-ỹđ])((?: [bcdđghklmnpqrstvx]){2,})(?=[\s,.;:]|$)")
 
 def _sentence_case(line: str) -> str:
     """ "BẢN TIN SINH HOẠT CHI BỘ – Số 9/2024" -> "Bản tin sinh hoạt chi bộ số 9/2024"."""
@@ -175,8 +183,9 @@ def _subject(rest: list[str]) -> tuple[list[str], int]:
         if not line:  # a blank line: the subject goes on unless a sentence of the body follows
             following = next((x.strip(" *") for x in rest[i + 1:] if x.strip(" *")), "")
             if subject and (not following or _BODY_OPENING.match(following)
-                            or following.endswith((".", ";", ":")) and not following.isupper()):
-                break
+                            or following.endswith((".", ";", ":")) and not following.isupper()
+                            or case is False and following[:1].isupper() and not following.isupper()):
+                break  # a mixed-case subject goes on in lower case; a capital opens the body
             taken += 1
             continue
         if _SEPARATOR.match(line) or classify_line(line) is not None or _BODY_OPENING.match(line):
@@ -186,9 +195,14 @@ def _subject(rest: list[str]) -> tuple[list[str], int]:
         if subject and len(line) > 120 and line.endswith((".", ";", ":")) and not line.isupper():
             break  # a paragraph of the body, written as sentences, not the next line of the subject
         kind = _upper_or_short(line)
-        if subject and kind is not None and case is not None and kind != case:
+        # "HỘI NGHỊ LẦN THỨ BA" / "BAN CHẤP HÀNH TRUNG ƯƠNG ĐẢNG KHÓA XIV" / "về ...": a conference's
+        # text names the conference, then its subject in lower case
+        conference = bool(subject) and subject[0].upper().startswith(("HỘI NGHỊ", "HOI NGHI"))
+        if conference and case and kind is False and line.startswith("về "):
+            case = False
+        elif subject and kind is not None and case is not None and kind != case:
             break  # the subject ends where the preamble or a new upper-case title begins
-        if subject and kind and _AUTHORITY_LINE.match(line):
+        if subject and kind and _AUTHORITY_LINE.match(line) and not conference:
             break  # "THỦ TƯỚNG CHÍNH PHỦ" under the subject of a State document
         subject.append(line)
         taken += 1
@@ -226,7 +240,8 @@ def _header(lines: list[str]) -> dict:
             if type_index is None and _VV_LINE.match(cell) and "vv" not in found:
                 found["vv"] = (i, cell)  # "V/v ..." under the number: a Công văn's subject
                 continue
-            m = _TYPE_LINE.match(cell)
+            m = _TYPE_LINE.match(cell) or (_TYPE_LINE.match(_FOLDED_TYPES[fold(cell)])
+                                            if is_upper_title(cell) and fold(cell) in _FOLDED_TYPES else None)
             if m and type_index is None and (not m["of"] or is_upper_title(m["of"])):
                 found["doc_type"] = _TYPE_ALIASES.get(m.group(1), m.group(1)).capitalize()
                 of = m["of"] or ""
@@ -251,7 +266,8 @@ def _header(lines: list[str]) -> dict:
         index, cell = vv
         more, _ = _subject([c for line in head[index + 1:] for c in _cells(line)])
         found["doc_type"] = "Công văn"
-        found["subject"] = " ".join([cell] + [m for m in more if not _is_issuer_cell(m)])
+        found["subject"] = _SPLIT_TAIL.sub(lambda m: m.group(1).replace(" ", ""),
+                                           " ".join([cell] + [m for m in more if not _is_issuer_cell(m)]))
     if type_index is not None and "title" not in found:
         rest = head[type_index + 1:]
         m = _OF_LINE.match(rest[0].strip(" *")) if rest and not of else None
@@ -261,7 +277,7 @@ def _header(lines: list[str]) -> dict:
         if body:
             found["issuer"] = body
         subject, taken = _subject(rest)
-        found["subject"] = " ".join(subject)
+        found["subject"] = _SPLIT_TAIL.sub(lambda m: m.group(1).replace(" ", ""), " ".join(subject))
         after = [line for line in rest[taken:] if line][:2]
         authority = next((line for line in after if _AUTHORITY_LINE.match(line) and line.isupper()), "")
         if authority and issuer_lines and authority.startswith(issuer_lines[-1]) and authority != issuer_lines[-1]:
@@ -273,7 +289,9 @@ def _footer(lines: list[str]) -> dict:
     tail = lines[-40:]
     for i, line in enumerate(tail):
         clean = line.replace("*", "").strip()
-        if not (is_closing_line(clean) and not clean.lower().startswith("nơi nhận")):
+        # the recipients' column and the signing column flattened into one line
+        clean = re.sub(r"^N[ơo]i nh[ậâa]n\s*:?\s*(?=\S)", "", clean, flags=re.IGNORECASE) or clean
+        if not (is_closing_line(clean) and not clean.lower().startswith("nơi nh")):
             continue
         capacity, name = [clean], ""
         for nxt in tail[i + 1:]:

@@ -223,10 +223,15 @@ def _clean_leftovers(text: str) -> str:
     return text
 
 
+# Server-side code left in a page saved from its template ("<?php echo '<img ...>'; ?>", "<% ... %>"):
+# an HTML parser ends it at the first ">" inside it and shows the rest as text.
+_SERVER_CODE = re.compile(rb"<\?(?:php|=).*?(?:\?>|$)|<%.*?(?:%>|$)", re.DOTALL | re.IGNORECASE)
+
+
 def extract_html(path: Path, data: bytes) -> Extracted:
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(data, "lxml")
+    soup = BeautifulSoup(_SERVER_CODE.sub(b"", data), "lxml")
     site = _site(soup)
     date, date_line = _dates(soup)
     author = _meta(soup, "author", "article:author")

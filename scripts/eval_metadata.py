@@ -2,8 +2,9 @@
 
     .venv/bin/python scripts/eval_metadata.py [FOLDER] [--json] [--search]
 
-FOLDER holds the files and a `labels.jsonl` (one line per file: file, source, type, number,
-date, issuer, signer, title; default tests/data/real_docs). Every file goes through the real
+FOLDER holds the files and a `labels.jsonl` (one line per file: file, source, level ("party" or
+"state"), type, number, date, issuer, signer, title; default tests/data/real_docs). Accuracy is
+printed for the whole set and for each level. Every file goes through the real
 pipeline (`ingest.parse_file`) and each field is compared with its label:
 
 - type, issuer, signer: case, tone-mark style, dashes and whitespace ignored;
@@ -77,10 +78,12 @@ def load_labels(folder: Path) -> list[dict]:
 
 
 def evaluate(folder: Path = DEFAULT_FOLDER) -> dict:
-    """{"files": n, "accuracy": {field: share}, "misses": [...], "errors": [...]} for the folder."""
+    """{"files": n, "accuracy": {field: share}, "levels": {level: {"files", "accuracy"}}, "misses",
+    "errors"} for the folder."""
     folder = Path(folder)
     labels = load_labels(folder)
     right = dict.fromkeys(FIELDS, 0)
+    by_level: dict[str, dict] = {}
     misses: list[dict] = []
     errors: list[dict] = []
     for label in labels:
@@ -93,15 +96,20 @@ def evaluate(folder: Path = DEFAULT_FOLDER) -> dict:
                 misses.append({"file": label["file"], "field": field, "want": label.get(field, ""), "got": None})
             continue
         got = predicted(doc.metadata)
+        level = by_level.setdefault(label.get("level", ""), {"files": 0, "right": dict.fromkeys(FIELDS, 0)})
+        level["files"] += 1
         for field in FIELDS:
             want = label.get(field, "")
             if field_key(field, want) == field_key(field, got[field]):
                 right[field] += 1
+                level["right"][field] += 1
             else:
                 misses.append({"file": label["file"], "field": field, "want": want, "got": got[field]})
     n = len(labels)
     accuracy = {field: (right[field] / n if n else 0.0) for field in FIELDS}
-    return {"files": n, "accuracy": accuracy, "misses": misses, "errors": errors}
+    levels = {name: {"files": v["files"], "accuracy": {f: v["right"][f] / v["files"] for f in FIELDS}}
+              for name, v in sorted(by_level.items())}  # a file that failed to parse counts in no level
+    return {"files": n, "accuracy": accuracy, "levels": levels, "misses": misses, "errors": errors}
 
 
 def _variants(number: str) -> list[str]:
@@ -152,10 +160,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     print(f"{result['files']} tệp có nhãn trong {args.folder}")
+    names = list(result["levels"])
+    print(f"  {'':<7} {'tất cả':>7}" + "".join(f" {n + ' (' + str(v['files']) + ')':>12}" for n, v in result["levels"].items()))
     for field in FIELDS:
-        print(f"  {field:<7} {result['accuracy'][field]:6.1%}")
+        print(f"  {field:<7} {result['accuracy'][field]:7.1%}"
+              + "".join(f" {result['levels'][n]['accuracy'][field]:12.1%}" for n in names))
     overall = sum(result["accuracy"].values()) / len(FIELDS)
-    print(f"  {'mean':<7} {overall:6.1%}")
+    print(f"  {'mean':<7} {overall:7.1%}" + "".join(
+        f" {sum(result['levels'][n]['accuracy'].values()) / len(FIELDS):12.1%}" for n in names))
     for err in result["errors"]:
         print(f"LỖI {err['file']}: {err['reason']}")
     if result["misses"]:

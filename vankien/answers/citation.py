@@ -96,8 +96,13 @@ def format_pages(pages: Iterable[int]) -> str:
     return f"tr. {nums[0]}–{nums[-1]}"
 
 
-def format_citation(header: DocumentHeader, heading_path: Sequence[str] = (), pages: Iterable[int] = ()) -> str:
-    """One line naming the document and where in it the passage is."""
+SCANNED = "(bản quét)"  # the passage was read by OCR from a scanned page: check it against the original
+
+
+def format_citation(header: DocumentHeader, heading_path: Sequence[str] = (), pages: Iterable[int] = (),
+                    scanned: bool = False) -> str:
+    """One line naming the document and where in it the passage is; "(bản quét)" after the place
+    of a passage read by OCR, so a reader knows its words may differ from the signed original."""
     doc_type = (header.doc_type or "").strip()
     number = (header.number or "").strip()
     title = " ".join((header.title or "").split())
@@ -118,5 +123,7 @@ def format_citation(header: DocumentHeader, heading_path: Sequence[str] = (), pa
     head = " ".join(words)
     where = ", ".join(x for x in (section_label(heading_path), format_pages(pages)) if x)
     if head and where:
-        return f"{head} — {where}"
-    return head or where
+        line = f"{head} — {where}"
+    else:
+        line = head or where
+    return f"{line} {SCANNED}" if scanned and line else line

@@ -141,7 +141,7 @@ _RELATIONS = {  # question words -> words printed before the cited number in the
 def document_hit(stored: Any, ordinal: int) -> SearchHit:
     info, p = stored.info, stored.passages[ordinal]
     return SearchHit(info.doc_id, p.ordinal, info.header, tuple(p.heading_path), tuple(p.pages), p.text, 0.0,
-                     p.start, p.end)
+                     p.start, p.end, scanned=p.scanned)
 
 
 def _find(stored: Any, needle: str) -> tuple[int, int, int] | None:

@@ -40,7 +40,7 @@ class PackItem(SearchHit):
 
     @property
     def citation(self) -> str:
-        return format_citation(self.header, self.heading_path, self.pages)
+        return format_citation(self.header, self.heading_path, self.pages, self.scanned)
 
     @property
     def source(self) -> str:

@@ -310,7 +310,7 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
 
 
 def citation_for(n: int, hit: SearchHit, span: tuple[int, int], quote: str = "") -> Citation:
-    line = format_citation(hit.header, tuple(hit.heading_path), tuple(hit.pages))
+    line = format_citation(hit.header, tuple(hit.heading_path), tuple(hit.pages), hit.scanned)
     return Citation(**{f.name: getattr(hit, f.name) for f in fields(SearchHit)},
                     n=n, citation=line, span_start=span[0], span_end=span[1], quote=quote)
 

@@ -152,6 +152,7 @@ def run_search(args: argparse.Namespace) -> int:
         h = group.best
         where = " > ".join(h.heading_path)
         pages = f", trang {','.join(map(str, h.pages))}" if h.pages else ""
+        pages += " (bản quét)" if h.scanned else ""  # read by OCR: check it against the original
         meta = " · ".join(x for x in (h.doc_type, h.number, h.issuer, h.date) if x)
         print(f"{i}. [{h.score:.4f}] {h.title}" + (f" ({meta})" if meta else ""))
         print(f"   {h.doc_id}, đoạn {h.ordinal}{pages}" + (f" — {where}" if where else ""))

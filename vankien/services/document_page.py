@@ -135,7 +135,7 @@ def document_page(library: Library, doc_id: str, ordinal: int | None = None, que
     passage = next((p for p in doc.passages if p.ordinal == ordinal), None) if ordinal is not None else None
     citation = format_citation(meta.header)
     if passage is not None:
-        citation = format_citation(meta.header, passage.heading_path, passage.pages) or citation
+        citation = format_citation(meta.header, passage.heading_path, passage.pages, passage.scanned) or citation
     text = doc.text or ""
     if doc.info.source_format == "pdf":
         text = join_hard_breaks(text)

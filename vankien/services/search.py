@@ -149,7 +149,7 @@ class SearchService:
                           has_more=has_more and bool(cards))
 
     def _card(self, hit: SearchHit, query: str) -> ResultCard:
-        citation = format_citation(hit.header, hit.heading_path, hit.pages)
+        citation = format_citation(hit.header, hit.heading_path, hit.pages, hit.scanned)
         return ResultCard(
             doc_id=hit.doc_id, ordinal=hit.ordinal, title=shorten(hit.title or citation, TITLE_CHARS),
             citation=citation, text=hit.text, score=float(hit.score),
