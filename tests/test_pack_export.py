@@ -193,6 +193,11 @@ def test_handout_prints_on_a4_in_times_with_page_numbers(answer_library, tmp_pat
         assert not _top_centre_number(doc[0])
         for n in range(1, doc.page_count):
             assert _top_centre_number(doc[n]) == str(n + 1)
+        # the first page as it prints, for a person to look at (test-artifacts/, kept by CI)
+        shots = Path(__file__).resolve().parents[1] / "test-artifacts"
+        shots.mkdir(exist_ok=True)
+        doc[0].get_pixmap(dpi=100).save(str(shots / "handout-page-1.png"))
+        assert (shots / "handout-page-1.png").stat().st_size > 10_000
     assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "CHI BỘ THÔN 3" in text
     for key in chosen:
         assert " ".join(pack.item(key).citation.split()) in text
