@@ -53,6 +53,23 @@ def test_handout_keeps_the_chosen_order_and_skips_unknown_keys():
     assert make_handout(pack).items == tuple(pack.items())
 
 
+def test_neighbouring_passages_print_their_shared_sentence_once():
+    from dataclasses import replace
+
+    text = ("Chi bộ sinh hoạt thường kỳ mỗi tháng một lần. Việc cung cấp tài liệu còn chậm. "
+            "Đảng viên dùng Sổ tay đảng viên điện tử.")
+    cut = text.index("Việc")
+    first = replace(_hit("a", 1, "1-KH/TU", "Tỉnh ủy", "2024-01-01"), text=text[:text.index("Đảng viên")], end=text.index("Đảng viên"))
+    second = replace(_hit("a", 2, "1-KH/TU", "Tỉnh ủy", "2024-01-01"), text=text[cut:], start=cut, end=len(text))
+    other = replace(second, doc_id="b", ordinal=7)
+    pack = group_hits("t", [first, second, other])
+    printed = {i.key: i.text for i in make_handout(pack, keep=["a#1", "a#2", "b#7"]).items}
+    assert printed["a#1"] == first.text and printed["a#2"] == "Đảng viên dùng Sổ tay đảng viên điện tử."
+    assert printed["b#7"] == other.text  # another document's passage is left whole
+    # in the other order nothing is cut: each excerpt stands alone
+    assert {i.key: i.text for i in make_handout(pack, keep=["a#2", "a#1"]).items}["a#1"] == first.text
+
+
 def _headings(doc):
     return [p.text for p in doc.paragraphs if p.style.name == "Heading 2"]
 

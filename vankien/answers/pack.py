@@ -13,7 +13,7 @@ sources ("Tài liệu tham khảo").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from index.records import SearchHit
@@ -144,8 +144,20 @@ def make_handout(pack: Pack, keep: Sequence[str] | None = None, note: str = "",
     else:
         index = {i.key: i for i in pack.items()}
         items = [index[key] for key in dict.fromkeys(keep) if key in index]
+    items = [items[0], *(_without_overlap(prev, item) for prev, item in zip(items, items[1:]))] if items else []
     return Handout(theme=pack.theme, items=tuple(items), note=(note or "").strip(),
                    title=(title or "").strip() or DEFAULT_TITLE)
+
+
+def _without_overlap(prev: PackItem, item: PackItem) -> PackItem:
+    """Passages overlap by a sentence or so (chunking keeps context); when two neighbours of one
+    document follow each other in the handout, the shared words are printed once."""
+    shared = prev.end - item.start
+    if item.doc_id != prev.doc_id or not 0 < shared < len(item.text) or not prev.start < item.start:
+        return item
+    if item.text[:shared] != prev.text[-shared:]:
+        return item
+    return replace(item, text=item.text[shared:].lstrip())
 
 
 # ---------------------------------------------------------------- export
