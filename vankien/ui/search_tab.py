@@ -27,7 +27,7 @@ EXAMPLE_QUERIES = [
 def search_tab(demo: gr.Blocks, service: SearchService) -> None:
     with gr.Tab("Tra cứu", id="tra-cuu") as tab:
         view_state = gr.State(None)  # SearchView of this user's last search
-        args_state = gr.State(None)  # (query, doc_types, issuer, date_from, date_to)
+        args_state = gr.State(None)  # (query, doc_types, issuer, date_from, date_to, topic)
 
         with gr.Column(visible=True) as results_panel:
             with gr.Row(equal_height=True):
@@ -38,7 +38,7 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
                 )
                 search_btn = gr.Button("Tìm", variant="primary", scale=1, min_width=120, elem_id="vk-search")
             gr.Examples([[q] for q in EXAMPLE_QUERIES], inputs=[query], label="Ví dụ, bấm để chọn")
-            with gr.Accordion("Bộ lọc: loại văn bản, cơ quan ban hành, thời gian", open=False):
+            with gr.Accordion("Bộ lọc: loại văn bản, cơ quan ban hành, thời gian, chủ đề", open=False):
                 with gr.Row():
                     doc_types = gr.Dropdown(label="Loại văn bản", choices=[], multiselect=True, min_width=220)
                     issuer = gr.Dropdown(label="Cơ quan ban hành", choices=[], allow_custom_value=True,
@@ -46,6 +46,7 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
                 with gr.Row():
                     date_from = gr.Textbox(label="Từ ngày", placeholder="ví dụ 1/1/2023", min_width=160)
                     date_to = gr.Textbox(label="Đến ngày", placeholder="ví dụ 31/12/2024", min_width=160)
+                topic = gr.Dropdown(label="Chủ đề", choices=[], elem_id="vk-search-topic", min_width=220)
             status = gr.HTML("")
 
             @gr.render(inputs=[view_state])
@@ -75,18 +76,19 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
             doc_refs = gr.HTML("")
             back_btn_end = gr.Button("← Quay lại kết quả")
 
-    def run_search(q, types, iss, dfrom, dto):
-        view = service.search(q, types, iss, dfrom, dto, page=1)
-        return _show_view(view) + ((q, types, iss, dfrom, dto),)
+    def run_search(q, types, iss, dfrom, dto, top):
+        view = service.search(q, types, iss, dfrom, dto, page=1, topic=top or "")
+        return _show_view(view) + ((q, types, iss, dfrom, dto, top or ""),)
 
     def load_more(view: SearchView | None, args):
         if not view or not args:
             return gr.skip(), gr.skip(), gr.skip()
-        return _show_view(service.search(*args, page=view.page + 1))
+        *filters, top = args
+        return _show_view(service.search(*filters, page=view.page + 1, topic=top))
 
     search_outputs = [view_state, status, more_btn, args_state]
     for trigger in (search_btn.click, query.submit):
-        trigger(run_search, [query, doc_types, issuer, date_from, date_to], search_outputs)
+        trigger(run_search, [query, doc_types, issuer, date_from, date_to, topic], search_outputs)
     more_btn.click(load_more, [view_state, args_state], [view_state, status, more_btn])
 
     def back():
@@ -97,9 +99,10 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
 
     def refresh_filters():
         choices = service.filter_choices()
-        return gr.Dropdown(choices=list(choices.doc_types)), gr.Dropdown(choices=list(choices.issuers))
+        return (gr.Dropdown(choices=list(choices.doc_types)), gr.Dropdown(choices=list(choices.issuers)),
+                gr.Dropdown(choices=[("Mọi chủ đề", ""), *choices.topics]))
 
-    gr.on([demo.load, tab.select], refresh_filters, None, [doc_types, issuer])
+    gr.on([demo.load, tab.select], refresh_filters, None, [doc_types, issuer, topic])
 
 
 def _show_view(view: SearchView):
