@@ -19,12 +19,15 @@ EXCERPT_CHARS = 700  # of a passage shown in the list (the full text is in the T
 
 STYLE = """<style>
 .vk-topic-list .wrap { gap: 8px !important; }
-.vk-timeline { width: 100%; border-collapse: collapse; font-size: 18px; }
-.vk-timeline th, .vk-timeline td { padding: 6px 8px; border-bottom: 1px solid #d5dbe8; text-align: left; }
-.vk-timeline td.vk-n { text-align: right; white-space: nowrap; width: 6em; }
+/* fixed layout in shares of the width: the table never widens a phone's page */
+.vk-timeline { width: 100%; border-collapse: collapse; font-size: 18px; table-layout: fixed; }
+.vk-timeline th, .vk-timeline td { padding: 6px 6px; border-bottom: 1px solid #d5dbe8; text-align: left;
+                                   overflow-wrap: anywhere; }
+.vk-timeline th:first-child { width: 34%; }
+.vk-timeline .vk-n { text-align: right; width: 20%; }
 .vk-timeline tr.vk-year td { font-weight: 700; background: #f3f6fc; }
 .vk-timeline tr.vk-month td:first-child { padding-left: 28px; }
-.vk-bar { display: inline-block; height: 12px; background: #0b3d91; border-radius: 3px; vertical-align: middle; }
+.vk-bar { display: block; height: 12px; background: #0b3d91; border-radius: 3px; max-width: 100%; }
 .vk-topic-item h3 { font-size: 20px; margin: 4px 0 6px; color: #0b3d91; overflow-wrap: anywhere; }
 </style>"""
 
@@ -37,7 +40,7 @@ def timeline_html(periods: tuple[PeriodRow, ...]) -> str:
     rows = []
     for p in periods:
         kind = "vk-month" if len(p.value) == 7 else "vk-year"
-        bar = f'<span class="vk-bar" style="width:{max(4, round(120 * p.passages / top))}px"></span>'
+        bar = f'<span class="vk-bar" style="width:{max(4, round(100 * p.passages / top))}%"></span>'
         rows.append(f'<tr class="{kind}"><td>{html.escape(p.label)}</td><td class="vk-n">{p.passages}</td>'
                     f'<td class="vk-n">{p.documents}</td><td aria-hidden="true">{bar}</td></tr>')
     return ('<table class="vk-timeline" aria-label="Số đoạn theo thời gian"><thead><tr><th>Thời gian</th>'
@@ -65,7 +68,7 @@ def period_choices(page: TopicPage) -> list[tuple[str, str]]:
 
 def topics_tab(demo: gr.Blocks, service: SearchService) -> None:
     topics = TopicService(service.library)
-    with gr.Tab("Chủ đề", id="chu-de") as tab:
+    with gr.Tab("Chủ đề", elem_id="vk-tab-chu-de") as tab:
         gr.HTML(STYLE + "<p>Các đoạn văn bản theo chủ đề. Chọn một chủ đề, rồi chọn năm hoặc tháng "
                 "để xem các đoạn thuộc chủ đề đó, văn bản mới nhất trước.</p>")
         status = gr.HTML("", elem_id="vk-topic-status")
