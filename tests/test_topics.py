@@ -202,3 +202,66 @@ def test_cli_topics_and_search_topic(library, capsys):
     assert "không có chủ đề" in capsys.readouterr().err
     assert main(["topics", "--init", "--index", str(lib.home)]) == 0
     assert isinstance(parse_topics(json.loads((lib.home / FILE_NAME).read_text(encoding="utf-8"))), TopicList)
+
+
+# --- the Chủ đề view's records ---------------------------------------------------------------------
+def test_topic_service_counts_by_year_and_month_and_lists_newest_first(library):
+    from vankien.services.topics import ALL, TopicService
+
+    lib, _ = library
+    service = TopicService(lib)
+    view = service.overview()
+    assert view.message == "" and len(view.topics) == len(lib.topic_list().topics)
+    row = max(view.topics, key=lambda r: r.passages)
+    assert row.passages == len(_topic_places(lib, row.key)) > 0
+    page = service.browse(row.key, ALL)
+    assert len(page.items) == row.passages and f"{row.passages} đoạn" in page.message
+    dates = [i.date for i in page.items]
+    assert dates == sorted(dates, reverse=True)
+    years = [p for p in page.periods if len(p.value) == 4]
+    assert sum(p.passages for p in years) + sum(p.passages for p in page.periods if p.value == "-") == row.passages
+    year = years[0]
+    in_year = service.browse(row.key, year.value)
+    assert len(in_year.items) == year.passages and all(i.date.startswith(year.value) for i in in_year.items)
+    assert year.label == f"Năm {year.value}" and in_year.message.startswith(f"Chủ đề «{row.label}»")
+    assert service.browse("khong-co").message == "Hãy chọn một chủ đề."
+
+
+# --- the evaluation --------------------------------------------------------------------------------
+LABELLED = __import__("pathlib").Path(__file__).parent / "data" / "topics_labelled.json"
+
+
+def test_labelled_set_is_large_enough_and_uses_the_shipped_keys():
+    from vankien.evaluation.topics import gold_matrix, load_labelled
+
+    passages = load_labelled(LABELLED)
+    assert len(passages) >= 150 and len({p.id for p in passages}) == len(passages)
+    assert {p.source.split("/")[0] for p in passages} == {"corpus", "shared"}  # project-written and real
+    gold = gold_matrix(passages, load_topics(None).keys())
+    assert gold.any(axis=1).sum() >= 120 and (~gold.any(axis=1)).sum() >= 20  # negatives too
+
+
+def test_fitted_thresholds_reach_the_target_on_what_they_were_fitted_on():
+    from vankien.evaluation.topics import fit_thresholds, precision_recall, predictions
+
+    rng = np.random.default_rng(1)
+    gold = rng.random((200, 3)) < 0.3
+    scores = np.where(gold, 0.05, 0.0) + rng.normal(0, 0.02, gold.shape)  # positives score higher, overlapping
+    thresholds = fit_thresholds(scores, gold, target=0.9)
+    per, total = precision_recall(predictions(scores, thresholds, margin=1.0), gold, ("a", "b", "c"))
+    assert all(r.precision >= 0.9 for r in per) and 0 < total.recall < 1
+    few = fit_thresholds(scores[:, :1], np.zeros((200, 1), dtype=bool) | (np.arange(200) == 0)[:, None], 0.9)
+    assert few[0] > scores[1:, 0].max()  # one positive: never fires on a labelled negative
+
+
+@pytest.mark.slow
+def test_shipped_thresholds_keep_80_percent_precision_on_the_labelled_set(e5_encoder):
+    """scripts/eval_topics.py's figure (encodes the 194 passages: minutes on a busy 2-core PC)."""
+    from index.topics import TopicLabeller
+    from vankien.evaluation.topics import gold_matrix, load_labelled, precision_recall, predictions
+
+    topics, passages = load_topics(None), load_labelled(LABELLED)
+    scores = TopicLabeller(topics, e5_encoder).scores(e5_encoder.encode_passages([p.text for p in passages]))
+    _, total = precision_recall(predictions(scores, topics.thresholds(), topics.margin),
+                                gold_matrix(passages, topics.keys()), topics.keys())
+    assert total.precision >= 0.8 and total.recall >= 0.3
