@@ -128,7 +128,7 @@ async def endpoints(client: httpx.AsyncClient, base: str) -> dict[str, int]:
 
 
 def search_data(i: int) -> list:
-    return [SEARCHES[i % len(SEARCHES)], [], "", "", ""]
+    return [SEARCHES[i % len(SEARCHES)], [], "", "", "", ""]  # query, types, issuer, from, to, topic
 
 
 def ask_data(i: int) -> list:

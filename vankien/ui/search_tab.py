@@ -46,7 +46,8 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
                 with gr.Row():
                     date_from = gr.Textbox(label="Từ ngày", placeholder="ví dụ 1/1/2023", min_width=160)
                     date_to = gr.Textbox(label="Đến ngày", placeholder="ví dụ 31/12/2024", min_width=160)
-                topic = gr.Dropdown(label="Chủ đề", choices=[], elem_id="vk-search-topic", min_width=220)
+                topic = gr.Dropdown(label="Chủ đề", choices=[("Mọi chủ đề", "")], value="", elem_id="vk-search-topic",
+                                    min_width=220)
             status = gr.HTML("")
 
             @gr.render(inputs=[view_state])
