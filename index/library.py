@@ -23,6 +23,8 @@ use these methods, never the store or the indexes behind them):
     lib.keyword_search(query, k) / lib.dense_search(query, k) -> list[ScoredId]  # one side alone
     lib.use_encoder(encoder)                    # same vectors, another instance (a fresh cache)
     Library.walk(paths) -> list[Path]           # the files an ingestion of these paths takes
+    lib.topic_list() / topic_status() / topic_counts() / topic_hits(topic, month) / recompute_topics()
+                                                # topics of passages: index/library_topics.py
 
 Layout and atomicity: see index/generations.py.
 """

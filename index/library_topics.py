@@ -47,12 +47,12 @@ class LibraryTopics:
             return "Chỉ mục chưa có văn bản nào."
         with self._lock:
             stored = self._store.topics.fingerprint()
-        if not stored:
-            return "Chỉ mục chưa gán chủ đề; chạy vankien topics --recompute."
         try:
             current = load_topics(self.home).fingerprint()
         except ValueError as exc:
             return f"Tệp danh sách chủ đề có lỗi: {exc}"
+        if not stored:
+            return "Chỉ mục chưa gán chủ đề; chạy vankien topics --recompute."
         if current != stored:
             return "Danh sách chủ đề đã thay đổi; chạy vankien topics --recompute để gán lại."
         return ""
@@ -83,17 +83,27 @@ class LibraryTopics:
             cached = self._topic_labeller = TopicLabeller(topics, self.encoder)
         return cached
 
+    def _current_topics(self) -> TopicList | None:
+        """The list in the index folder (or the shipped one); None while the user's file has an
+        error: ingestion goes on without topics and topic_status says what is wrong."""
+        try:
+            return load_topics(self.home)
+        except ValueError:
+            return None
+
     def _begin_topics(self, store: Store) -> None:
         """A new index starts labelled with the current list; an older one keeps what it has."""
-        if not store.topics.fingerprint() and not store.count_passages():
-            topics = load_topics(self.home)
+        topics = self._current_topics()
+        if topics is not None and not store.topics.fingerprint() and not store.count_passages():
             store.topics.set_list(topics.fingerprint(), _list_json(topics))
 
     def _label_passages(self, store: Store, pids: list[int], roles: list[str], vectors: np.ndarray) -> None:
         """Label new content passages with the list the store was labelled with (the current list for
         an index from before topics: topic_status then asks for a recompute)."""
         stored = store.topics.stored_list()
-        topics = parse_topics(stored) if stored else load_topics(self.home)
+        topics = parse_topics(stored) if stored else self._current_topics()
+        if topics is None:
+            return
         labels = self._labeller(topics).label(vectors)
         store.topics.add((pid, key, score) for pid, role, found in zip(pids, roles, labels)
                          if role == "content" for key, score in found)

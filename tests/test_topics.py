@@ -265,3 +265,21 @@ def test_shipped_thresholds_keep_80_percent_precision_on_the_labelled_set(e5_enc
     _, total = precision_recall(predictions(scores, topics.thresholds(), topics.margin),
                                 gold_matrix(passages, topics.keys()), topics.keys())
     assert total.precision >= 0.8 and total.recall >= 0.3
+
+
+def test_a_broken_topics_file_never_stops_ingestion(tmp_path):
+    from index.library import Library
+    from ingest import parse_file
+    from tests.index_fixtures import RandomEncoder
+
+    home = tmp_path / "index"
+    home.mkdir()
+    (home / FILE_NAME).write_text('{"topics": [{"key": "a"}]}', encoding="utf-8")  # no description
+    lib = Library.open(home, parser=parse_file, encoder=RandomEncoder())
+    report = lib.ingest([write_app_samples(tmp_path / "corpus")])
+    assert report.count("added") == 4 and not report.failed
+    assert lib.topic_status().startswith("Tệp danh sách chủ đề có lỗi:") and "description" in lib.topic_status()
+    with pytest.raises(ValueError):
+        lib.recompute_topics()  # says what to fix, builds nothing
+    (home / FILE_NAME).write_text('{"topics": [{"key": "a", "description": "Chi bộ."}]}', encoding="utf-8")
+    assert lib.recompute_topics() >= 0 and lib.topic_status() == ""  # once the file is fixed
