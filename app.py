@@ -22,9 +22,11 @@ from vankien.ui.pack_builder import pack_tab
 from vankien.ui.search_tab import search_tab
 from vankien.ui.search_views import HEADER_HTML
 from vankien.ui.theme import CSS, HEAD, THEME
+from vankien.ui.topics_tab import topics_tab
 
 # Tabs in display order; each is fn(demo, service).
-TABS: list[Callable[[gr.Blocks, SearchService], None]] = [search_tab, ask_tab, pack_tab, documents_tab, links_tab]
+TABS: list[Callable[[gr.Blocks, SearchService], None]] = [search_tab, ask_tab, pack_tab, documents_tab, topics_tab,
+                                                          links_tab]
 
 
 def build_app(service: SearchService, tabs: list[Callable] | None = None) -> gr.Blocks:

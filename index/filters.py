@@ -2,8 +2,10 @@
 names by number. Pure functions over the in-memory header fields the Library keeps."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
+
+import numpy as np
 
 from index.docnumbers import normalize_number, number_tokens, query_number_tokens
 from index.records import SearchFilters
@@ -27,8 +29,9 @@ def _number_tokens(number: str) -> set[str]:
 
 
 def allowed_docs(fields: Mapping[str, DocFields], f: SearchFilters) -> set[str] | None:
-    """Documents that pass the filters; None when there are no filters (every document passes)."""
-    if f == SearchFilters():
+    """Documents that pass the filters; None when there are no filters (every document passes).
+    Topics are per passage: allowed_passages applies them."""
+    if replace(f, topics=()) == SearchFilters():
         return None
     issuer = fold_lower(f.issuer).strip()
     names = filter_names(f.number) if f.number else []  # the words decide Quy định vs Quyết định
@@ -59,3 +62,11 @@ def named_docs(fields: Mapping[str, DocFields], query: str) -> list[str]:
     wanted = set(query_number_tokens(query))  # also State numbers typed bare ("nghị quyết 66" -> 66/NQ-CP)
     return [doc_id for doc_id, d in fields.items()
             if d.number and (any(n.matches(d.doc_type, d.number) for n in names) or wanted & _number_tokens(d.number))]
+
+
+def allowed_passages(doc_pids: np.ndarray | None, topic_pids: np.ndarray | None) -> np.ndarray | None:
+    """The passages a search may rank: those of the allowed documents that carry an asked topic
+    (either side None: no restriction from it; both None: every passage)."""
+    if doc_pids is None or topic_pids is None:
+        return topic_pids if doc_pids is None else doc_pids
+    return np.intersect1d(doc_pids, topic_pids)

@@ -23,6 +23,8 @@ use these methods, never the store or the indexes behind them):
     lib.keyword_search(query, k) / lib.dense_search(query, k) -> list[ScoredId]  # one side alone
     lib.use_encoder(encoder)                    # same vectors, another instance (a fresh cache)
     Library.walk(paths) -> list[Path]           # the files an ingestion of these paths takes
+    lib.topic_list() / topic_status() / topic_counts() / topic_hits(topic, month) / recompute_topics()
+                                                # topics of passages: index/library_topics.py
 
 Layout and atomicity: see index/generations.py.
 """
@@ -38,7 +40,7 @@ from index import generations
 from index.base import ScoredId
 from index.dense import DenseIndex
 from index.files import walk
-from index.filters import DocFields, named_docs
+from index.filters import DocFields, allowed_passages, named_docs
 from index.filters import allowed_docs as allowed_docs_of
 from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
@@ -208,12 +210,14 @@ class Library(LibraryWriter):
             k = min(int(k), self.retrieval.max_k, len(self))
             if k <= 0 or not query:
                 return [], []
-            allowed_docs = allowed_docs_of(self._fields, filters or SearchFilters())
-            allowed = None
-            if allowed_docs is not None:
-                allowed = np.asarray(self._store.pids_of_docs(sorted(allowed_docs)), dtype=np.int64)
-                if not len(allowed):
-                    return [], []
+            filters = filters or SearchFilters()
+            allowed_docs = allowed_docs_of(self._fields, filters)
+            allowed = allowed_passages(
+                None if allowed_docs is None else np.asarray(self._store.pids_of_docs(sorted(allowed_docs)),
+                                                             dtype=np.int64),
+                self._topic_pids(filters.topics) if filters.topics else None)
+            if allowed is not None and not len(allowed):
+                return [], []
             named = named_docs(self._fields, query)
             if allowed_docs is not None:
                 named = [d for d in named if d in allowed_docs]
@@ -221,6 +225,8 @@ class Library(LibraryWriter):
             if named:  # the named document's best-matching passages join the fusion...
                 named_pids = np.asarray([p for p in self._store.pids_of_docs(named) if p not in self._boilerplate],
                                         dtype=np.int64)
+                if filters.topics:  # only its passages on the asked topics
+                    named_pids = np.intersect1d(named_pids, allowed)
                 if len(named_pids):
                     extra = [[h.pid for h in self._keyword.search(query, 5, named_pids)] or named_pids[:1].tolist()]
             fused = [h for h in self._retriever().search(query, max(self.retrieval.depth, k), allowed, extra)

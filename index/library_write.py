@@ -16,6 +16,7 @@ from index.dense import DenseIndex
 from index.duplicates import near_identical, same_number_and_date
 from index.files import _same_file, own_id, walk
 from index.keyword import KeywordIndex
+from index.library_topics import LibraryTopics
 from index.records import DocumentInfo, FileOutcome, IngestReport
 from index.store import Store
 from index.tokenize import passage_tokens
@@ -34,7 +35,7 @@ class _NextGeneration:
     dense: DenseIndex
 
 
-class LibraryWriter:
+class LibraryWriter(LibraryTopics):
     # writing
     @diskspace.committing
     def ingest(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
@@ -100,17 +101,23 @@ class LibraryWriter:
             if doc_id not in self._fields:
                 return False
             nxt = self._begin()
-            nxt.dense.delete(nxt.store.delete_document(doc_id))
+            removed = nxt.store.delete_document(doc_id)
+            nxt.dense.delete(removed)
+            nxt.store.topics.delete(removed)
             self._finish(nxt, True)
         return True
 
     def _put(self, doc: ParsedDocument, vectors: np.ndarray, nxt: _NextGeneration) -> None:
         if vectors.shape != (len(doc.passages), self.encoder.dim):
             raise ValueError(f"bộ mã hóa trả về {vectors.shape}, cần ({len(doc.passages)}, {self.encoder.dim})")
-        nxt.dense.delete(nxt.store.delete_document(doc.doc_id))
+        removed = nxt.store.delete_document(doc.doc_id)
+        nxt.dense.delete(removed)
+        nxt.store.topics.delete(removed)
         tokens = [passage_tokens(self._keyword_text(doc, p.text), word_segment=self.retrieval.word_segments)
                   for p in doc.passages]
-        nxt.dense.append(nxt.store.add_document(doc, tokens), vectors)
+        pids = nxt.store.add_document(doc, tokens)
+        nxt.dense.append(pids, vectors)
+        self._label_passages(nxt.store, pids, [p.role for p in doc.passages], vectors)  # same generation
         nxt.store.apply_corrections(doc.doc_id, reparsed=True)  # a user's corrections survive re-ingestion
 
     def _keyword_text(self, doc: ParsedDocument, text: str) -> str:
@@ -129,6 +136,7 @@ class LibraryWriter:
         else:
             store = Store(folder / "store.sqlite")
             dense = DenseIndex(self.encoder.dim, self.dense_settings)
+        self._begin_topics(store)
         return _NextGeneration(folder, store, dense)
 
     def _finish(self, nxt: _NextGeneration, changed: bool) -> None:

@@ -13,6 +13,7 @@ class SearchFilters:
     date_from: str = ""  # ISO, inclusive
     date_to: str = ""  # ISO, inclusive
     number: str = ""  # document number in any variant ("50-CT/TW", "50/CT-TW")
+    topics: tuple[str, ...] = ()  # passages carrying any of these topic keys (index/topics.py); () = all
 
 
 @dataclass(frozen=True)

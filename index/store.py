@@ -13,6 +13,7 @@ from typing import Iterable
 
 from ingest.records import DocumentHeader, Metadata, ParsedDocument, Passage, Reference
 from index.records import DocumentInfo, PassageRow, StoredDocument
+from index.topic_store import TopicTable
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,6 +56,7 @@ class Store:
         if not self._scanned and not readonly:
             self.conn.execute("ALTER TABLE passages ADD COLUMN scanned INTEGER NOT NULL DEFAULT 0")
             self._scanned = True
+        self.topics = TopicTable(self.conn, writable=not readonly)  # passage_topics (index/topic_store.py)
 
     def copy_to(self, path: Path) -> "Store":
         """A writable copy (SQLite backup API), for building the next generation."""

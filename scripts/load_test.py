@@ -169,7 +169,7 @@ async def endpoints(client: httpx.AsyncClient, base: str) -> dict[str, tuple[int
 
 
 def search_data(i: int) -> list:
-    return [SEARCHES[i % len(SEARCHES)], [], "", "", ""]
+    return [SEARCHES[i % len(SEARCHES)], [], "", "", "", ""]  # query, types, issuer, from, to, topic
 
 
 def ask_data(i: int) -> list:

@@ -88,7 +88,7 @@ def test_reader_searches_but_cannot_upload_or_remove(server):
             assert (await client.get(url + "config")).status_code == 200
             assert (await client.get(url + "gradio_api/runs")).status_code == 404  # run history is off
             tab = Session(client, url, await endpoints(client, url))
-            found = await tab.call("run_search", ["sinh hoạt chi bộ", [], "", "", ""])
+            found = await tab.call("run_search", ["sinh hoạt chi bộ", [], "", "", "", ""])
             assert "Tìm thấy" in found[2] and "vk-card" in found[1]  # status line, then the cards
             assert await tab.call("editor_controls", []) == [{"visible": False, "__type__": "update"}] * 3  # add, remove, correct
             choices = (await tab.call("refresh_remove_choices", []))[0]["choices"]

@@ -135,8 +135,16 @@ def run_search(args: argparse.Namespace) -> int:
     lib = _open(args)
     if lib is None:
         return 2
+    topics = ()
+    if args.topic:
+        from vankien.cli.topics import topic_keys
+
+        topics = topic_keys(lib, args.topic)
+        if topics is None:
+            return 2
     filters = SearchFilters(doc_types=tuple(args.type or ()), issuer=args.issuer or "",
-                            date_from=args.date_from or "", date_to=args.date_to or "", number=args.number or "")
+                            date_from=args.date_from or "", date_to=args.date_to or "", number=args.number or "",
+                            topics=topics)
     if not len(lib):
         print(f"Chỉ mục {lib.home} còn trống: chạy `vankien ingest THƯ_MỤC` trước.")
         return 0
@@ -236,6 +244,8 @@ def register(subparsers) -> None:
     p.add_argument("--from", dest="date_from", metavar="NGÀY", help="từ ngày (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", metavar="NGÀY", help="đến ngày (YYYY-MM-DD)")
     p.add_argument("--number", metavar="SỐ", help="số hiệu văn bản, ví dụ 50-CT/TW")
+    p.add_argument("--topic", action="append", metavar="CHỦ_ĐỀ",
+                   help="chỉ các đoạn thuộc chủ đề này (mã hoặc tên, lặp lại được; xem vankien topics)")
     p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
     add_index_option(p)
     p.set_defaults(func=run_search)

@@ -10,6 +10,7 @@ import sys
 COMMAND_MODULES = [
     "vankien.cli.parse",  # parse
     "vankien.cli.index",  # ingest, search, remove, stats
+    "vankien.cli.topics",  # topics
     "vankien.cli.eval",  # eval
     "vankien.cli.answer",  # ask, pack, refs, similar
     "vankien.cli.serve",  # serve

@@ -94,6 +94,7 @@ class IngestSummary:
 class FilterChoices:
     doc_types: tuple[str, ...]
     issuers: tuple[str, ...]
+    topics: tuple[tuple[str, str], ...] = ()  # (label, key) of each topic (index/topics.py)
 
 
 class SearchService:
@@ -118,8 +119,10 @@ class SearchService:
         date_from: str | None = "",
         date_to: str | None = "",
         page: int = 1,
+        topic: str | None = "",
     ) -> SearchView:
-        """Results 1..page*page_size for the query and filters; dates as typed ("28/4/2023")."""
+        """Results 1..page*page_size for the query and filters; dates as typed ("28/4/2023");
+        `topic`: a topic key, only passages carrying it."""
         query = normalize_query(query or "")
         if not query:
             return SearchView(query="", message="Hãy nhập nội dung cần tìm, ví dụ: «sinh hoạt chi bộ».")
@@ -129,6 +132,7 @@ class SearchService:
                 issuer=(issuer or "").strip(),
                 date_from=parse_date(date_from or "", end=False),
                 date_to=parse_date(date_to or "", end=True),
+                topics=(topic,) if topic else (),
             )
         except ValueError as exc:
             return SearchView(query=query, message=str(exc), error=True)
@@ -173,7 +177,8 @@ class SearchService:
         infos = list(self.library.documents())
         doc_types = sorted({i.doc_type for i in infos if i.doc_type}, key=_sort_key)
         issuers = sorted({i.issuer for i in infos if i.issuer}, key=_sort_key)
-        return FilterChoices(doc_types=tuple(doc_types), issuers=tuple(issuers))
+        topics = tuple((t.label, t.key) for t in self.library.topic_list().topics)
+        return FilterChoices(doc_types=tuple(doc_types), issuers=tuple(issuers), topics=topics)
 
     # ---- Văn bản -------------------------------------------------------------------------------
 

@@ -29,7 +29,7 @@ EXAMPLE_QUERIES = [
 def search_tab(demo: gr.Blocks, service: SearchService) -> None:
     with gr.Tab("Tra cứu", id="tra-cuu") as tab:
         view_state = gr.State(None)  # SearchView of this user's last search
-        args_state = gr.State(None)  # (query, doc_types, issuer, date_from, date_to)
+        args_state = gr.State(None)  # (query, doc_types, issuer, date_from, date_to, topic)
         # "Thêm vào tài liệu" on the cards and the document's related links (vankien/ui/bridge.py)
         bridge_box, bridge_go = add_bridge("vk-search-bridge")
 
@@ -42,7 +42,7 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
                 )
                 search_btn = gr.Button("Tìm", variant="primary", scale=1, min_width=120, elem_id="vk-search")
             gr.Examples([[q] for q in EXAMPLE_QUERIES], inputs=[query], label="Ví dụ, bấm để chọn")
-            with gr.Accordion("Bộ lọc: loại văn bản, cơ quan ban hành, thời gian", open=False):
+            with gr.Accordion("Bộ lọc: loại văn bản, cơ quan ban hành, thời gian, chủ đề", open=False):
                 with gr.Row():
                     doc_types = gr.Dropdown(label="Loại văn bản", choices=[], multiselect=True, min_width=220)
                     issuer = gr.Dropdown(label="Cơ quan ban hành", choices=[], allow_custom_value=True,
@@ -50,6 +50,8 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
                 with gr.Row():
                     date_from = gr.Textbox(label="Từ ngày", placeholder="ví dụ 1/1/2023", min_width=160)
                     date_to = gr.Textbox(label="Đến ngày", placeholder="ví dụ 31/12/2024", min_width=160)
+                topic = gr.Dropdown(label="Chủ đề", choices=[("Mọi chủ đề", "")], value="", elem_id="vk-search-topic",
+                                    min_width=220)
             status = gr.HTML("")
 
             # All cards are one HTML block (no gr.render: building components per card cost more
@@ -62,21 +64,22 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
 
         panel = build_document_panel("vk", PASSAGE_ANCHOR, "vk-doc", "← Quay lại kết quả")
 
-    def run_search(q, types, iss, dfrom, dto):
-        view = service.search(q, types, iss, dfrom, dto, page=1)
-        return _show_view(view) + ((q, types, iss, dfrom, dto),)
+    def run_search(q, types, iss, dfrom, dto, top):
+        view = service.search(q, types, iss, dfrom, dto, page=1, topic=top or "")
+        return _show_view(view) + ((q, types, iss, dfrom, dto, top or ""),)
 
     def load_more(view: SearchView | None, args):
         if not view or not args:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
-        return _show_view(service.search(*args, page=view.page + 1))
+        *filters, top = args
+        return _show_view(service.search(*filters, page=view.page + 1, topic=top))
 
     # A search is a few milliseconds of work: it skips the queue (one POST instead of joining the
     # queue and reading its event stream, half of the server's CPU per search), so fifty readers
     # searching at once stay under a second. Questions, uploads and exports keep their queues.
     search_outputs = [view_state, results, status, more_btn, args_state]
     for trigger in (search_btn.click, query.submit):
-        trigger(run_search, [query, doc_types, issuer, date_from, date_to], search_outputs, queue=False)
+        trigger(run_search, [query, doc_types, issuer, date_from, date_to, topic], search_outputs, queue=False)
     more_btn.click(load_more, [view_state, args_state], [view_state, results, status, more_btn], queue=False)
 
     def open_card(view: SearchView | None, evt: gr.EventData):
@@ -120,9 +123,10 @@ def search_tab(demo: gr.Blocks, service: SearchService) -> None:
 
     def refresh_filters():
         choices = service.filter_choices()
-        return gr.Dropdown(choices=list(choices.doc_types)), gr.Dropdown(choices=list(choices.issuers))
+        return (gr.Dropdown(choices=list(choices.doc_types)), gr.Dropdown(choices=list(choices.issuers)),
+                gr.Dropdown(choices=[("Mọi chủ đề", ""), *choices.topics]))
 
-    gr.on([demo.load, tab.select], refresh_filters, None, [doc_types, issuer])
+    gr.on([demo.load, tab.select], refresh_filters, None, [doc_types, issuer, topic])
 
 
 def _show_view(view: SearchView):
