@@ -172,7 +172,7 @@ def test_upload_reports_each_file(page_at, tmp_path):
     page.locator("#vk-documents").get_by_text("Thông báo 12-TB/ĐU").filter(visible=True).first.wait_for()
 
 
-TABS = ["Tra cứu", "Hỏi đáp", "Chuẩn bị sinh hoạt chuyên đề", "Văn bản", "Liên kết văn bản"]
+TABS = ["Tra cứu", "Hỏi đáp", "Chuẩn bị sinh hoạt chuyên đề", "Văn bản", "Chủ đề", "Liên kết văn bản"]
 # Gradio's own English words that used to reach the user (icon-button labels, status lines), checked
 # on every tab besides the translation table itself.
 ENGLISH = {"processing", "steps", "Copy", "Copied", "Copy table data", "Fullscreen", "Table actions",
@@ -219,8 +219,11 @@ def test_phone_shows_every_tab_in_vietnamese_with_large_targets(page_at):
     shots = ROOT / "test-artifacts"
     shots.mkdir(exist_ok=True)
     for n, name in enumerate(TABS, 1):
-        page.get_by_role("tab", name=name, exact=True).click()
+        page.get_by_role("tab", name=name, exact=True).filter(visible=True).click()
         page.wait_for_timeout(800)
+        # each tab once in the bar (Gradio's second copy of the selected tab is hidden)
+        shown = [t for t in page.get_by_role("tab").filter(visible=True).all_inner_texts()]
+        assert sorted(shown) == sorted(TABS), shown
         if name == "Chuẩn bị sinh hoạt chuyên đề":
             page.locator("#vk-theme textarea").fill(QUERY)
             page.locator("#vk-pack-find").click()

@@ -157,12 +157,26 @@ document.documentElement.lang = 'vi';
     const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     while (walk.nextNode()) { const n = walk.currentNode; const v = say(n.nodeValue); if (v !== null) n.nodeValue = v; }
   };
+  // With wrapped tabs Gradio still appends a second copy of the selected tab (its "overflow" slot)
+  // at the end of the bar: on a phone "Chủ đề" showed twice, with one id on two buttons. Hide it.
+  const dedupeTabs = () => {
+    for (const bar of document.querySelectorAll('.tab-container')) {
+      const seen = new Set();
+      for (const tab of bar.querySelectorAll(':scope > button[role="tab"]')) {
+        const id = tab.dataset.tabId;
+        const again = id != null && seen.has(id);
+        if (again !== (tab.style.display === 'none')) tab.style.display = again ? 'none' : '';
+        if (again) tab.removeAttribute('id'); else seen.add(id);
+      }
+    }
+  };
   new MutationObserver((changes) => {
     for (const c of changes) {
       if (c.type === 'characterData') fix(c.target);
       else if (c.type === 'attributes') fix(c.target);
       else c.addedNodes.forEach(fix);
     }
+    dedupeTabs();
   }).observe(document.documentElement, {childList: true, subtree: true, characterData: true, attributes: true,
                                           attributeFilter: ['aria-label', 'title', 'placeholder']});
 })();
