@@ -77,7 +77,9 @@ class EvalEncoder:
                 return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
             return np.stack([self.inner.encode_query(q) for q in qs])
 
-        return self._through_cache("q", list(texts), batch)
+        # "eq": the benchmark's own queries stay cached on disk (models.cache removes a reader's
+        # queries, kind "q", from it; these are public evaluation questions)
+        return self._through_cache("eq", list(texts), batch)
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.encode_queries([text])[0]
