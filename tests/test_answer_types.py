@@ -126,10 +126,25 @@ def test_the_answer_reads_the_sentence_trimmed_around_what_answers():
     ("Chỉ thị 45 do ai ký?", [("Chỉ thị", "45")]),
     ("chi thi so 45 do ai ky", [("Chỉ thị", "45")]),
     ("CT 45 ban hành ngày nào", [("Chỉ thị", "45")]),
-    ("Người ký Quy định 03-QĐ/ĐU là ai?", [("", "03-QĐ/ĐU")]),
+    ("Người ký Quy định 03-QĐ/ĐU là ai?", [("Quy định", "3")]),
+    ("quy dinh 294 do ai ky", [("Quy định", "294")]),
     ("Khi nào sơ kết Chỉ thị 45 theo Kế hoạch 27?", [("Chỉ thị", "45"), ("Kế hoạch", "27")]),
     ("Bản tin số 9/2024 nói gì", [("Bản tin", "9")]),
     ("Chỉ thị nói gì về chuyển đổi số", []),
 ])
 def test_document_names_in_a_question(question, wanted):
     assert [(d.doc_type, d.number) for d in parse_doc_name(question)] == wanted
+
+
+@pytest.mark.parametrize("question, doc_type, number, named", [
+    ("Quy định 294 do ai ký?", "Quy định", "294-QĐ/TW", True),
+    ("QĐ 294-QĐ/TW do ai ký", "Quy định", "294-QĐ/TW", True),  # the code alone: Quy định or Quyết định
+    ("Quyết định 294 do ai ký?", "Quy định", "294-QĐ/TW", False),  # the words decide the type
+    ("Chỉ thị 50-CT/TW do ai ký?", "Chỉ thị", "45-CT/TW", False),
+    ("Bản tin số 9/2024 nói gì", "Bản tin", "", True),
+])
+def test_a_question_names_the_document_as_search_does(question, doc_type, number, named):
+    from vankien.answers.docfacts import _matches
+
+    info = DocumentHeader(doc_type=doc_type, number=number, title="Bản tin sinh hoạt chi bộ số 9/2024")
+    assert any(_matches(name, info) for name in parse_doc_name(question)) == named
