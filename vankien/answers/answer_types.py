@@ -101,10 +101,14 @@ _NUMBER = re.compile(rf"\d+(?:[.,]\d+)*(?:\s?%)?(?:\s+[^\W\d_]+){{0,2}}|\b{_NUM_
 _PLACE_NOUNS = (r"(?:hội trường|trụ sở|xã|phường|thị trấn|thị xã|huyện|quận|tỉnh|thành phố|thôn|bản|ấp|tổ dân phố|"
                 r"nơi|khu|trường|nhà|điểm cầu|địa bàn|vùng|miền|nước|quốc gia|thủ đô|trung tâm|kho|bệnh viện|"
                 r"đảng bộ|sân|cảng|sông|biển|đảo|núi|đường|phố|làng|xóm|châu|thị trường)")
+_CAP = r"[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ]"
 _PLACE = re.compile(rf"\b(?:tại|ở)\s+(?:(?:các|những|một|\d+)\s+)?(?:{_PLACE_NOUNS}\b|[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ])[^,;.]*"
                     rf"|\b(?:từ|đến|khắp|sang)\s+(?:(?:các|những|một|\d+)\s+)?{_PLACE_NOUNS}\b[^,;.]*|\bnơi\s+\w+(?:\s+\w+)?|"
-                    rf"\b(?:Hà Nội|TP\.?\s?HCM|Thành phố Hồ Chí Minh|Việt Nam)\b")
-_CAP = r"[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ]"
+                    rf"\b(?:Hà Nội|TP\.?\s?HCM|Thành phố Hồ Chí Minh|Việt Nam)\b"
+                    # a proper name a few words after a preposition: "trên tạp chí Saint-Petersburg
+                    # Panorama", "từ Greenland", "đến Tây bắc của Iceland"; a side: "phía Bắc"
+                    rf"|\b(?:tại|ở|trên|từ|đến|sang|thuộc|gần|giữa|quanh|khắp|nằm)\s+(?:[a-zđà-ỹ]+\s+){{0,3}}?{_CAP}[\w-]*(?:\s+{_CAP}[\w-]*)*"
+                    r"|\b(?:phía|miền|vùng)\s+(?:[Bb]ắc|[Nn]am|[Đđ]ông|[Tt]ây)\w*")
 _NAME = re.compile(rf"{_CAP}[\w'-]*(?:\s+{_CAP}[\w'-]*)+")
 _PERSON_NOUNS = re.compile(
     r"\b(?:đồng chí|ông|bà|anh|chị|cụ|người|nhà (?:khoa học|nghiên cứu|báo|văn|thơ|sử học)|chuyên gia|bác sĩ|"
@@ -179,7 +183,13 @@ def focus_words(question: str, window: int = 3) -> set[str]:
         return {fold_diacritics(w) for w in words
                 if w not in _STOP_UNIT and not w.isdigit() and not _WH.fullmatch(w) and w not in _WH_PARTS}
 
-    if expected_type(question) == "yesno":  # "có (được) <what is asked> không"
+    kind = expected_type(question)
+    if kind == "url":  # "địa chỉ", "trang" only say an address is wanted: not what it is about
+        m = next((without if not has_diacritics(lower) else marks).search(text)
+                 for k, marks, without in _QUESTION if k == "url")
+        if m:
+            text = text[:m.start()] + " nào " + text[m.end():]
+    if kind == "yesno":  # "có (được) <what is asked> không"
         m = re.search(r"\b(?:có|co)(?:\s+(?:được|phải|duoc|phai))?\s+", text)
         if m:
             return content(re.findall(r"\w+", text[m.end():])[:window + 1])
