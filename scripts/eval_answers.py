@@ -137,6 +137,7 @@ def run(args) -> None:
         kind = qa.expected_type(question)
         row = {
             "dataset": name, "answerable": answerable, "id": q["id"], "kind": kind,
+            "hard": qa.needs_answer(question, qa.HARD),
             "question": question, "answers": q["answers"][:3],
             "passages": [h.text[:300] for h in hits[:3]],
             "passage_hit": bool(hits) and contains_gold(hits[0].text, q["answers"]),
@@ -167,7 +168,7 @@ def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING
     """(score, gold) of the sentence the answer would quote, as qa.score_sentences ranks them."""
     best = None
     for s in row["sentences"]:
-        if row.get("kind") in hard and not s["typed"]:
+        if (row["hard"] if "hard" in row else row.get("kind") in hard) and not s["typed"]:
             continue
         dense = min(max((s["cos"] - floor) / (1 - floor), 0.0), 1.0)
         score = (w_lex * s["lex"] + w_dense * dense + w_rank / (1 + s["rank"]) - (w_type if _untyped(row, s) else 0)
@@ -248,7 +249,7 @@ def _score(s, row) -> float:
     return (qa.W_LEXICAL * s["lex"] + qa.W_DENSE * dense + qa.W_RANK / (1 + s["rank"])
             - (qa.W_UNTYPED if _untyped(row, s) else 0) + qa.W_UNIT * float(s.get("unit") or 0)
             - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - qa.W_MISSING * s.get("missing", 0)
-            - (9.0 if row.get("kind") in qa.HARD and not s["typed"] else 0.0))
+            - (9.0 if row.get("hard", row.get("kind") in qa.HARD) and not s["typed"] else 0.0))
 
 
 def calibrate(paths) -> None:

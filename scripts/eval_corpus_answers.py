@@ -137,6 +137,7 @@ def features(library, questions: list[dict], path: Path) -> None:
                         and hits[s.hit_index].doc_id in files)
 
             row = {"dataset": "corpus", "answerable": q["expected"] is not None, "id": q["id"], "kind": qa.expected_type(question),
+                   "hard": qa.needs_answer(question, qa.HARD),
                    "passage_hit": False, "any_passage_hit": False,
                    "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
                                   "typed": s.typed, "text": s.sentence.shown[:300], "unit": round(s.unit, 3),

@@ -67,6 +67,18 @@ def expected_type(question: str) -> str:
     return ""
 
 
+_CALENDAR = re.compile(r"\b(?:ngay|thang|nam|quy) (?:nao|bao nhieu|may)\b|\b(?:thoi han|han chot|tu ngay|den ngay|"
+                       r"truoc ngay|thoi gian hoan thanh|thoi diem nao)\b")
+
+
+def needs_answer(question: str, hard: frozenset[str]) -> bool:
+    """Whether only a sentence holding the kind of answer asked for may answer: the kinds in `hard`,
+    and a date question that asks for a day, month or deadline ("ngày nào", "thời hạn") rather than
+    "khi nào", which an event answers as well ("phẫu thuật lần ba")."""
+    kind = expected_type(question)
+    return kind in hard or (kind == "date" and bool(_CALENDAR.search(fold_diacritics(normalize_query(question).lower()))))
+
+
 def without_question_phrase(question: str) -> str:
     """The question less the phrase that only says what kind of answer is wanted ("ở trang nào",
     "bao nhiêu", "ngày nào"): those words are not what the answer sentence is about."""

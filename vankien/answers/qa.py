@@ -30,8 +30,12 @@ from index.records import SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
 from vankien.answers import docfacts
 from vankien.answers.answer_types import (STRICT, answer_spans, asked_unit, expected_type, focus_words,  # noqa: F401
-                                          synonym_units, type_match, unit_share, without_question_phrase)
+                                          needs_answer, synonym_units, type_match, unit_share,
+                                          without_question_phrase)
 from vankien.answers.citation import format_citation
+from vankien.answers.lexical import (_WORD, FOLDED_STOPWORDS, STOPWORDS, W_FOCUS, _units, folded_terms,  # noqa: F401
+                                     join_restating, lexical_score, missing_share, neighbours, question_terms,
+                                     NEIGHBOURS, rarity, restates, syllables)
 from vankien.answers.sentences import Sentence, split_sentences, strip_marker, trim_around  # noqa: F401
 
 if TYPE_CHECKING:
@@ -58,12 +62,8 @@ THRESHOLD = 0.26  # calibrated: scripts/eval_answers.py --calibrate over the pub
 W_UNTYPED = 0.05
 HARD = frozenset({"url", "place", "number", "duration"})
 W_UNIT = 0.2  # bonus when a count comes with the unit asked for ("bao nhiêu chi bộ" -> "3.870 chi bộ")
-W_FOCUS = 2.0  # weight of the question's words next to its question word ("ai chủ trì")
 W_MISSING = 0.3  # times the share of the question's word pairs found in no retrieved passage at all
 W_NOFOCUS = 0.2  # times the share of those words missing: a sentence without them answers another question
-RESTATES = 0.5  # share of a sentence's words found in the question above which it only restates it
-MAX_JOINED = 300  # characters: a restating sentence joined with the next one still reads as one answer
-NEIGHBOURS = 200  # characters before a sentence (half as many after) whose words count as context
 SUPPORT_MARGIN = 0.1  # other sentences within this margin of the best one are cited too
 MAX_SUPPORT = 2
 PASSAGES = 15  # passages retrieved per question (the search caps passages per document on its
@@ -72,16 +72,6 @@ DENSE_BUDGET = 10  # sentences encoded per question (the best on the cheap featu
 DENSE_PASSAGES = 3  # ... besides every sentence of the best passages: on the public sets a fifth of the
 # answers sat in a top passage's sentence that the cheap features had not picked, so it never won
 
-# Question words and function words: dropped from the question's terms (compared before folding,
-# so "thể" in "tập thể" is not mistaken for "thế"). Kept short on purpose; rarity does the rest.
-STOPWORDS = frozenset("""
-nào gì bao nhiêu mấy ai đâu sao thế như là có không được của và các những một trong cho với thì
-mà ở vào đến từ khi hay hoặc đó này hãy nêu gồm bị do về theo tại cũng đã sẽ đang rằng nên vậy
-bởi để phải chỉ ra cái chiếc điều
-""".split()) - {"điều"}
-
-FOLDED_STOPWORDS = frozenset(fold_diacritics(w) for w in STOPWORDS)
-_WORD = re.compile(r"\w+")
 _HEADING = re.compile(r"^(?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+\s*[.:]?[^.;:]{0,80}$")
 
 
@@ -146,83 +136,6 @@ class ScoredSentence:
     typed: bool = False  # holds an answer of the kind asked for (else W_UNTYPED off)
 
 
-# ---------------------------------------------------------------- lexical scoring
-
-
-def syllables(text: str) -> list[str]:
-    """Lowercase NFC syllables ("Chi bộ" -> ["chi", "bộ"])."""
-    return _WORD.findall(normalize_query(text).lower())
-
-
-def folded_terms(text: str, drop_stopwords: bool = False) -> list[str]:
-    words = syllables(text)
-    if drop_stopwords:
-        kept = [w for w in words if w not in STOPWORDS]
-        words = kept or words
-    return [fold_diacritics(w) for w in words]
-
-
-def _pairs(words: Sequence[str]) -> set[str]:
-    return {a + "_" + b for a, b in zip(words, words[1:])}
-
-
-def question_terms(question: str) -> tuple[list[str], list[str]]:
-    """(content syllables, syllable pairs) of a question, folded. Pairs come from the question as
-    typed (stopwords included) minus pairs made only of stopwords."""
-    words = syllables(without_question_phrase(question)) or syllables(question)
-    content = list(dict.fromkeys(fold_diacritics(w) for w in words if w not in STOPWORDS))
-    if not content:
-        content = list(dict.fromkeys(fold_diacritics(w) for w in words))
-    pairs = [fold_diacritics(a) + "_" + fold_diacritics(b) for a, b in zip(words, words[1:])
-             if not (a in STOPWORDS and b in STOPWORDS)]
-    return content, list(dict.fromkeys(pairs))
-
-
-def missing_share(q_pairs: Sequence[str], hits: Sequence[Any]) -> float:
-    """Share of the question's content word pairs ("phụ cấp") that no retrieved passage holds: a
-    question about something the documents never mention."""
-    content = [p for p in q_pairs if not any(w in FOLDED_STOPWORDS for w in p.split("_"))]
-    if not content:
-        return 0.0
-    seen: set[str] = set()
-    for h in hits:
-        seen |= _pairs(folded_terms(h.text + " " + " ".join(h.heading_path)))
-    return sum(p not in seen for p in content) / len(content)
-
-
-def rarity(units: Sequence[set[str]]) -> dict[str, float]:
-    """Inverse frequency of each term over the candidate sentences: rare terms weigh more."""
-    df: dict[str, int] = {}
-    for u in units:
-        for t in u:
-            df[t] = df.get(t, 0) + 1
-    n = len(units)
-    return {t: math.log(1.0 + (n + 1) / (c + 0.5)) for t, c in df.items()}
-
-
-def lexical_score(q_terms: Sequence[str], q_pairs: Sequence[str], sent_units: set[str],
-                  context_units: set[str], idf: dict[str, float], default_idf: float,
-                  focus: set[str] = frozenset()) -> float:
-    """Weighted share of the question's syllables and pairs found in the sentence (context words
-    count half; words next to the question word count W_FOCUS times). In [0, 1]."""
-    total = got = 0.0
-    for t in list(q_terms) + list(q_pairs):
-        w = idf.get(t, default_idf) * (1.0 if "_" not in t else 1.5)
-        if focus and any(x in focus for x in t.split("_")):
-            w *= W_FOCUS
-        total += w
-        if t in sent_units:
-            got += w
-        elif t in context_units:
-            got += 0.5 * w
-    return got / total if total else 0.0
-
-
-def _units(text: str) -> set[str]:
-    words = folded_terms(text)
-    return set(words) | _pairs(words) | synonym_units(" ".join(words))
-
-
 def rescale_dense(cos: np.ndarray | float) -> np.ndarray:
     return np.clip((np.asarray(cos, dtype=np.float32) - DENSE_FLOOR) / (1.0 - DENSE_FLOOR), 0.0, 1.0)
 
@@ -243,40 +156,6 @@ def candidate_sentences(hits: Sequence[Any], min_chars: int = 12) -> list[tuple[
                 continue  # a heading names a topic, it does not answer
             out.append((i, s))
     return out
-
-
-def restates(sentence: str, q_terms: set[str]) -> bool:
-    """Whether most of what the sentence says is already in the question ("Ca phẫu thuật đầu tiên
-    kéo dài 10 giờ." for "Các bác sĩ làm gì ở ca phẫu thuật đầu tiên?"): it announces the answer."""
-    words = [w for w in folded_terms(sentence) if w not in FOLDED_STOPWORDS and not w.isdigit()]
-    return bool(words) and sum(w in q_terms for w in words) / len(words) >= RESTATES
-
-
-def join_restating(cands: list[tuple[int, Sentence]], hits: Sequence[Any],
-                   q_terms: set[str]) -> list[tuple[int, Sentence]]:
-    """A sentence that restates the question reads together with the sentence after it, which
-    usually carries the answer ("Thế nhưng, một phép màu đã đến với gia đình nhỏ. Joseph bất ngờ
-    tỉnh dậy …"); both stay candidates on their own too. Only within a line: table rows, list items
-    and headings are not joined."""
-    out = list(cands)
-    for (i, a), (j, b) in zip(cands, cands[1:]):
-        text = hits[i].text
-        if i != j or a.display or b.display or a.context or b.context or text[a.end:b.start].strip(" ") \
-                or b.end - a.start > MAX_JOINED or not restates(a.text, q_terms):
-            continue
-        out.append((i, Sentence(a.start, b.end, text[a.start:b.end])))
-    return out
-
-
-def neighbours(passage: str, sentence: Sentence, chars: int = NEIGHBOURS) -> str:
-    """The text around a sentence in its passage, cut at word edges: a sentence that answers often
-    leaves the question's other words to the one before it ("Sáng 13/5, Tỉnh ủy tổ chức Hội nghị
-    sơ kết … Đồng chí X chủ trì hội nghị.")."""
-    before = passage[max(0, sentence.start - chars):sentence.start]
-    after = passage[sentence.end:sentence.end + chars // 2]
-    before = before.split(" ", 1)[-1] if sentence.start > chars else before
-    after = after.rsplit(" ", 1)[0] if sentence.end + chars // 2 < len(passage) else after
-    return before + " " + after
 
 
 def typed_spans(kind: str, sentence: Sentence, q_words: set[str]) -> list[tuple[int, int]]:
@@ -319,15 +198,16 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
     cands = join_restating(candidate_sentences(hits), hits, set(q_terms))
     typed = kind in STRICT
     spans = [typed_spans(kind, s, q_words) if typed else [] for _, s in cands]
-    if kind in HARD:  # only where a sentence without it cannot answer (a date question needs a date)
+    if needs_answer(question, HARD):  # only where a sentence without it cannot answer
         keep = [j for j, sp in enumerate(spans) if sp]
         cands, spans = [cands[j] for j in keep], [spans[j] for j in keep]
     if not cands:
         return []
     sent_units = [_units(s.shown) for _, s in cands]
     ctx_units = [_units(s.context + " " + " ".join(hits[i].heading_path)) for i, s in cands]
-    near_units = [cu | _units(neighbours(hits[i].text, s)) for (i, s), cu in zip(cands, ctx_units)] \
-        if NEIGHBOURS else ctx_units
+    # list items and table rows are facts of their own: their context is their lead-in, not their neighbours
+    near_units = [cu if s.context or s.display or not NEIGHBOURS else cu | _units(neighbours(hits[i].text, s))
+                  for (i, s), cu in zip(cands, ctx_units)]
     idf = rarity(sent_units)
     default_idf = math.log(1.0 + (len(cands) + 1) / 0.5)
     focus = focus_words(question)
