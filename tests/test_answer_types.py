@@ -170,3 +170,18 @@ def test_a_question_names_the_document_as_search_does(question, doc_type, number
 
     info = DocumentHeader(doc_type=doc_type, number=number, title="Bản tin sinh hoạt chi bộ số 9/2024")
     assert any(_matches(name, info) for name in parse_doc_name(question)) == named
+
+
+def test_a_sentence_that_restates_the_question_reads_with_the_next_one_on_its_line():
+    from vankien.answers.qa import candidate_sentences, join_restating, question_terms
+
+    question = "Các bác sĩ làm gì ở ca phẫu thuật đầu tiên?"
+    hit = _hit("Ca phẫu thuật đầu tiên kéo dài 10 giờ. Bác sĩ cắt bỏ lưỡi và các tuyến ở cổ của bệnh nhân.\n"
+               "Ca phẫu thuật đầu tiên thành công.\nBệnh nhân hồi phục tốt.")
+    cands = join_restating(candidate_sentences([hit]), [hit], set(question_terms(question)[0]))
+    texts = [s.text for _, s in cands]
+    assert "Ca phẫu thuật đầu tiên kéo dài 10 giờ. Bác sĩ cắt bỏ lưỡi và các tuyến ở cổ của bệnh nhân." in texts
+    assert "Bác sĩ cắt bỏ lưỡi và các tuyến ở cổ của bệnh nhân." in texts  # still a candidate on its own
+    assert not any("thành công.\nBệnh nhân" in t for t in texts)  # never across lines (headings, items)
+    for _, s in cands:
+        assert hit.text[s.start:s.end] == s.text

@@ -6,8 +6,9 @@
 Kinds: date (ngày nào, khi nào, bao giờ), place (ở đâu, tại đâu), person (ai, người nào, cơ quan nào),
 number (bao nhiêu, mấy: a number with its unit), duration (bao lâu), url (trang, địa chỉ, website
 nào), list (những … nào, gồm những gì), yesno (có … không, đúng không) and "" (anything else). A
-sentence that holds no answer of the asked kind cannot be the answer (vankien.answers.qa); yesno
-and "" accept any sentence.
+sentence that holds no answer of the asked kind scores lower (vankien.answers.qa); for the kinds
+that cannot be answered otherwise (`needs_answer`) it cannot be the answer. yesno and "" accept
+any sentence.
 
 Question words are matched with their diacritics; a question typed without any diacritics is
 matched on its folded form ("chi thi 45 do ai ky" -> person). Pure functions.

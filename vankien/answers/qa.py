@@ -7,9 +7,9 @@
 Steps: a question about a named document's own facts (who signed it, when, what it implements) is
 answered from the stored metadata and references (vankien/answers/docfacts.py); a question naming its
 source document ("Hướng dẫn 05 yêu cầu …") answers from that document only. Otherwise retrieve
-passages (Library.search), split them into sentences keeping char offsets (sentences.py), keep the
+passages (Library.search), split them into sentences keeping char offsets (sentences.py), prefer the
 sentences that hold the kind of answer the question asks for (answer_types.py: a date for "ngày
-nào", a name for "ai", …), score each sentence against the question (score_sentences: rarity-weighted
+nào", a name for "ai", …; required only for the kinds in HARD), score each sentence against the question (score_sentences: rarity-weighted
 overlap of diacritic-folded syllables and syllable pairs, plus cosine between encode_query(question)
 and encode_passages(sentences)), keep the best. When the best score is under the calibrated
 threshold the answer is NO_ANSWER rather than the nearest noise (figures in scripts/eval_answers.py).
