@@ -114,6 +114,11 @@ def run(args) -> None:
     all_docs, questions = [], []
     for name in DATASETS:
         corpus, qas = load(args.eval_dir / name)
+        if args.split:  # the fixed tune/check halves of vankien/evaluation/splits (split by document)
+            from vankien.evaluation.splits import load_split
+
+            part = set(load_split(name).part(args.split))
+            qas = [q for q in qas if q["id"] in part]
         docs, answerable, unanswerable = sample(corpus, qas, args.n, args.distractors, rng)
         all_docs += docs
         questions += [(name, True, q) for q in answerable] + [(name, False, q) for q in unanswerable]
@@ -132,13 +137,16 @@ def run(args) -> None:
         kind = qa.expected_type(question)
         row = {
             "dataset": name, "answerable": answerable, "id": q["id"], "kind": kind,
+            "hard": qa.needs_answer(question, qa.HARD),
+            "question": question, "answers": q["answers"][:3],
+            "passages": [h.text[:300] for h in hits[:3]],
             "passage_hit": bool(hits) and contains_gold(hits[0].text, q["answers"]),
             "any_passage_hit": any(contains_gold(h.text, q["answers"]) for h in hits),
             "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
-                           "typed": kind in qa.STRICT, "unit": round(s.unit, 3), "focus": round(s.focus, 3), "missing": round(s.missing, 3),
+                           "typed": s.typed, "text": s.sentence.shown[:300], "unit": round(s.unit, 3), "focus": round(s.focus, 3), "missing": round(s.missing, 3),
                            "gold": contains_gold(s.sentence.shown, q["answers"]),
                            "gold_shown": contains_gold(qa.answer_text(question, s.sentence), q["answers"])}
-                          for s in scored[:40]],
+                          for s in scored[:60]],
         }
         out.write(json.dumps(row) + "\n")
         if i % 20 == 0:
@@ -151,19 +159,26 @@ def _rows(path):
     return [json.loads(line) for line in open(path, encoding="utf-8")]
 
 
-def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING, w_rank=qa.W_RANK):
+def _untyped(row, s) -> bool:
+    return row.get("kind") in qa.STRICT and not s["typed"]
+
+
+def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING, w_rank=qa.W_RANK,
+          hard=qa.HARD):
     """(score, gold) of the sentence the answer would quote, as qa.score_sentences ranks them."""
     best = None
     for s in row["sentences"]:
+        if (row["hard"] if "hard" in row else row.get("kind") in hard) and not s["typed"]:
+            continue
         dense = min(max((s["cos"] - floor) / (1 - floor), 0.0), 1.0)
-        score = (w_lex * s["lex"] + w_dense * dense + w_rank / (1 + s["rank"]) + (w_type if s["typed"] else 0)
+        score = (w_lex * s["lex"] + w_dense * dense + w_rank / (1 + s["rank"]) - (w_type if _untyped(row, s) else 0)
                  + qa.W_UNIT * float(s.get("unit") or 0) - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - w_missing * s.get("missing", 0))
         if best is None or score > best[0]:
             best = (score, s.get(key, s["gold"]))
     return best or (0.0, False)
 
 
-def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_TYPE, w_rank=qa.W_RANK,
+def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_UNTYPED, w_rank=qa.W_RANK,
             floor=qa.DENSE_FLOOR, threshold=qa.THRESHOLD) -> dict:
     out = {}
     for name in list(dict.fromkeys(r["dataset"] for r in rows)) + ["tổng"]:
@@ -189,7 +204,7 @@ def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_TYPE, w_ra
 def report(path) -> None:
     rows = _rows(path)
     figs = figures(rows)
-    print(f"\nTrọng số: lexical {qa.W_LEXICAL}, dense {qa.W_DENSE}, loại câu trả lời {qa.W_TYPE}, "
+    print(f"\nTrọng số: lexical {qa.W_LEXICAL}, dense {qa.W_DENSE}, trừ khi thiếu loại câu trả lời {qa.W_UNTYPED}, "
           f"ngưỡng {qa.THRESHOLD}")
     print(f"{'tập':<12} {'có/không':>9} {'câu đầu':>8} {'trả lời':>8} {'đoạn đầu':>9} {'15 đoạn':>8} "
           f"{'đúng&trả lời':>13} {'KTL|không có':>13} {'KTL|có':>8}")
@@ -200,6 +215,41 @@ def report(path) -> None:
               f"{f['no_answer_rate_unanswerable']:>13.3f} {f['no_answer_rate_answerable']:>8.3f}")
     print("câu đầu / trả lời / đoạn đầu: tỷ lệ câu hỏi có đáp án chuẩn nằm trong câu được chọn / trong câu trả"
           " lời đã cắt gọn (≤ 300 ký tự) / trong đoạn xếp đầu; KTL: tỷ lệ trả lời «Không tìm thấy».")
+
+
+def misses(path, limit: int = 40) -> None:
+    """Every answerable question whose chosen sentence lacks the gold answer, as a retrieval miss
+    (no retrieved passage holds it) or a sentence-choice miss (one does; another sentence won)."""
+    rows = [r for r in _rows(path) if r["answerable"]]
+    kinds: dict[str, list[int]] = {}
+    shown = 0
+    for r in rows:
+        score, gold = _best(r, qa.W_LEXICAL, qa.W_DENSE, qa.W_UNTYPED, qa.DENSE_FLOOR, w_rank=qa.W_RANK)
+        cause = "" if gold else ("truy hồi" if not r["any_passage_hit"] else
+                                 "chọn câu" if any(s["gold"] for s in r["sentences"]) else "tách câu/lọc")
+        kinds.setdefault(r.get("kind") or "-", [0, 0])[0] += 1
+        if gold:
+            kinds[r.get("kind") or "-"][1] += 1
+            continue
+        if shown < limit:
+            shown += 1
+            top = max(r["sentences"], key=lambda s: _score(s, r), default={"text": "", "typed": False})
+            right = next((s for s in r["sentences"] if s["gold"]), None)
+            print(f"[{r['dataset']} {r['id']} {r.get('kind') or '-'} {cause}] {r.get('question', '')}\n"
+                  f"    đáp án: {r.get('answers', [''])[:2]}\n    chọn ({_score(top, r):.3f}, loại {top['typed']}): "
+                  f"{top.get('text', '')[:200]!r}")
+            if right:
+                print(f"    câu đúng ({_score(right, r):.3f}, loại {right['typed']}, lex {right['lex']}, cos "
+                      f"{right['cos']}, hạng {right['rank']}): {right.get('text', '')[:200]!r}")
+    print("\nloại câu hỏi: đúng/tổng — " + ", ".join(f"{k} {v[1]}/{v[0]}" for k, v in sorted(kinds.items())))
+
+
+def _score(s, row) -> float:
+    dense = min(max((s["cos"] - qa.DENSE_FLOOR) / (1 - qa.DENSE_FLOOR), 0.0), 1.0)
+    return (qa.W_LEXICAL * s["lex"] + qa.W_DENSE * dense + qa.W_RANK / (1 + s["rank"])
+            - (qa.W_UNTYPED if _untyped(row, s) else 0) + qa.W_UNIT * float(s.get("unit") or 0)
+            - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - qa.W_MISSING * s.get("missing", 0)
+            - (9.0 if row.get("hard", row.get("kind") in qa.HARD) and not s["typed"] else 0.0))
 
 
 def calibrate(paths) -> None:
@@ -213,7 +263,7 @@ def calibrate(paths) -> None:
     hit, w_lex, w_dense, w_type, w_rank = best
     print(f"trọng số tốt nhất: lexical {w_lex}, dense {w_dense}, loại {w_type}, hạng {w_rank}: câu đầu đúng {hit:.3f}")
     for label, weights in (("trọng số tốt nhất", (w_lex, w_dense, w_type, w_rank)),
-                           ("trọng số đang dùng", (qa.W_LEXICAL, qa.W_DENSE, qa.W_TYPE, qa.W_RANK))):
+                           ("trọng số đang dùng", (qa.W_LEXICAL, qa.W_DENSE, qa.W_UNTYPED, qa.W_RANK))):
         print(f"\n{label} {weights}:")
         print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng  (KTL|có lớn nhất trong các tập)")
         chosen = None
@@ -240,7 +290,15 @@ def main(argv=None) -> int:
     p.add_argument("--calibrate", type=Path, nargs="+", metavar="FILE.jsonl",
                    help="chỉ hiệu chỉnh từ (các) tệp đặc trưng đã có")
     p.add_argument("--report", type=Path, metavar="FILE.jsonl", help="chỉ in số liệu từ tệp đặc trưng đã có")
+    p.add_argument("--misses", type=Path, metavar="FILE.jsonl",
+                   help="in các câu chọn sai từ tệp đặc trưng đã có: lỗi truy hồi hay lỗi chọn câu")
+    p.add_argument("--split", choices=("tune", "check"),
+                   help="chỉ dùng câu hỏi của phần tune (để chỉnh) hoặc check (để báo cáo), "
+                        "theo vankien/evaluation/splits")
     args = p.parse_args(argv)
+    if args.misses:
+        misses(args.misses)
+        return 0
     if args.calibrate:
         calibrate(args.calibrate)
         return 0

@@ -136,10 +136,11 @@ def features(library, questions: list[dict], path: Path) -> None:
                 return (q["expected"] is not None and all(_norm(w) in text for w in q["expected"])
                         and hits[s.hit_index].doc_id in files)
 
-            row = {"dataset": "corpus", "answerable": q["expected"] is not None, "id": q["id"],
+            row = {"dataset": "corpus", "answerable": q["expected"] is not None, "id": q["id"], "kind": qa.expected_type(question),
+                   "hard": qa.needs_answer(question, qa.HARD),
                    "passage_hit": False, "any_passage_hit": False,
                    "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
-                                  "typed": qa.expected_type(question) in qa.STRICT, "unit": round(s.unit, 3),
+                                  "typed": s.typed, "text": s.sentence.shown[:300], "unit": round(s.unit, 3),
                                   "focus": round(s.focus, 3), "missing": round(s.missing, 3),
                                   "gold": gold(s), "gold_shown": gold(s)} for s in scored[:40]]}
             out.write(json.dumps(row) + "\n")

@@ -88,9 +88,10 @@ def test_every_answer_is_short(corpus_library):
         assert len(answer.text) <= 310, (q["question"], answer.text)
 
 
-# Measured on the merged tree (47/53, scripts/eval_corpus_answers.py); the target is 0.90
+# Measured after the answer-type filter became a preference (45/53, scripts/eval_corpus_answers.py;
+# 47/53 with the strict filter, which cost the public sets); the target is 0.90
 # (corpus_eval.TARGET_ACCURACY), not met yet: this guards what is reached against regressions.
-REACHED_ACCURACY = 47 / 53
+REACHED_ACCURACY = 45 / 53
 
 
 def test_our_question_set_does_not_fall_back(corpus_library):

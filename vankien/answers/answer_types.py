@@ -6,8 +6,9 @@
 Kinds: date (ngày nào, khi nào, bao giờ), place (ở đâu, tại đâu), person (ai, người nào, cơ quan nào),
 number (bao nhiêu, mấy: a number with its unit), duration (bao lâu), url (trang, địa chỉ, website
 nào), list (những … nào, gồm những gì), yesno (có … không, đúng không) and "" (anything else). A
-sentence that holds no answer of the asked kind cannot be the answer (vankien.answers.qa); yesno
-and "" accept any sentence.
+sentence that holds no answer of the asked kind scores lower (vankien.answers.qa); for the kinds
+that cannot be answered otherwise (`needs_answer`) it cannot be the answer. yesno and "" accept
+any sentence.
 
 Question words are matched with their diacritics; a question typed without any diacritics is
 matched on its folded form ("chi thi 45 do ai ky" -> person). Pure functions.
@@ -67,6 +68,18 @@ def expected_type(question: str) -> str:
     return ""
 
 
+_CALENDAR = re.compile(r"\b(?:ngay|thang|nam|quy) (?:nao|bao nhieu|may)\b|\b(?:thoi han|han chot|tu ngay|den ngay|"
+                       r"truoc ngay|thoi gian hoan thanh|thoi diem nao)\b")
+
+
+def needs_answer(question: str, hard: frozenset[str]) -> bool:
+    """Whether only a sentence holding the kind of answer asked for may answer: the kinds in `hard`,
+    and a date question that asks for a day, month or deadline ("ngày nào", "thời hạn") rather than
+    "khi nào", which an event answers as well ("phẫu thuật lần ba")."""
+    kind = expected_type(question)
+    return kind in hard or (kind == "date" and bool(_CALENDAR.search(fold_diacritics(normalize_query(question).lower()))))
+
+
 def without_question_phrase(question: str) -> str:
     """The question less the phrase that only says what kind of answer is wanted ("ở trang nào",
     "bao nhiêu", "ngày nào"): those words are not what the answer sentence is about."""
@@ -101,10 +114,14 @@ _NUMBER = re.compile(rf"\d+(?:[.,]\d+)*(?:\s?%)?(?:\s+[^\W\d_]+){{0,2}}|\b{_NUM_
 _PLACE_NOUNS = (r"(?:hội trường|trụ sở|xã|phường|thị trấn|thị xã|huyện|quận|tỉnh|thành phố|thôn|bản|ấp|tổ dân phố|"
                 r"nơi|khu|trường|nhà|điểm cầu|địa bàn|vùng|miền|nước|quốc gia|thủ đô|trung tâm|kho|bệnh viện|"
                 r"đảng bộ|sân|cảng|sông|biển|đảo|núi|đường|phố|làng|xóm|châu|thị trường)")
+_CAP = r"[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ]"
 _PLACE = re.compile(rf"\b(?:tại|ở)\s+(?:(?:các|những|một|\d+)\s+)?(?:{_PLACE_NOUNS}\b|[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ])[^,;.]*"
                     rf"|\b(?:từ|đến|khắp|sang)\s+(?:(?:các|những|một|\d+)\s+)?{_PLACE_NOUNS}\b[^,;.]*|\bnơi\s+\w+(?:\s+\w+)?|"
-                    rf"\b(?:Hà Nội|TP\.?\s?HCM|Thành phố Hồ Chí Minh|Việt Nam)\b")
-_CAP = r"[A-ZĐÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ]"
+                    rf"\b(?:Hà Nội|TP\.?\s?HCM|Thành phố Hồ Chí Minh|Việt Nam)\b"
+                    # a proper name a few words after a preposition: "trên tạp chí Saint-Petersburg
+                    # Panorama", "từ Greenland", "đến Tây bắc của Iceland"; a side: "phía Bắc"
+                    rf"|\b(?:tại|ở|trên|từ|đến|sang|thuộc|gần|giữa|quanh|khắp|nằm)\s+(?:[a-zđà-ỹ]+\s+){{0,3}}?{_CAP}[\w-]*(?:\s+{_CAP}[\w-]*)*"
+                    r"|\b(?:phía|miền|vùng)\s+(?:[Bb]ắc|[Nn]am|[Đđ]ông|[Tt]ây)\w*")
 _NAME = re.compile(rf"{_CAP}[\w'-]*(?:\s+{_CAP}[\w'-]*)+")
 _PERSON_NOUNS = re.compile(
     r"\b(?:đồng chí|ông|bà|anh|chị|cụ|người|nhà (?:khoa học|nghiên cứu|báo|văn|thơ|sử học)|chuyên gia|bác sĩ|"
@@ -179,7 +196,13 @@ def focus_words(question: str, window: int = 3) -> set[str]:
         return {fold_diacritics(w) for w in words
                 if w not in _STOP_UNIT and not w.isdigit() and not _WH.fullmatch(w) and w not in _WH_PARTS}
 
-    if expected_type(question) == "yesno":  # "có (được) <what is asked> không"
+    kind = expected_type(question)
+    if kind == "url":  # "địa chỉ", "trang" only say an address is wanted: not what it is about
+        m = next((without if not has_diacritics(lower) else marks).search(text)
+                 for k, marks, without in _QUESTION if k == "url")
+        if m:
+            text = text[:m.start()] + " nào " + text[m.end():]
+    if kind == "yesno":  # "có (được) <what is asked> không"
         m = re.search(r"\b(?:có|co)(?:\s+(?:được|phải|duoc|phai))?\s+", text)
         if m:
             return content(re.findall(r"\w+", text[m.end():])[:window + 1])

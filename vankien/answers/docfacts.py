@@ -8,8 +8,8 @@ Who signed, when it was issued, who issued it and which documents it implements,
 replaces are read from the Library's stored metadata (signer, date, issuer) and reference table, not
 guessed from sentences; the citation points at the passage that prints the fact.
 
-`parse_doc_name` is the one place that reads a document name in a question; the shared query-side
-parser (vntext/docname.py, issue 11 item 3) can replace its body without touching callers.
+Document names are read by the shared query-side parser (vntext/docname.py), as search, refs and
+coverage read them; only bulletins, which carry no number ("Bản tin số 9/2024"), are read here.
 """
 from __future__ import annotations
 
@@ -18,33 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from index.records import SearchHit
-from vntext.docnumber import find_doc_numbers, normalize_doc_number
+from vntext.docname import DocName, fold, parse_names
+from vntext.docnumber import normalize_doc_number
 from vntext.normalize import fold_diacritics, normalize_query
 from vankien.answers.citation import format_date
 
-# Folded type words (and the abbreviations people type) -> the stored Metadata.doc_type
-TYPE_WORDS = {
-    "chi thi": "Chỉ thị", "ct": "Chỉ thị", "nghi quyet": "Nghị quyết", "nq": "Nghị quyết",
-    "ket luan": "Kết luận", "kl": "Kết luận", "ke hoach": "Kế hoạch", "kh": "Kế hoạch",
-    "huong dan": "Hướng dẫn", "hd": "Hướng dẫn", "quy dinh": "Quy định", "quyet dinh": "Quyết định",
-    "thong bao": "Thông báo", "tb": "Thông báo", "bao cao": "Báo cáo", "cong van": "Công văn",
-    "to trinh": "Tờ trình", "chuong trinh": "Chương trình", "de an": "Đề án", "quy che": "Quy chế",
-    "ban tin": "Bản tin",
-}
-_TYPED = re.compile(r"\b(" + "|".join(sorted(TYPE_WORDS, key=len, reverse=True))
-                    + r")\s+(?:so\s+)?(\d{1,5})(?:\s*/\s*((?:19|20)\d{2}))?(?![\w-])")
+# "Bản tin số 9/2024", "ban tin 10": bulletins are named by their issue in the title, not by a number
+_BULLETIN = re.compile(r"\bban tin\s+(?:so\s+)?(\d{1,3})(?:\s*/\s*((?:19|20)\d{2}))?(?![\w-])")
 # "Bản tin nào …", "văn bản nào …": the question asks for another document, it does not name one.
 _ASKS_FOR_DOC = re.compile(r"\b(van ban|ban tin|chi thi|nghi quyet|ket luan|ke hoach|huong dan|quy dinh|"
                            r"thong bao|tin bai)\s+nao\b")
-
-
-@dataclass(frozen=True)
-class DocName:
-    label: str  # as the question wrote it: "Chỉ thị 45", "50-CT/TW"
-    doc_type: str  # stored type ("Chỉ thị") or "" when only a number was given
-    number: str  # canonical number ("45-CT/TW") or the bare number ("45")
-    year: str = ""  # "2024" in "Bản tin số 9/2024"
-    start: int = 0  # position in the folded question
 
 
 @dataclass(frozen=True)
@@ -55,16 +38,14 @@ class Fact:
 
 
 def parse_doc_name(question: str) -> list[DocName]:
-    """Document names in a question, in order: "Chỉ thị 45", "chi thi so 45", "CT 45", "45-CT/TW"."""
+    """Document names in a question, in order: "Chỉ thị 45", "chi thi so 45", "CT 45", "45-CT/TW",
+    and bulletins by issue ("Bản tin số 9/2024": type "Bản tin", number "9", year "2024")."""
     text = normalize_query(question or "")
-    folded = fold_diacritics(text).lower()
-    out = [DocName(text[s:e], "", canon, "", s) for s, e, canon in find_doc_numbers(text)]
-    for m in _TYPED.finditer(folded):
-        if any(d.start <= m.start(2) < d.start + len(d.label) for d in out):
-            continue
-        out.append(DocName(text[m.start():m.end()], TYPE_WORDS[m.group(1)], m.group(2), m.group(3) or "",
-                           m.start()))
-    return sorted(out, key=lambda d: d.start)
+    names = list(parse_names(text))
+    for m in _BULLETIN.finditer(fold(text)):
+        names.append(DocName("Bản tin", str(int(m.group(1))), year=m.group(2) or "", typed=True,
+                             start=m.start(), end=m.end()))
+    return sorted(names, key=lambda d: d.start)
 
 
 def _fold_question(question: str) -> str:
@@ -72,26 +53,13 @@ def _fold_question(question: str) -> str:
     return fold_diacritics(re.sub(r"\bkỳ\b", "kyy", normalize_query(question or "").lower()))
 
 
-def _head(number: str) -> int | None:
-    m = re.match(r"\d+", number or "")
-    return int(m.group(0)) if m else None
-
-
 def _matches(name: DocName, info: Any) -> bool:
-    if "-" in name.number or "/" in name.number:  # a full number: exact, or same head and type code
-        canon = normalize_doc_number(info.number or "")
-        if canon == name.number:
-            return True
-        code = re.match(r"\d+-([A-ZĐ]+)", name.number)
-        own = re.match(r"\d+-([A-ZĐ]+)", canon)
-        return bool(code and own and _head(canon) == _head(name.number) and own.group(1) == code.group(1)
-                    and name.number.split("/")[-1] == canon.split("/")[-1])
-    if fold_diacritics(info.doc_type or "").lower() != fold_diacritics(name.doc_type).lower():
-        return False
-    if name.doc_type == "Bản tin":  # bulletins have no number: "Bản tin số 9/2024" by title
-        wanted = f"so {int(name.number)}/{name.year}" if name.year else f"so {int(name.number)}/"
-        return wanted in fold_diacritics(info.title or "").lower()
-    return _head(info.number) == _head(name.number)
+    if name.doc_type == "Bản tin" and name.typed:  # by the issue in the title
+        if fold(info.doc_type or "") != "ban tin":
+            return False
+        wanted = f"so {name.number}/{name.year}" if name.year else f"so {name.number}/"
+        return wanted in fold(info.title or "")
+    return name.matches(info.doc_type or "", info.number or "")
 
 
 _SOURCE_BEFORE = re.compile(r"(?:^|\b(?:theo|trong|tai|cua|o))\s*$")
