@@ -8,10 +8,13 @@ use these methods, never the store or the indexes behind them):
         # creates the folder when missing; an existing index built with another encoder raises
         # IndexMismatchError with a message saying how to rebuild; `encoder` supplies a ready
         # encoder (its name must match the settings'), e.g. one sharing an embedding cache
-    lib.ingest(paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport
+    lib.ingest(paths: Iterable[Path], progress: Callable[[str], None] | None = None, *,
+               commits: CommitPolicy | None = None,
+               on_progress: Callable[[IngestProgress], None] | None = None) -> IngestReport
         # folders are walked; unchanged files (content hash) do nothing; changed files replace their
         # passages; bad files -> FileOutcome(status="failed", reason=...) and the batch goes on;
-        # the new state is saved atomically at the end
+        # the new state is published atomically every N files / M seconds and at the end, so a
+        # killed run is resumed by running it again (index/commits.py)
     lib.remove(doc_id: str) -> bool
     lib.search(query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]
     lib.documents() -> list[DocumentInfo]       # metadata of every indexed document

@@ -4,6 +4,7 @@ next generation beside the live one and publishing it atomically (index/generati
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from datetime import date as _date, datetime, timezone
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Callable, Iterable
 import numpy as np
 
 from index import diskspace, generations
+from index.commits import CommitPolicy, IngestProgress
 from index.dense import DenseIndex
 from index.duplicates import near_identical, same_number_and_date
 from index.files import _same_file, own_id, walk
@@ -23,6 +25,9 @@ from ingest.pipeline import file_sha256
 from ingest.records import IngestError, ParsedDocument
 from vntext.docnumber import normalize_doc_number, number_key
 from vntext.normalize import NORMALIZER_VERSION
+
+
+_CHANGES = ("added", "updated", "duplicate")  # outcomes that the next generation must publish
 
 
 @dataclass
@@ -37,19 +42,50 @@ class _NextGeneration:
 class LibraryWriter:
     # writing
     @diskspace.committing
-    def ingest(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport:
+    def ingest(self, paths: Iterable[Path], progress: Callable[[str], None] | None = None, *,
+               commits: CommitPolicy | None = None,
+               on_progress: Callable[[IngestProgress], None] | None = None) -> IngestReport:
+        """Files in, published every `commits` (index/commits.py) and at the end. `progress(path)`
+        before each file; `on_progress` after each file and before each commit."""
         report = IngestReport()
         files = walk(paths)
+        policy = commits or CommitPolicy.from_env()
+        started = time.monotonic()
+        passages = published = n_commits = changed = 0
+        last_commit, last_cost = started, 0.0
+
+        def tell(current: str = "", committing: bool = False) -> None:
+            if on_progress:
+                on_progress(IngestProgress(len(report.outcomes), len(files), passages, published, n_commits,
+                                           time.monotonic() - started, current, committing))
+
         with generations.write_lock(self.home):
             self._load(generations.current(self.home))  # another process may have committed
             diskspace.ensure_room(self.home, diskspace.needed_bytes(self._generation, [
                 p for p in files if p.is_file() and not self._store.doc_by_hash(file_sha256(p))]))
             nxt = self._begin()
-            for path in files:
+            for i, path in enumerate(files):
                 if progress:
                     progress(str(path))
-                report.outcomes.append(self._ingest_one(path, nxt))
-            self._finish(nxt, any(o.status in ("added", "updated", "duplicate") for o in report.outcomes))
+                outcome = self._ingest_one(path, nxt)
+                report.outcomes.append(outcome)
+                passages += outcome.passages
+                changed += outcome.status in _CHANGES
+                tell(str(path))
+                now = time.monotonic()
+                if i + 1 < len(files) and policy.due(changed, now - last_commit, last_cost):
+                    tell(str(path), committing=True)
+                    self._finish(nxt, True)  # search sees this batch; a kill from here on keeps it
+                    nxt = self._begin()
+                    published, n_commits, changed = len(report.outcomes), n_commits + 1, 0
+                    last_commit = time.monotonic()
+                    last_cost = last_commit - now
+            if changed:
+                tell(committing=True)
+            self._finish(nxt, changed > 0)
+            if changed:
+                published, n_commits = len(report.outcomes), n_commits + 1
+            tell()
         return report
 
     def _ingest_one(self, path: Path, nxt: _NextGeneration) -> FileOutcome:
@@ -72,7 +108,7 @@ class LibraryWriter:
             return FileOutcome(str(path), "failed", reason=f"{type(exc).__name__}: {exc}")
         status = "updated" if nxt.store.has_document(doc.doc_id) else "added"
         self._put(doc, vectors, nxt)
-        return FileOutcome(str(path), status, doc.doc_id, note="; ".join(doc.notes))
+        return FileOutcome(str(path), status, doc.doc_id, note="; ".join(doc.notes), passages=len(doc.passages))
 
     @diskspace.committing
     def add_documents(self, docs: Iterable[ParsedDocument]) -> IngestReport:
