@@ -47,7 +47,7 @@ from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
 from index.relevance import passage_cosines
-from index.library_write import LibraryWriter
+from index.library_write import LibraryWriter, load_keyword
 from index.records import DocumentInfo, PassageRow, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
@@ -148,7 +148,7 @@ class Library(LibraryWriter):
             else:
                 self._store = Store(gen / "store.sqlite", readonly=True)
                 self._dense = DenseIndex.load(gen, self.dense_settings)
-                self._keyword = KeywordIndex.load(gen)
+                self._keyword = load_keyword(gen, self._store)
             self._generation = gen
             self._fields = {r[0]: DocFields(*r[1:]) for r in self._store.doc_fields()}
             # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
@@ -184,7 +184,7 @@ class Library(LibraryWriter):
             "home": str(self.home), "generation": self._generation.name if self._generation else "",
             "documents": len(self._fields), "passages": len(self), "encoder": self.encoder_settings.name,
             "dim": self._dim() if self._generation else None,
-            "dense_index": self._dense.kind, "normalizer_version": NORMALIZER_VERSION, "size_bytes": size,
+            "dense_index": self._dense.kind, "segments": self._dense.segments, "normalizer_version": NORMALIZER_VERSION, "size_bytes": size,
         }
 
     # searching

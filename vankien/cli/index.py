@@ -202,10 +202,29 @@ def run_stats(args: argparse.Namespace) -> int:
         return 2
     s = lib.stats()
     labels = {"home": "Thư mục", "generation": "Thế hệ", "documents": "Số văn bản", "passages": "Số đoạn",
-              "encoder": "Bộ mã hóa", "dim": "Số chiều", "dense_index": "Chỉ mục vectơ",
+              "encoder": "Bộ mã hóa", "dim": "Số chiều", "dense_index": "Chỉ mục vectơ", "segments": "Số phân đoạn",
               "normalizer_version": "Phiên bản chuẩn hóa", "size_bytes": "Dung lượng (byte)"}
     for key, value in s.items():
         print(f"{labels.get(key, key)}: {value}")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    if lib is None:
+        return 2
+    import time
+
+    from index.diskspace import DiskFullError
+
+    t0 = time.perf_counter()
+    try:
+        result = lib.merge()
+    except DiskFullError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        return 3
+    print(f"Đã gộp phân đoạn: {result['segments_before']} -> {result['segments_after']} "
+          f"({time.perf_counter() - t0:.1f} giây). Tìm kiếm vẫn chạy trong lúc gộp.")
     return 0
 
 
@@ -273,6 +292,10 @@ def register(subparsers) -> None:
     p.add_argument("--type", metavar="LOẠI", help="loại văn bản, ví dụ \"Chỉ thị\"")
     add_index_option(p)
     p.set_defaults(func=run_correct)
+
+    p = subparsers.add_parser("merge", help="gộp các phân đoạn của chỉ mục (nhỏ hơn, tìm nhanh hơn)")
+    add_index_option(p)
+    p.set_defaults(func=run_merge)
 
     p = subparsers.add_parser("stats", help="thống kê chỉ mục")
     add_index_option(p)
