@@ -15,7 +15,8 @@ use these methods, never the store or the indexes behind them):
         # passages; bad files -> FileOutcome(status="failed", reason=...) and the batch goes on;
         # the new state is published atomically every N files / M seconds and at the end, so a
         # killed run is resumed by running it again (index/commits.py)
-    lib.remove(doc_id: str) -> bool
+    lib.remove(doc_id: str) -> bool             # a tombstone: proportional to the document
+    lib.merge() -> dict                         # fold the segments (issue 14); searches go on
     lib.search(query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]
     lib.documents() -> list[DocumentInfo]       # metadata of every indexed document
     lib.document(doc_id) -> StoredDocument | None  # metadata + text + passages + references
@@ -47,7 +48,7 @@ from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
 from index.relevance import passage_cosines
-from index.library_write import LibraryWriter, load_keyword
+from index.library_write import SHARED_STORE, LibraryWriter, load_keyword, open_store
 from index.records import DocumentInfo, PassageRow, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
@@ -146,9 +147,11 @@ class Library(LibraryWriter):
                 self._dense = DenseIndex(0, self.dense_settings)
                 self._keyword = KeywordIndex()
             else:
-                self._store = Store(gen / "store.sqlite", readonly=True)
+                pointer = gen
+                self._store, gen = open_store(self.home, gen)
                 self._dense = DenseIndex.load(gen, self.dense_settings)
                 self._keyword = load_keyword(gen, self._store)
+            self._pointer = pointer if gen is not None else None
             self._generation = gen
             self._fields = {r[0]: DocFields(*r[1:]) for r in self._store.doc_fields()}
             # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
@@ -180,6 +183,7 @@ class Library(LibraryWriter):
 
     def stats(self) -> dict:
         size = sum(f.stat().st_size for f in self._generation.rglob("*") if f.is_file()) if self._generation else 0
+        size += sum(f.stat().st_size for f in self.home.glob(SHARED_STORE + "*")) if self._generation else 0
         return {
             "home": str(self.home), "generation": self._generation.name if self._generation else "",
             "documents": len(self._fields), "passages": len(self), "encoder": self.encoder_settings.name,
@@ -191,7 +195,7 @@ class Library(LibraryWriter):
     def refresh(self) -> None:
         """Pick up a generation another process committed (cheap: reads one small file)."""
         gen = generations.current(self.home)
-        if gen != self._generation:
+        if gen != self._pointer:
             self._load(gen)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:

@@ -27,6 +27,7 @@ from vntext.docnumber import normalize_doc_number, number_key
 from vntext.normalize import NORMALIZER_VERSION
 
 
+SHARED_STORE = "store.sqlite"  # in the index folder, shared by the generations
 MAX_SEGMENTS = 8  # per passage index; above it a commit folds the smaller segments together
 _CHANGES = ("added", "updated", "duplicate")  # outcomes that the next generation must publish
 
@@ -62,7 +63,7 @@ class LibraryWriter:
                                            time.monotonic() - started, current, committing))
 
         with generations.write_lock(self.home):
-            self._load(generations.current(self.home))  # another process may have committed
+            self._load(self._live_generation())  # another process may have committed
             diskspace.ensure_room(self.home, diskspace.needed_bytes(self._generation, [
                 p for p in files if p.is_file() and not self._store.doc_by_hash(file_sha256(p))]))
             nxt = self._begin()
@@ -118,7 +119,7 @@ class LibraryWriter:
         with the same content_hash is unchanged; another id with the same text is a document too."""
         report = IngestReport()
         with generations.write_lock(self.home):
-            self._load(generations.current(self.home))
+            self._load(self._live_generation())
             nxt = self._begin()
             for doc in docs:
                 if nxt.store.has_document(doc.doc_id, doc.content_hash):
@@ -134,7 +135,7 @@ class LibraryWriter:
     @diskspace.committing
     def remove(self, doc_id: str) -> bool:
         with generations.write_lock(self.home):
-            self._load(generations.current(self.home))
+            self._load(self._live_generation())
             if doc_id not in self._fields:
                 return False
             nxt = self._begin()
@@ -149,7 +150,7 @@ class LibraryWriter:
         """Fold every segment of both passage indexes into one, tombstones dropped (same results,
         less memory, faster searches). Searches go on meanwhile on the live generation."""
         with generations.write_lock(self.home):
-            self._load(generations.current(self.home))
+            self._load(self._live_generation())
             if self._generation is None:
                 return {"segments_before": 0, "segments_after": 0}
             nxt = self._begin()
@@ -181,26 +182,55 @@ class LibraryWriter:
         return text
 
     def _begin(self) -> _NextGeneration:
+        """The next generation: the shared store written in place inside one transaction (readers
+        keep their snapshot), the live generation's segments loaded lazily (memory maps)."""
+        if self._generation is not None and generations.current(self.home) != self._generation:
+            generations.point(self.home, self._generation)  # a crash left CURRENT behind the store
         folder = generations.new_folder(self.home)
+        shared = self.home / SHARED_STORE
+        if not shared.exists() and self._generation is not None:  # the layout before issue 14: once
+            self._store.copy_to(shared).close()
+        store = Store(shared)
         if self._generation is not None:
-            store = self._store.copy_to(folder / "store.sqlite")
-            # the segments of the live generation, loaded lazily (memory maps), hard-linked on save
             dense = DenseIndex.load(self._generation, self.dense_settings)
             keyword = load_keyword(self._generation, store)
         else:
-            store = Store(folder / "store.sqlite")
             dense = DenseIndex(self.encoder.dim, self.dense_settings)
             keyword = KeywordIndex()
-        return _NextGeneration(folder, store, dense, keyword)
+        self._next = _NextGeneration(folder, store, dense, keyword)
+        return self._next
+
+    def _live_generation(self) -> Path | None:
+        """The generation the store names (it is published once the store commits), else CURRENT's."""
+        shared = self.home / SHARED_STORE
+        if shared.exists():
+            store = Store(shared, snapshot=True)
+            try:
+                named = store.get_meta("generation")
+            finally:
+                store.close()
+            if named and (self.home / named / "manifest.json").exists():
+                return self.home / named
+        return generations.current(self.home)
+
+    def _abort(self) -> None:
+        """A commit failed: its store transaction is rolled back (diskspace.committing)."""
+        nxt, self._next = getattr(self, "_next", None), None
+        if nxt is not None:
+            try:
+                nxt.store.rollback()
+                nxt.store.close()
+            except Exception:  # noqa: BLE001 - already failing; the live index is untouched
+                pass
 
     def _finish(self, nxt: _NextGeneration, changed: bool, tidy: bool = True) -> None:
         folder, store, dense, keyword = nxt.folder, nxt.store, nxt.dense, nxt.keyword
         if not changed:
+            store.rollback()
             store.close()
+            self._next = None
             generations.cleanup(self.home, keep=self._generation)
             return
-        store.commit()
-        store.close()
         if tidy:  # many small segments: fold all but the largest (work on the small ones only)
             if dense.segments > MAX_SEGMENTS:
                 dense.merge(keep_largest=True)
@@ -208,12 +238,17 @@ class LibraryWriter:
                 keyword.merge(keep_largest=True)
         dense.save(folder)
         keyword.save(folder)
-        generations.publish(self.home, folder, {
+        generations.prepare(folder, {
             "encoder": self.encoder_settings.to_json(), "encoder_name": self.encoder_settings.name,
             "dim": dense.dim, "normalizer_version": NORMALIZER_VERSION,
             "retrieval": self.retrieval.to_json(), "dense_kind": dense.kind,
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         })
+        store.set_meta("generation", folder.name)
+        store.commit()  # the publish point: the store names the generation whose segments match it
+        store.close()
+        self._next = None
+        generations.point(self.home, folder)
         self._load(folder)
         generations.cleanup(self.home, keep=folder)
 
@@ -258,7 +293,7 @@ class LibraryWriter:
         re-ingested. Returns the document as now listed (None: no such document)."""
         fields = {k: normalize_correction(k, v) for k, v in fields.items() if v is not None}
         with generations.write_lock(self.home):
-            self._load(generations.current(self.home))
+            self._load(self._live_generation())
             if doc_id not in self._fields:
                 return None
             nxt = self._begin()
@@ -266,6 +301,20 @@ class LibraryWriter:
             nxt.store.apply_corrections(doc_id)
             self._finish(nxt, True)
         return next((d for d in self.documents() if d.doc_id == doc_id), None)
+
+
+def open_store(home: Path, gen: Path) -> tuple[Store, Path]:
+    """(the store as of generation `gen`, the generation it really is). The shared store, read in a
+    snapshot, names its generation: after a crash between its commit and the CURRENT swap, or while
+    a writer is between the two, that newer generation is the live one. A generation written before
+    issue 14 has its own store file."""
+    if (gen / "store.sqlite").exists():
+        return Store(gen / "store.sqlite", readonly=True), gen
+    store = Store(home / SHARED_STORE, snapshot=True)
+    named = store.get_meta("generation")
+    if named and named != gen.name and (home / named / "manifest.json").exists():
+        gen = home / named
+    return store, gen
 
 
 def load_keyword(gen: Path, store: Store) -> KeywordIndex:

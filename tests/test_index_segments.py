@@ -119,7 +119,8 @@ def test_small_segments_are_folded(tmp_path):
 
 
 def test_index_written_before_segments_still_opens(tmp_path):
-    """A generation in the old layout (dense_*.npy, bm25/): read as one segment, rebuilt keyword side."""
+    """A generation in the old layout (its own store.sqlite, dense_*.npy, no keyword segments): read
+    as it is; the next commit moves the store out to the shared one and writes segments."""
     lib = Library.open(tmp_path / "idx", encoder=StandIn())
     lib.add_documents([_doc(i) for i in range(5)])
     gen = tmp_path / "idx" / lib.stats()["generation"]
@@ -130,7 +131,15 @@ def test_index_written_before_segments_still_opens(tmp_path):
     shutil.rmtree(gen / "keyword")
     np.save(gen / "dense_ids.npy", ids)
     np.save(gen / "dense_vectors.npy", vectors)
+    import sqlite3
+    shared = tmp_path / "idx" / "store.sqlite"  # the store inside the generation, as it was
+    sqlite3.connect(shared).execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
+    for f in (tmp_path / "idx").glob("store.sqlite-*"):
+        f.unlink()
+    shared.rename(gen / "store.sqlite")
     again = Library.open(tmp_path / "idx", encoder=StandIn())
     assert len(again) == len(ids) and again.search("KẾ HOẠCH số 4-KH/ĐU", 1)[0].doc_id == "kh-4"
     again.add_documents([_doc(7)])
     assert (tmp_path / "idx" / again.stats()["generation"] / "keyword" / "segments.json").exists()
+    assert shared.exists() and len(again.documents()) == 6
+    assert again.search("KẾ HOẠCH số 7-KH/ĐU", 1)[0].doc_id == "kh-7"

@@ -223,7 +223,7 @@ def run_merge(args: argparse.Namespace) -> int:
     except DiskFullError as exc:
         print(f"LỖI: {exc}", file=sys.stderr)
         return 3
-    print(f"Đã gộp phân đoạn: {result['segments_before']} -> {result['segments_after']} "
+    print(f"Đã gộp phân đoạn (vectơ + từ khóa): {result['segments_before']} -> {result['segments_after']} "
           f"({time.perf_counter() - t0:.1f} giây). Tìm kiếm vẫn chạy trong lúc gộp.")
     return 0
 
