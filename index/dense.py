@@ -26,9 +26,11 @@ from index.base import ScoredId
 from index.settings import DenseSettings
 
 FOLDER = "dense"
+# segments smaller than this are searched exactly (a 20,000 x 384 scan: ~2 ms on one core)
+FLAT_MAX = 20_000
 
 
-@dataclass
+@dataclass(eq=False)
 class _Segment:
     name: str
     ids: np.ndarray  # int64 (n,)
@@ -74,10 +76,23 @@ class DenseIndex:
         return "ivf" if any(self._approximate(seg) for seg in self._segments) else "flat"
 
     def _approximate(self, seg: _Segment) -> bool:
+        """auto: an index above exact_max searches its segments of FLAT_MAX vectors or more
+        approximately, the smaller ones exactly (tidy() keeps those few and small)."""
         s = self.settings
         if s.kind == "auto":
-            return len(seg) > s.exact_max and len(seg) >= 1000
+            total = sum(len(x) for x in self._segments)
+            return total > s.exact_max and len(seg) >= max(1000, min(FLAT_MAX, s.exact_max))
         return s.kind in ("ivf", "hnsw") and len(seg) >= (1000 if s.kind == "ivf" else 1)
+
+    def tidy(self, max_segments: int) -> None:
+        """After a commit: fold the exactly-searched segments into one once they hold FLAT_MAX vectors
+        (every search scans them), or fold all but the largest past max_segments segments."""
+        self._ready()
+        small = [x for x in self._segments if len(x) < FLAT_MAX]
+        if len(small) > 1 and sum(len(x) for x in small) >= FLAT_MAX:
+            self._fold(small)
+        elif len(self._segments) > max_segments:
+            self.merge(keep_largest=True)
 
     # ---- changes
     def index(self, ids: Iterable[int], vectors: np.ndarray) -> None:
@@ -130,13 +145,15 @@ class DenseIndex:
         """Fold the segments (all, or all but the largest) into one without tombstones."""
         self._ready()
         segs = sorted(self._segments, key=len)
-        fold = segs[:-1] if keep_largest else segs
+        self._fold(segs[:-1] if keep_largest else segs)
+
+    def _fold(self, fold: list[_Segment]) -> None:
         if len(fold) <= 1 and not any(s.dead.any() for s in fold):
             return
         ids = np.concatenate([np.asarray(s.ids)[~s.dead] for s in fold])
         vectors = np.concatenate([np.asarray(s.vectors)[~s.dead] for s in fold]) if fold else \
             np.zeros((0, self.dim), np.float32)
-        rest = [s for s in self._segments if s not in fold]
+        rest = [s for s in self._segments if not any(s is f for f in fold)]
         self._segments, self._orders = rest, None
         if len(ids):
             self._add_segment(_Segment(_new_name(), ids, np.ascontiguousarray(vectors), np.zeros(len(ids), bool)))

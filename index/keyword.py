@@ -140,16 +140,18 @@ class KeywordIndex:
         tokens = query_tokens(query)
         if not tokens:
             return out
+        bounds = list(zip(self._offsets[:-1], self._offsets[1:]))
+        has_dead = [bool(self._dead_mask[a:b].any()) for a, b in bounds]
         for h in term_hashes(tokens):  # a repeated query token counts again, as in bm25s
-            found = [(off, *s.postings(h)) for s, off in zip(self._segments, self._offsets)]
-            df = sum(len(r) - int(np.count_nonzero(self._dead_mask[off + r])) for off, r, _ in found)
+            found = [s.postings(h) for s in self._segments]
+            df = sum(len(r) - (int(np.count_nonzero(self._dead_mask[a:b][r])) if dead else 0)
+                     for (r, _), (a, b), dead in zip(found, bounds, has_dead))
             if df <= 0:
                 continue
             idf = math.log(1 + (self._n_live - df + 0.5) / (df + 0.5))
-            for off, rows, tf in found:
-                if len(rows):
-                    at = off + rows.astype(np.int64)
-                    out[at] += idf * tf / (tf + self._norm[at])
+            for (rows, tf), (a, b) in zip(found, bounds):
+                if len(rows):  # views of this segment's rows: no offset arithmetic per posting
+                    out[a:b][rows] += idf * tf / (tf + self._norm[a:b][rows])
         out[self._dead_mask] = 0
         return out
 

@@ -232,8 +232,7 @@ class LibraryWriter:
             generations.cleanup(self.home, keep=self._generation)
             return
         if tidy:  # many small segments: fold all but the largest (work on the small ones only)
-            if dense.segments > MAX_SEGMENTS:
-                dense.merge(keep_largest=True)
+            dense.tidy(MAX_SEGMENTS)
             if keyword.segments > MAX_SEGMENTS:
                 keyword.merge(keep_largest=True)
         dense.save(folder)

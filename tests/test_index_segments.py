@@ -143,3 +143,21 @@ def test_index_written_before_segments_still_opens(tmp_path):
     assert (tmp_path / "idx" / again.stats()["generation"] / "keyword" / "segments.json").exists()
     assert shared.exists() and len(again.documents()) == 6
     assert again.search("KẾ HOẠCH số 7-KH/ĐU", 1)[0].doc_id == "kh-7"
+
+
+def test_exact_segments_are_folded_once_they_would_slow_search():
+    """Above exact_max, segments of FLAT_MAX vectors or more are searched approximately; the small
+    exact ones are folded into one when together they reach FLAT_MAX (every search scans them)."""
+    from index.dense import FLAT_MAX
+
+    rng = np.random.default_rng(0)
+    dim, n = 16, 3 * FLAT_MAX // 2
+    vectors = rng.normal(size=(n, dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = DenseIndex(dim, DenseSettings(exact_max=FLAT_MAX))
+    index.append(range(FLAT_MAX), vectors[:FLAT_MAX])
+    for start in range(FLAT_MAX, n, FLAT_MAX // 4):  # commits of FLAT_MAX / 4
+        index.append(range(start, min(n, start + FLAT_MAX // 4)), vectors[start:start + FLAT_MAX // 4])
+        index.tidy(8)
+    assert index.kind == "ivf" and index.segments == 2 and len(index) == n
+    assert index.search(vectors[n - 3], 1)[0].pid == n - 3
