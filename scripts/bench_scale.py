@@ -182,13 +182,15 @@ def change(home: Path) -> dict:
     rows = corpus_rows()
     lib = Library.open(home, encoder=TableEncoder(np.zeros((0, 384), np.float32)))
     out = {"open_rss_mib": round(rss_mib())}
-    doc = make_doc(rows, 10_000_000, 30)
+    doc = make_doc(rows, 10_000_000 + int(time.time()) % 1_000_000, 30)  # new at every run
     t0 = time.perf_counter()
-    lib.add_documents([doc])
+    report = lib.add_documents([doc])
     out["add_30_passages_s"] = round(time.perf_counter() - t0, 2)
+    out["add_status"] = report.outcomes[0].status
     out["add_peak_mib"] = round(maxrss_mib())
+    docs = lib.documents()
     t0 = time.perf_counter()
-    lib.remove("doc3")
+    lib.remove(docs[len(docs) // 2].doc_id)
     out["delete_one_s"] = round(time.perf_counter() - t0, 2)
     out["segments_before_merge"] = lib.stats()["segments"]
     t0 = time.perf_counter()
