@@ -30,8 +30,6 @@ CREATE TABLE IF NOT EXISTS passages (
     role TEXT NOT NULL DEFAULT 'content',
     scanned INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id);
--- the few letterhead/signature passages, read at every generation load without scanning every row
-CREATE INDEX IF NOT EXISTS passages_boilerplate ON passages(pid) WHERE role != 'content';
 CREATE TABLE IF NOT EXISTS annotations (
     doc_id TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT, at TEXT,
     PRIMARY KEY (doc_id, kind, key));
@@ -65,6 +63,11 @@ class Store:
         if not self._scanned and not readonly and not snapshot:
             self.conn.execute("ALTER TABLE passages ADD COLUMN scanned INTEGER NOT NULL DEFAULT 0")
             self._scanned = True
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}
+        if not readonly and not snapshot and "role" in columns:
+            # the few letterhead/signature passages, read at every generation load without a full scan
+            self.conn.execute("CREATE INDEX IF NOT EXISTS passages_boilerplate ON passages(pid) "
+                              "WHERE role != 'content'")
 
     def copy_to(self, path: Path) -> "Store":
         """A writable copy (SQLite backup API), for building the next generation."""
