@@ -3,8 +3,10 @@ next generation beside the live one and publishing it atomically (index/generati
 (index/library.py) inherits these; nothing else calls them directly."""
 from __future__ import annotations
 
+import contextvars
 import re
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date as _date, datetime, timezone
 from pathlib import Path
@@ -67,22 +69,29 @@ class LibraryWriter:
             diskspace.ensure_room(self.home, diskspace.needed_bytes(self._generation, [
                 p for p in files if p.is_file() and not self._store.doc_by_hash(file_sha256(p))]))
             nxt = self._begin()
-            for i, path in enumerate(files):
-                if progress:
-                    progress(str(path))
-                outcome = self._ingest_one(path, nxt)
-                report.outcomes.append(outcome)
-                passages += outcome.passages
-                changed += outcome.status in _CHANGES
-                tell(str(path))
-                now = time.monotonic()
-                if i + 1 < len(files) and policy.due(changed, now - last_commit, last_cost):
-                    tell(str(path), committing=True)
-                    self._finish(nxt, True)  # search sees this batch; a kill from here on keeps it
-                    nxt = self._begin()
-                    published, n_commits, changed = len(report.outcomes), n_commits + 1, 0
-                    last_commit = time.monotonic()
-                    last_cost = last_commit - now
+            ahead = _ParseAhead(self.parser, lambda p: self._known(p, nxt.store))
+            try:
+                parsed = ahead.start(files, 0)
+                for i, path in enumerate(files):
+                    if progress:
+                        progress(str(path))
+                    following = ahead.start(files, i + 1)  # parsed beside this file's embedding
+                    outcome = self._ingest_one(path, nxt, parsed)
+                    parsed = following
+                    report.outcomes.append(outcome)
+                    passages += outcome.passages
+                    changed += outcome.status in _CHANGES
+                    tell(str(path))
+                    now = time.monotonic()
+                    if i + 1 < len(files) and policy.due(changed, now - last_commit, last_cost):
+                        tell(str(path), committing=True)
+                        self._finish(nxt, True)  # search sees this batch; a kill from here on keeps it
+                        nxt = self._begin()
+                        published, n_commits, changed = len(report.outcomes), n_commits + 1, 0
+                        last_commit = time.monotonic()
+                        last_cost = last_commit - now
+            finally:
+                ahead.close()
             if changed:
                 tell(committing=True)
             self._finish(nxt, changed > 0)
@@ -91,14 +100,20 @@ class LibraryWriter:
             tell()
         return report
 
-    def _ingest_one(self, path: Path, nxt: _NextGeneration) -> FileOutcome:
+    @staticmethod
+    def _known(path: Path, store: Store) -> str | None:
+        """The document a file already is (its content hash is indexed, as a document or a copy)."""
+        digest = file_sha256(path)
+        return store.doc_by_hash(digest) or store.doc_by_copy_hash(digest)
+
+    def _ingest_one(self, path: Path, nxt: _NextGeneration, parsed: Future | None = None) -> FileOutcome:
         try:
             if not path.is_file():
                 raise IngestError(str(path), "không tìm thấy tệp")
-            existing = nxt.store.doc_by_hash(file_sha256(path)) or nxt.store.doc_by_copy_hash(file_sha256(path))
+            existing = self._known(path, nxt.store)  # again: an earlier file may have had this content
             if existing:
                 return FileOutcome(str(path), "unchanged", existing)
-            doc = own_id(self.parser(path.resolve()), nxt.store.source_of)
+            doc = own_id(parsed.result() if parsed else self.parser(path.resolve()), nxt.store.source_of)
             if not doc.passages:
                 raise IngestError(str(path), "không đọc được đoạn văn bản nào trong tệp")
             duplicate = self._duplicate_of(doc, nxt.store)
@@ -307,6 +322,29 @@ class LibraryWriter:
             nxt.store.apply_corrections(doc_id)
             self._finish(nxt, True)
         return next((d for d in self.documents() if d.doc_id == doc_id), None)
+
+
+class _ParseAhead:
+    """Parses the next file in a thread (the parser itself runs in its worker process, ingest/
+    isolated.py) while the current file is checked, embedded and stored: parsing beside embedding.
+    The OCR progress callback (a context variable) goes along."""
+
+    def __init__(self, parser, known):
+        self.parser, self.known = parser, known
+        self.pool = ThreadPoolExecutor(1, thread_name_prefix="vankien-parse")
+
+    def start(self, files: list[Path], i: int) -> Future | None:
+        if i >= len(files) or not files[i].is_file():
+            return None
+        try:
+            if self.known(files[i]):
+                return None
+        except OSError:
+            return None
+        return self.pool.submit(contextvars.copy_context().run, self.parser, files[i].resolve())
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def open_store(home: Path, gen: Path) -> tuple[Store, Path]:

@@ -117,3 +117,29 @@ def test_commit_policy():
         CommitPolicy(every_files=0)
     msg = IngestProgress(50, 200, 700, 40, 2, 25.0).message()
     assert "50/200 tệp" in msg and "700 đoạn" in msg and "1 phút 15 giây" in msg
+
+
+def test_the_next_file_is_parsed_while_this_one_is_embedded(tmp_path):
+    """Parsing beside embedding (issue 14, item 3): file k+1's parsing starts before file k's
+    embedding ends (each embedding here waits for it; run one after the other, it would time out)."""
+    import re
+    import threading
+
+    files = _files(tmp_path / "docs", 4)
+    started = {f.name: threading.Event() for f in files}
+    overlapped: list[bool] = []
+
+    def parser(path: Path):
+        started[path.name].set()
+        return parse_file(path)
+
+    class Waiting(StandIn):
+        def encode_passages(self, texts):
+            k = int(re.search(r"SỐ (\d+)", texts[0]).group(1))
+            if k + 1 < len(files):
+                overlapped.append(started[files[k + 1].name].wait(10))
+            return super().encode_passages(texts)
+
+    lib = Library.open(tmp_path / "idx", encoder=Waiting(), parser=parser)
+    assert lib.ingest(files).count("added") == len(files)
+    assert overlapped == [True] * (len(files) - 1)
