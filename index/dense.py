@@ -1,14 +1,21 @@
-"""Dense index: FAISS over inner product (= cosine on normalised vectors) with stable passage ids.
+"""Dense index: cosine (inner product of normalised vectors) over immutable segments, stable ids.
 Verbs as index.base.PassageIndex: index / append / delete / search / count / save / load.
 
-The vectors and ids are kept as arrays (the source of truth, saved as .npy); the FAISS index is
-built from them: exact IndexFlatIP up to `exact_max` vectors, above that the approximate kind that
-scripts/bench_ann.py measured best (IVF). A trained approximate index is saved so loading does
-not retrain it.
+Each segment holds ids and vectors (.npy, memory-mapped, hard-linked from one generation to the
+next: never written twice) and, above `exact_max` vectors, an approximate FAISS index of its own
+(IVF, trained once when the segment is written; scripts/bench_ann.py and scripts/bench_scale.py
+chose it). Appended vectors become one new segment per commit; deletions are tombstones (dead
+rows per segment). A search asks every segment for its best and keeps the overall best (cosines
+are comparable across segments). `merge` folds segments into one (index/library_write.py).
 """
 from __future__ import annotations
 
+import json
 import math
+import os
+import shutil
+import uuid
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -18,6 +25,23 @@ import numpy as np
 from index.base import ScoredId
 from index.settings import DenseSettings
 
+FOLDER = "dense"
+# segments smaller than this are searched exactly (a 20,000 x 384 scan: ~2 ms on one core)
+FLAT_MAX = 20_000
+
+
+@dataclass(eq=False)
+class _Segment:
+    name: str
+    ids: np.ndarray  # int64 (n,)
+    vectors: np.ndarray  # float32 (n, dim), often a memory map
+    dead: np.ndarray  # bool (n,): tombstones
+    source: Path | None = None  # folder it was loaded from (saving hard-links its files)
+    ann: object = field(default=None, repr=False)  # FAISS index over ids, for a large segment
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
 
 class DenseIndex:
     """`dim` 0: an index with no vectors yet, whose dimension no encoder has given (nothing to search)."""
@@ -25,108 +49,133 @@ class DenseIndex:
     def __init__(self, dim: int, settings: DenseSettings | None = None):
         self.dim = dim
         self.settings = settings or DenseSettings()
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.vectors = np.zeros((0, dim), dtype=np.float32)
-        self._faiss = None
-        self._faiss_kind = ""
-        self._trained_n = 0
-        self._pending_ids: list[np.ndarray] = []
-        self._pending_vecs: list[np.ndarray] = []
-        self._removed: set[int] = set()
+        self._segments: list[_Segment] = []
+        self._pending: dict[int, np.ndarray] = {}
+        self._orders: list[np.ndarray] | None = None  # per segment, its rows sorted by id
 
+    # ---- size and kind
     def __len__(self) -> int:
-        self._flush()
-        return len(self.ids)
+        self._ready()
+        return sum(len(s) - int(s.dead.sum()) for s in self._segments)
 
     def count(self) -> int:
         return len(self)
 
     @property
+    def segments(self) -> int:
+        self._ready()
+        return len(self._segments)
+
+    @property
     def kind(self) -> str:
-        """The FAISS index kind in use for the current size."""
+        """The FAISS index kind in use for the largest segment."""
         s = self.settings
         if s.kind != "auto":
             return s.kind
-        self._flush()
-        return "flat" if len(self.ids) <= s.exact_max else "ivf"
+        self._ready()
+        return "ivf" if any(self._approximate(seg) for seg in self._segments) else "flat"
 
+    def _approximate(self, seg: _Segment) -> bool:
+        """auto: an index above exact_max searches its segments of FLAT_MAX vectors or more
+        approximately, the smaller ones exactly (tidy() keeps those few and small)."""
+        s = self.settings
+        if s.kind == "auto":
+            total = sum(len(x) for x in self._segments)
+            return total > s.exact_max and len(seg) >= max(1000, min(FLAT_MAX, s.exact_max))
+        return s.kind in ("ivf", "hnsw") and len(seg) >= (1000 if s.kind == "ivf" else 1)
+
+    def tidy(self, max_segments: int) -> None:
+        """After a commit: fold the exactly-searched segments into one once they hold FLAT_MAX vectors
+        (every search scans them), or fold all but the largest past max_segments segments."""
+        self._ready()
+        small = [x for x in self._segments if len(x) < FLAT_MAX]
+        if len(small) > 1 and sum(len(x) for x in small) >= FLAT_MAX:
+            self._fold(small)
+        elif len(self._segments) > max_segments:
+            self.merge(keep_largest=True)
+
+    # ---- changes
     def index(self, ids: Iterable[int], vectors: np.ndarray) -> None:
         """Replace every vector with these."""
-        self.ids = np.zeros(0, dtype=np.int64)
-        self.vectors = np.zeros((0, self.dim), dtype=np.float32)
-        self._faiss, self._faiss_kind, self._trained_n = None, "", 0
-        self._pending_ids, self._pending_vecs, self._removed = [], [], set()
+        self._segments, self._pending, self._orders = [], {}, None
         self.append(ids, vectors)
 
     def append(self, ids: Iterable[int], vectors: np.ndarray) -> None:
+        """Vectors for the next segment (built at the next search or save); an id indexed is replaced."""
         ids = np.asarray(list(ids), dtype=np.int64)
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dim)
-        self._removed.difference_update(ids.tolist())
-        self._pending_ids.append(ids)
-        self._pending_vecs.append(vectors)
+        self.delete(ids.tolist())
+        for i, v in zip(ids.tolist(), vectors):
+            self._pending[i] = v
 
     def delete(self, ids: Iterable[int]) -> None:
-        """Mark ids removed; applied at the next flush. Never flushes itself: Library calls this once
-        per ingested document, and a flush per call copied every vector each time (quadratic)."""
-        ids = np.fromiter((int(i) for i in ids), dtype=np.int64)
-        if not len(ids):
+        """Tombstones for these ids (unknown ids are ignored); O(ids · log n), no copy."""
+        ids = [int(i) for i in ids]
+        for i in ids:
+            self._pending.pop(i, None)
+        if not self._segments or not ids:
             return
-        for j, pending in enumerate(self._pending_ids):  # ids added since the last flush
-            keep = ~np.isin(pending, ids)
-            if not keep.all():
-                self._pending_ids[j], self._pending_vecs[j] = pending[keep], self._pending_vecs[j][keep]
-        self._removed.update(ids.tolist())
+        for seg, rows in zip(self._segments, self._rows_of(np.asarray(ids, dtype=np.int64))):
+            seg.dead[rows] = True
 
+    def _ready(self) -> None:
+        if not self._pending:
+            return
+        ids = np.fromiter(self._pending, dtype=np.int64, count=len(self._pending))
+        vectors = np.stack(list(self._pending.values())).astype(np.float32)
+        self._pending = {}
+        self._add_segment(_Segment(_new_name(), ids, vectors, np.zeros(len(ids), dtype=bool)))
+
+    def _add_segment(self, seg: _Segment) -> None:
+        self._segments.append(seg)
+        self._orders = None
+
+    def _rows_of(self, ids: np.ndarray) -> list[np.ndarray]:
+        """Per segment, the rows (live or dead) holding these ids."""
+        if self._orders is None:
+            self._orders = [np.argsort(np.asarray(s.ids), kind="stable") for s in self._segments]
+        out = []
+        for seg, order in zip(self._segments, self._orders):
+            sorted_ids = np.asarray(seg.ids)[order]
+            lo, hi = np.searchsorted(sorted_ids, ids, "left"), np.searchsorted(sorted_ids, ids, "right")
+            out.append(np.concatenate([order[a:b] for a, b in zip(lo, hi) if b > a] or [np.zeros(0, np.int64)]))
+        return out
+
+    def merge(self, keep_largest: bool = False) -> None:
+        """Fold the segments (all, or all but the largest) into one without tombstones."""
+        self._ready()
+        segs = sorted(self._segments, key=len)
+        self._fold(segs[:-1] if keep_largest else segs)
+
+    def _fold(self, fold: list[_Segment]) -> None:
+        if len(fold) <= 1 and not any(s.dead.any() for s in fold):
+            return
+        ids = np.concatenate([np.asarray(s.ids)[~s.dead] for s in fold])
+        vectors = np.concatenate([np.asarray(s.vectors)[~s.dead] for s in fold]) if fold else \
+            np.zeros((0, self.dim), np.float32)
+        rest = [s for s in self._segments if not any(s is f for f in fold)]
+        self._segments, self._orders = rest, None
+        if len(ids):
+            self._add_segment(_Segment(_new_name(), ids, np.ascontiguousarray(vectors), np.zeros(len(ids), bool)))
+
+    # ---- reading
     def items(self) -> tuple[np.ndarray, np.ndarray]:
-        """(ids, vectors) of every stored vector, pending changes applied; row i is id i's vector."""
-        self._flush()
-        return self.ids, self.vectors
+        """(ids, vectors) of every live vector; row i is id i's vector."""
+        self._ready()
+        if not self._segments:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, self.dim), dtype=np.float32)
+        return (np.concatenate([np.asarray(s.ids)[~s.dead] for s in self._segments]),
+                np.concatenate([np.asarray(s.vectors)[~s.dead] for s in self._segments]))
 
-    def _flush(self) -> None:
-        if not (self._pending_ids or self._removed):
-            return
-        removed = np.fromiter(self._removed, dtype=np.int64, count=len(self._removed))
-        keep = ~np.isin(self.ids, removed) if len(removed) else np.ones(len(self.ids), dtype=bool)
-        new_ids = np.concatenate([self.ids[keep], *self._pending_ids])
-        new_vecs = np.vstack([np.asarray(self.vectors[keep]), *self._pending_vecs])
-        hnsw_removal = self._faiss_kind == "hnsw" and len(removed)  # HNSW cannot delete
-        if self._faiss is not None and self._faiss_kind != "flat" and not hnsw_removal:  # update in place
-            if len(removed):
-                self._faiss.remove_ids(removed)
-            for ids, vecs in zip(self._pending_ids, self._pending_vecs):
-                self._faiss.add_with_ids(vecs, ids)
-        else:
-            self._faiss = None
-        self.ids, self.vectors = new_ids, np.ascontiguousarray(new_vecs, dtype=np.float32)
-        self._pending_ids, self._pending_vecs, self._removed = [], [], set()
-
-    def _index(self):
-        self._flush()
-        kind = self.kind
-        stale = self._faiss_kind != kind or (kind != "flat" and len(self.ids) > 2 * self._trained_n)
-        if self._faiss is None or stale:
-            self._faiss = self._build(kind)
-            self._faiss_kind, self._trained_n = kind, len(self.ids)
-        return self._faiss
-
-    def _build(self, kind: str):
-        s, d, n = self.settings, self.dim, len(self.ids)
-        if kind == "ivf" and n >= 1000:
-            nlist = s.nlist or max(1, int(4 * math.sqrt(n)))
-            ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
-            sample = self.vectors[np.random.default_rng(0).permutation(n)[: 64 * nlist]]
-            ivf.train(sample)
-            ivf.nprobe = s.nprobe
-            index = ivf
-        elif kind == "hnsw":
-            hnsw = faiss.IndexHNSWFlat(d, s.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            hnsw.hnsw.efSearch = s.hnsw_ef_search
-            index = faiss.IndexIDMap2(hnsw)
-        else:
-            index = faiss.IndexIDMap2(faiss.IndexFlatIP(d))
-        if n:
-            index.add_with_ids(self.vectors, self.ids)
-        return index
+    def vectors_of(self, ids: Iterable[int]) -> dict[int, np.ndarray]:
+        """id -> stored vector, for the ids that are indexed and live."""
+        self._ready()
+        want = np.asarray(list(ids), dtype=np.int64)
+        out: dict[int, np.ndarray] = {}
+        for seg, rows in zip(self._segments, self._rows_of(want)):
+            for r in rows[~seg.dead[rows]].tolist():
+                out[int(seg.ids[r])] = np.asarray(seg.vectors[r])
+        return out
 
     def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> list[ScoredId]:
         """Best first. `allowed` (passage ids) restricts the search, exactly, to those passages."""
@@ -134,37 +183,128 @@ class DenseIndex:
         k = min(int(k), n)
         if k <= 0:
             return []
-        q = np.asarray(query, dtype=np.float32).reshape(1, self.dim)
-        if allowed is not None:
-            rows = np.flatnonzero(np.isin(self.ids, allowed))
-            scores = self.vectors[rows] @ q[0]
-            top = rows[np.argsort(-scores, kind="stable")[:k]]
-            return [ScoredId(int(self.ids[r]), float(self.vectors[r] @ q[0])) for r in top]
-        scores, ids = _one_thread_search(self._index(), q, k)
-        return [ScoredId(int(i), float(s)) for s, i in zip(scores[0], ids[0]) if i >= 0]
+        q = np.asarray(query, dtype=np.float32).reshape(self.dim)
+        found: list[tuple[float, int]] = []
+        for seg in self._segments:
+            live = int(len(seg) - seg.dead.sum())
+            if not live:
+                continue
+            if allowed is not None:
+                rows = np.flatnonzero(np.isin(seg.ids, allowed) & ~seg.dead)
+                found += _top(np.asarray(seg.vectors[rows]) @ q, np.asarray(seg.ids)[rows], k)
+            elif self._approximate(seg):
+                found += self._ann_search(seg, q, k)
+            else:
+                scores = np.asarray(seg.vectors) @ q
+                scores[seg.dead] = -np.inf
+                found += _top(scores, np.asarray(seg.ids), min(k, live))
+        found.sort(key=lambda t: (-t[0], t[1]))
+        return [ScoredId(i, s) for s, i in found[:k]]
 
+    def _ann_search(self, seg: _Segment, q: np.ndarray, k: int) -> list[tuple[float, int]]:
+        if seg.ann is None:
+            seg.ann = self._read_ann(seg) or self._build_ann(seg)
+        n_dead = int(seg.dead.sum())
+        scores, ids = _one_thread_search(seg.ann, q.reshape(1, -1), min(len(seg), k + n_dead))
+        dead_ids = set(np.asarray(seg.ids)[seg.dead].tolist()) if n_dead else set()
+        return [(float(s), int(i)) for s, i in zip(scores[0], ids[0]) if i >= 0 and int(i) not in dead_ids][:k]
+
+    def _read_ann(self, seg: _Segment):
+        """The saved FAISS index of a loaded segment, read on its first search (a writer never reads it)."""
+        if seg.source is None or not (seg.source / "ann.faiss").exists():
+            return None
+        ann = faiss.read_index(str(seg.source / "ann.faiss"))
+        if hasattr(ann, "nprobe"):
+            ann.nprobe = self.settings.nprobe
+        return ann
+
+    def _build_ann(self, seg: _Segment):
+        s, d, n = self.settings, self.dim, len(seg)
+        vectors = np.ascontiguousarray(seg.vectors, dtype=np.float32)
+        if s.kind == "hnsw":
+            hnsw = faiss.IndexHNSWFlat(d, s.hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efSearch = s.hnsw_ef_search
+            index = faiss.IndexIDMap2(hnsw)
+        else:
+            nlist = s.nlist or max(1, int(4 * math.sqrt(n)))
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
+            index.train(vectors[np.random.default_rng(0).permutation(n)[: 64 * nlist]])
+            index.nprobe = s.nprobe
+        index.add_with_ids(vectors, np.asarray(seg.ids, dtype=np.int64))
+        return index
+
+    # ---- files
     def save(self, folder: Path) -> None:
-        self._flush()
-        folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / "dense_ids.npy", self.ids)
-        np.save(folder / "dense_vectors.npy", self.vectors)
-        if self.kind != "flat" and len(self.ids):
-            faiss.write_index(self._index(), str(folder / "dense.faiss"))
+        """folder/dense/<segment>/: ids, vectors (hard links when loaded), ann.faiss above exact_max,
+        dead.npy (this generation's tombstones); folder/dense/segments.json lists them."""
+        self._ready()
+        target = folder / FOLDER
+        target.mkdir(parents=True, exist_ok=True)
+        for seg in self._segments:
+            out = target / seg.name
+            out.mkdir(exist_ok=True)
+            files = {"ids.npy": seg.ids, "vectors.npy": seg.vectors}
+            if self._approximate(seg) and not (seg.source and (seg.source / "ann.faiss").exists()):
+                if seg.ann is None:
+                    seg.ann = self._build_ann(seg)  # trained once, when the segment is written
+                files["ann.faiss"] = seg.ann
+            elif self._approximate(seg):
+                files["ann.faiss"] = None
+            for name, data in files.items():
+                if (out / name).exists():
+                    continue
+                if seg.source is not None and (seg.source / name).exists():
+                    _link(seg.source / name, out / name)
+                elif name == "ann.faiss":
+                    faiss.write_index(data, str(out / name))
+                else:
+                    np.save(out / name, data)
+            np.save(out / "dead.npy", np.flatnonzero(seg.dead))
+        (target / "segments.json").write_text(json.dumps([s.name for s in self._segments]), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path, settings: DenseSettings | None = None) -> "DenseIndex":
         """What `save` wrote (the dimension is the saved vectors'); an empty index where nothing was."""
-        if not (folder / "dense_ids.npy").exists():
+        target = folder / FOLDER
+        if (target / "segments.json").exists():
+            names = json.loads((target / "segments.json").read_text(encoding="utf-8"))
+            segs = []
+            for name in names:
+                f = target / name
+                ids, vectors = np.load(f / "ids.npy"), np.load(f / "vectors.npy", mmap_mode="r")
+                dead = np.zeros(len(ids), dtype=bool)
+                dead[np.load(f / "dead.npy")] = True
+                segs.append(_Segment(name, ids, vectors, dead, source=f))
+            dim = int(segs[0].vectors.shape[1]) if segs else 0
+        elif (folder / "dense_ids.npy").exists():  # an index written before segments: one segment
+            vectors = np.load(folder / "dense_vectors.npy", mmap_mode="r")
+            ids = np.load(folder / "dense_ids.npy")
+            segs, dim = [_Segment(_new_name(), ids, vectors, np.zeros(len(ids), bool))], int(vectors.shape[1])
+        else:
             return cls(0, settings)
-        vectors = np.load(folder / "dense_vectors.npy", mmap_mode="r")
-        index = cls(int(vectors.shape[1]), settings)
-        index.ids, index.vectors = np.load(folder / "dense_ids.npy"), vectors
-        if (folder / "dense.faiss").exists() and index.kind != "flat":
-            index._faiss = faiss.read_index(str(folder / "dense.faiss"))
-            index._faiss_kind, index._trained_n = index.kind, len(index.ids)
-            if hasattr(index._faiss, "nprobe"):
-                index._faiss.nprobe = index.settings.nprobe
+        index = cls(dim, settings)
+        index._segments = segs
         return index
+
+
+def _top(scores: np.ndarray, ids: np.ndarray, k: int) -> list[tuple[float, int]]:
+    if not len(scores):
+        return []
+    k = min(k, len(scores))
+    part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
+    part = part[np.isfinite(scores[part])]
+    return [(float(scores[i]), int(ids[i])) for i in part]
+
+
+def _new_name() -> str:
+    return f"seg-{uuid.uuid4().hex[:12]}"
+
+
+def _link(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:  # another file system
+        shutil.copyfile(src, dst)
 
 
 def _one_thread_search(index, q: np.ndarray, k: int):

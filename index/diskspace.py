@@ -74,8 +74,9 @@ def committing(method):
         try:
             return method(self, *args, **kwargs)
         except BaseException as exc:
+            self._abort()  # the store transaction of the failed commit is rolled back
             with generations.write_lock(self.home):
-                generations.cleanup(self.home, keep=generations.current(self.home))
+                generations.cleanup(self.home, keep=self._live_generation())
             if is_disk_full(exc) and not isinstance(exc, DiskFullError):
                 raise DiskFullError(message(self.home, None)) from exc
             raise

@@ -1,7 +1,12 @@
 """Atomic saves: every commit writes a new generation folder, then switches the CURRENT pointer.
 
     home/CURRENT          name of the live generation, replaced with os.replace (atomic)
-    home/gen-000007/      store.sqlite, dense_*.npy, keyword_pids.npy, bm25/, manifest.json
+    home/store.sqlite     the store (WAL), shared by the generations: its commit, which names the
+                          generation in meta, is the publish point; CURRENT follows it (a crash between
+                          the two is repaired by the next writer; readers trust the store)
+    home/gen-000007/      dense/seg-*/ and keyword/seg-*/ segments (hard links to the previous
+                          generation's, plus this commit's), manifest.json
+                          (an index written before segments: store.sqlite, dense_*.npy, bm25/ here)
     home/cache/           embedding cache (only a cache: outside the generations)
     home/.lock            held while a process writes a new generation
 
@@ -46,14 +51,18 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def publish(home: Path, folder: Path, manifest: dict) -> None:
-    """Make `folder` the live generation: manifest last, fsync, then swap the pointer."""
+def prepare(folder: Path, manifest: dict) -> None:
+    """Make a finished generation folder durable: its files, then its manifest, fsynced."""
     for f in folder.rglob("*"):
         if f.is_file():
             with open(f, "rb+") as fh:
                 os.fsync(fh.fileno())
     (folder / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     _fsync_dir(folder)
+
+
+def point(home: Path, folder: Path) -> None:
+    """Swap the CURRENT pointer to `folder` (atomic rename)."""
     tmp = home / (POINTER + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(folder.name)
@@ -61,6 +70,12 @@ def publish(home: Path, folder: Path, manifest: dict) -> None:
         os.fsync(fh.fileno())
     os.replace(tmp, home / POINTER)
     _fsync_dir(home)
+
+
+def publish(home: Path, folder: Path, manifest: dict) -> None:
+    """Make `folder` the live generation: manifest last, fsync, then swap the pointer."""
+    prepare(folder, manifest)
+    point(home, folder)
 
 
 def cleanup(home: Path, keep: Path | None) -> None:

@@ -1,80 +1,163 @@
-"""Keyword index: BM25 (bm25s) over Vietnamese tokens from index.tokenize, with stable passage ids.
+"""Keyword index: BM25 over Vietnamese tokens from index.tokenize, kept as immutable segments.
 
-bm25s is given our own token lists (its stock tokenizer drops one-letter syllables and uses
-English stopwords). Its stock top-k runs argpartition over every document; here the top k is taken
-over the documents that score above zero only, which is what makes it fast at 1M passages.
+Scores are bm25s's "lucene" BM25 (k1 1.5, b 0.75; idf = ln(1 + (N - df + 0.5) / (df + 0.5)),
+tf part tf / (tf + k1 (1 - b + b dl / avgdl))), computed at query time from the segments' raw term
+frequencies with statistics of the live passages of all segments: the same scores as one bm25s
+index rebuilt over the same passages (tests/test_index_segments.py checks this against bm25s).
 
-Verbs as index.base.PassageIndex. BM25 statistics are corpus-wide, so `append` and `delete`
-rebuild from the token lists this index was given; a loaded index keeps no token lists (the
-Library rebuilds it from the store's tokens with `index` at every commit).
+Why segments (issue 14): rebuilding bm25s from every passage's tokens at each commit took 28.8 s
+at 86,691 passages. Here `append` builds a segment from the new passages alone, `delete` only
+records dead passage ids (tombstones), and `save` hard-links the segments it loaded instead of
+writing them again, so a commit costs work proportional to the change. `merge` folds segments and
+tombstones into one segment (index/postings.py); the Library merges when segments pile up.
+
+Verbs as index.base.PassageIndex. Top k is taken over the passages that score above zero only.
 """
 from __future__ import annotations
 
-import logging
+import json
+import math
+import uuid
 from pathlib import Path
 from typing import Iterable, Sequence
 
-import bm25s
 import numpy as np
 
 from index.base import ScoredId
+from index.postings import Segment, merge, term_hashes
 from index.tokenize import query_tokens
 
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+K1, B = 1.5, 0.75
+FOLDER = "keyword"
 
 
 class KeywordIndex:
     def __init__(self) -> None:
-        self.pids = np.zeros(0, dtype=np.int64)
-        self._bm25: bm25s.BM25 | None = None
-        self._tokens: list[list[str]] | None = []  # per pid, for append/delete; None after load
+        self._segments: list[Segment] = []
+        self._pending: dict[int, list[str]] = {}  # appended, not yet in a segment (one per commit)
+        self._dead_mask = np.zeros(0, dtype=bool)  # tombstones: rows of the segments that were deleted
+        self._stale = True
+        self._ready()
+
+    def _ready(self) -> None:
+        """The pending passages as one new segment, then row offsets and live statistics."""
+        if self._pending:
+            pids = list(self._pending)
+            seg = Segment.build(f"seg-{uuid.uuid4().hex[:12]}", pids, [self._pending[p] for p in pids])
+            self._segments.append(seg)
+            self._dead_mask = np.concatenate([self._dead_mask, np.zeros(len(seg), dtype=bool)])
+            self._pending, self._stale = {}, True
+        if not self._stale:
+            return
+        self.pids = np.concatenate([np.asarray(s.pids) for s in self._segments]) if self._segments \
+            else np.zeros(0, dtype=np.int64)
+        self._order = np.argsort(self.pids, kind="stable")
+        self._offsets = np.cumsum([0] + [len(s) for s in self._segments])
+        dl = np.concatenate([np.asarray(s.dl, dtype=np.float64) for s in self._segments]) if self._segments \
+            else np.zeros(0)
+        self._n_live = int(len(self.pids) - self._dead_mask.sum())
+        total = float(dl[~self._dead_mask].sum())
+        avgdl = total / self._n_live if self._n_live else 1.0
+        # k1 (1 - b + b dl / avgdl) per row: the tf part's denominator without tf
+        self._norm = (K1 * (1 - B + B * dl / (avgdl or 1.0))).astype(np.float32)
+        self._stale = False
 
     def __len__(self) -> int:
-        return len(self.pids)
+        self._ready()
+        return self._n_live
 
     def count(self) -> int:
         return len(self)
 
+    @property
+    def segments(self) -> int:
+        self._ready()
+        return len(self._segments)
+
     def index(self, pids: Iterable[int], tokens: Sequence[list[str]]) -> None:
-        """(Re)build from every passage's tokens; BM25 statistics are corpus-wide anyway."""
-        self.pids = np.asarray(list(pids), dtype=np.int64)
-        self._tokens = [list(t) for t in tokens]
-        if not len(self.pids):
-            self._bm25 = None
-            return
-        bm25 = bm25s.BM25()
-        bm25.index(self._tokens, show_progress=False)
-        self._bm25 = bm25
+        """Replace everything with these passages (one segment)."""
+        self._segments, self._pending, self._dead_mask, self._stale = [], {}, np.zeros(0, dtype=bool), True
+        self.append(pids, tokens)
 
     def append(self, pids: Iterable[int], tokens: Sequence[list[str]]) -> None:
-        pids = list(pids)
-        self.index([*self.pids.tolist(), *pids], [*self._known_tokens(), *tokens])
+        """Passages for the next segment (built once, at the next search or save: a commit of many
+        documents makes one segment); an id already indexed is replaced."""
+        pids = [int(p) for p in pids]
+        self._bury(pids)
+        for pid, toks in zip(pids, tokens):
+            self._pending[pid] = list(toks)
 
     def delete(self, pids: Iterable[int]) -> None:
-        gone = set(int(p) for p in pids)
-        keep = [i for i, p in enumerate(self.pids.tolist()) if p not in gone]
-        tokens = self._known_tokens()
-        self.index(self.pids[keep].tolist(), [tokens[i] for i in keep])
+        self._bury([int(p) for p in pids])
 
-    def _known_tokens(self) -> list[list[str]]:
-        if self._tokens is None:
-            raise ValueError("chỉ mục từ khóa đã nạp từ đĩa không giữ danh sách từ của các đoạn; "
-                             "hãy dựng lại bằng index(pids, tokens) với mọi đoạn")
-        return self._tokens
+    def _bury(self, pids: list[int]) -> None:
+        for p in pids:
+            self._pending.pop(p, None)
+        if not len(self._dead_mask) or not pids:
+            return
+        if self._stale:
+            self._ready()
+        want = np.asarray(pids, dtype=np.int64)
+        sorted_pids = self.pids[self._order]
+        lo, hi = np.searchsorted(sorted_pids, want, "left"), np.searchsorted(sorted_pids, want, "right")
+        rows = np.concatenate([self._order[a:b] for a, b in zip(lo, hi) if b > a] or [np.zeros(0, np.int64)])
+        rows = rows[rows < len(self._dead_mask)]
+        if len(rows) and not self._dead_mask[rows].all():
+            self._dead_mask[rows] = True
+            self._stale = True
+
+    def merge(self, keep_largest: bool = False) -> None:
+        """Fold the segments (all, or all but the largest) into one without tombstones (same scores)."""
+        self._ready()
+        dead = self._dead_rows()
+        pairs = sorted(zip(self._segments, dead), key=lambda p: len(p[0]))
+        fold = pairs[:-1] if keep_largest else pairs
+        if len(fold) <= 1 and not any(len(d) for _, d in fold):
+            return
+        merged = merge([s for s, _ in fold], [d for _, d in fold], f"seg-{uuid.uuid4().hex[:12]}")
+        rest = [p for p in pairs if not any(p[0] is f[0] for f in fold)]
+        rest = [p for p in zip(self._segments, dead) if any(p[0] is r[0] for r in rest)]  # original order
+        self._segments = [s for s, _ in rest] + ([merged] if len(merged) else [])
+        masks = []
+        for s, d in rest:
+            m = np.zeros(len(s), dtype=bool)
+            m[d] = True
+            masks.append(m)
+        masks.append(np.zeros(len(merged), dtype=bool))
+        self._dead_mask, self._stale = np.concatenate(masks), True
+        self._ready()
+
+    def _dead_rows(self) -> list[np.ndarray]:
+        """Dead rows of each segment, in its own numbering."""
+        return [np.flatnonzero(self._dead_mask[a:b]) for a, b in zip(self._offsets[:-1], self._offsets[1:])]
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every passage (row order of self.pids); zeros when nothing matches."""
+        """BM25 score of every row (order of self.pids, dead rows included as 0); zeros when nothing matches."""
+        self._ready()
         out = np.zeros(len(self.pids), dtype=np.float32)
-        if self._bm25 is None:
+        if not self._n_live:
             return out
-        ids = self._bm25.get_tokens_ids(query_tokens(query))
-        if not ids:
+        tokens = query_tokens(query)
+        if not tokens:
             return out
-        return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
+        bounds = list(zip(self._offsets[:-1], self._offsets[1:]))
+        has_dead = [bool(self._dead_mask[a:b].any()) for a, b in bounds]
+        for h in term_hashes(tokens):  # a repeated query token counts again, as in bm25s
+            found = [s.postings(h) for s in self._segments]
+            df = sum(len(r) - (int(np.count_nonzero(self._dead_mask[a:b][r])) if dead else 0)
+                     for (r, _), (a, b), dead in zip(found, bounds, has_dead))
+            if df <= 0:
+                continue
+            idf = math.log(1 + (self._n_live - df + 0.5) / (df + 0.5))
+            for (rows, tf), (a, b) in zip(found, bounds):
+                if len(rows):  # views of this segment's rows: no offset arithmetic per posting
+                    out[a:b][rows] += idf * tf / (tf + self._norm[a:b][rows])
+        out[self._dead_mask] = 0
+        return out
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[ScoredId]:
         """Best first, only passages that match at least one token; ties keep passage order."""
-        k = min(int(k), len(self.pids))
+        k = min(int(k), len(self))
         if k <= 0:
             return []
         scores = self.scores(query)
@@ -83,21 +166,38 @@ class KeywordIndex:
         hits = np.flatnonzero(scores > 0)
         if len(hits) > k:
             hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
-        hits = hits[np.lexsort((hits, -scores[hits]))]
+        hits = hits[np.lexsort((self.pids[hits], -scores[hits]))]
         return [ScoredId(int(self.pids[i]), float(scores[i])) for i in hits]
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        np.save(folder / "keyword_pids.npy", self.pids)
-        if self._bm25 is not None:
-            self._bm25.save(str(folder / "bm25"))
+        """folder/keyword/: a segment folder each (hard links to loaded ones), each segment's dead
+        rows (tombstones), and the list of segments."""
+        self._ready()
+        target = folder / FOLDER
+        target.mkdir(parents=True, exist_ok=True)
+        for s, dead in zip(self._segments, self._dead_rows()):
+            s.save(target)
+            np.save(target / s.name / "dead.npy", dead)
+        (target / "segments.json").write_text(json.dumps([s.name for s in self._segments]), encoding="utf-8")
 
     @classmethod
     def load(cls, folder: Path) -> "KeywordIndex":
+        """What `save` wrote; an empty index where nothing was (then Library rebuilds it from the store)."""
         index = cls()
-        index._tokens = None
-        if (folder / "keyword_pids.npy").exists():
-            index.pids = np.load(folder / "keyword_pids.npy")
-        if (folder / "bm25").exists() and len(index.pids):
-            index._bm25 = bm25s.BM25.load(str(folder / "bm25"), mmap=True)
+        target = folder / FOLDER
+        if (target / "segments.json").exists():
+            names = json.loads((target / "segments.json").read_text(encoding="utf-8"))
+            index._segments = [Segment.load(target / n) for n in names]
+            masks = []
+            for seg in index._segments:
+                mask = np.zeros(len(seg), dtype=bool)
+                mask[np.load(target / seg.name / "dead.npy")] = True
+                masks.append(mask)
+            index._dead_mask = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+            index._stale = True
+            index._ready()
         return index
+
+    @staticmethod
+    def saved_in(folder: Path) -> bool:
+        return (folder / FOLDER / "segments.json").exists()

@@ -8,11 +8,15 @@ use these methods, never the store or the indexes behind them):
         # creates the folder when missing; an existing index built with another encoder raises
         # IndexMismatchError with a message saying how to rebuild; `encoder` supplies a ready
         # encoder (its name must match the settings'), e.g. one sharing an embedding cache
-    lib.ingest(paths: Iterable[Path], progress: Callable[[str], None] | None = None) -> IngestReport
+    lib.ingest(paths: Iterable[Path], progress: Callable[[str], None] | None = None, *,
+               commits: CommitPolicy | None = None,
+               on_progress: Callable[[IngestProgress], None] | None = None) -> IngestReport
         # folders are walked; unchanged files (content hash) do nothing; changed files replace their
         # passages; bad files -> FileOutcome(status="failed", reason=...) and the batch goes on;
-        # the new state is saved atomically at the end
-    lib.remove(doc_id: str) -> bool
+        # the new state is published atomically every N files / M seconds and at the end, so a
+        # killed run is resumed by running it again (index/commits.py)
+    lib.remove(doc_id: str) -> bool             # a tombstone: proportional to the document
+    lib.merge() -> dict                         # fold the segments (issue 14); searches go on
     lib.search(query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]
     lib.documents() -> list[DocumentInfo]       # metadata of every indexed document
     lib.document(doc_id) -> StoredDocument | None  # metadata + text + passages + references
@@ -46,7 +50,7 @@ from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
 from index.relevance import passage_cosines
-from index.library_write import LibraryWriter
+from index.library_write import SHARED_STORE, LibraryWriter, load_keyword, open_store
 from index.records import DocumentInfo, PassageRow, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
@@ -145,9 +149,11 @@ class Library(LibraryWriter):
                 self._dense = DenseIndex(0, self.dense_settings)
                 self._keyword = KeywordIndex()
             else:
-                self._store = Store(gen / "store.sqlite", readonly=True)
+                pointer = gen
+                self._store, gen = open_store(self.home, gen)
                 self._dense = DenseIndex.load(gen, self.dense_settings)
-                self._keyword = KeywordIndex.load(gen)
+                self._keyword = load_keyword(gen, self._store)
+            self._pointer = pointer if gen is not None else None
             self._generation = gen
             self._fields = {r[0]: DocFields(*r[1:]) for r in self._store.doc_fields()}
             # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
@@ -179,18 +185,19 @@ class Library(LibraryWriter):
 
     def stats(self) -> dict:
         size = sum(f.stat().st_size for f in self._generation.rglob("*") if f.is_file()) if self._generation else 0
+        size += sum(f.stat().st_size for f in self.home.glob(SHARED_STORE + "*")) if self._generation else 0
         return {
             "home": str(self.home), "generation": self._generation.name if self._generation else "",
             "documents": len(self._fields), "passages": len(self), "encoder": self.encoder_settings.name,
             "dim": self._dim() if self._generation else None,
-            "dense_index": self._dense.kind, "normalizer_version": NORMALIZER_VERSION, "size_bytes": size,
+            "dense_index": self._dense.kind, "segments": self._dense.segments, "normalizer_version": NORMALIZER_VERSION, "size_bytes": size,
         }
 
     # searching
     def refresh(self) -> None:
         """Pick up a generation another process committed (cheap: reads one small file)."""
         gen = generations.current(self.home)
-        if gen != self._generation:
+        if gen != self._pointer:
             self._load(gen)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:

@@ -63,6 +63,7 @@ class FileOutcome:
     doc_id: str = ""
     reason: str = ""  # Vietnamese reason when failed
     note: str = ""  # for a file that was read: what the user should know (damaged pages skipped, OCR)
+    passages: int = 0  # passages indexed from this file (added or updated)
 
 
 @dataclass

@@ -16,9 +16,6 @@ from index.dense import DenseIndex
 def passage_cosines(dense: DenseIndex, pids: Sequence[int], query_vector: np.ndarray) -> list[float]:
     """Cosine of `query_vector` (normalised) and each passage's stored vector; 0.0 for an id the
     dense index does not hold."""
-    len(dense)  # applies pending additions
-    ids = dense.ids
-    rows = np.nonzero(np.isin(ids, np.asarray(list(pids), dtype=np.int64)))[0]
-    row_of = dict(zip(ids[rows].tolist(), rows.tolist()))
+    found = dense.vectors_of(pids)
     q = np.asarray(query_vector, dtype=np.float32)
-    return [float(dense.vectors[row_of[p]] @ q) if p in row_of else 0.0 for p in pids]
+    return [float(found[p] @ q) if p in found else 0.0 for p in pids]

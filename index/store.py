@@ -45,18 +45,31 @@ _INFO_COLS = "doc_id, title, doc_type, number, issuer, date, source_path, source
 
 
 class Store:
-    def __init__(self, path: Path, readonly: bool = False):
+    def __init__(self, path: Path, readonly: bool = False, snapshot: bool = False):
+        """readonly: a generation's own store file (the layout before issue 14). snapshot: the shared
+        store read as of now, inside a read transaction held until close(), so a reader keeps seeing
+        the generation it loaded while a writer commits the next one (SQLite WAL)."""
         self.path = Path(path)
         uri = f"file:{self.path}?mode=ro" if readonly else f"file:{self.path}"
         self.conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-        if not readonly:
+        if snapshot:
+            self.conn.execute("BEGIN")
+            self.conn.execute("SELECT count(*) FROM meta").fetchone()  # the snapshot starts here
+        elif not readonly:
+            if str(path) != ":memory:":
+                self.conn.execute("PRAGMA journal_mode=WAL")  # readers keep their snapshot while we write
             self.conn.executescript(SCHEMA)
         # `scanned` (passage read by OCR) came later: add it to an older index, read 0 where absent
         self._scanned = "scanned" in {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}
-        if not self._scanned and not readonly:
+        if not self._scanned and not readonly and not snapshot:
             self.conn.execute("ALTER TABLE passages ADD COLUMN scanned INTEGER NOT NULL DEFAULT 0")
             self._scanned = True
-        self.topics = TopicTable(self.conn, writable=not readonly)  # passage_topics (index/topic_store.py)
+        self.topics = TopicTable(self.conn, writable=not readonly and not snapshot)  # index/topic_store.py
+        columns = {r[1] for r in self.conn.execute("PRAGMA table_info(passages)")}
+        if not readonly and not snapshot and "role" in columns:
+            # the few letterhead/signature passages, read at every generation load without a full scan
+            self.conn.execute("CREATE INDEX IF NOT EXISTS passages_boilerplate ON passages(pid) "
+                              "WHERE role != 'content'")
 
     def copy_to(self, path: Path) -> "Store":
         """A writable copy (SQLite backup API), for building the next generation."""
@@ -67,6 +80,9 @@ class Store:
 
     def close(self) -> None:
         self.conn.close()
+
+    def rollback(self) -> None:
+        self.conn.rollback()
 
     # meta
     def get_meta(self, key: str, default: str = "") -> str:

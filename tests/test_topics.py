@@ -172,11 +172,11 @@ def test_editing_the_list_then_recompute_relabels_without_encoding_passages(libr
 
 
 def test_index_from_before_topics_still_loads_and_says_what_to_run(library):
-    from index import generations
     from index.library import Library
+    from index.library_write import SHARED_STORE
 
     lib, encoder = library
-    store = generations.current(lib.home) / "store.sqlite"
+    store = lib.home / SHARED_STORE  # one store shared by the generations (issue 14)
     with sqlite3.connect(store) as conn:  # what an index built before topics holds
         conn.execute("DROP TABLE passage_topics")
         conn.execute("DELETE FROM meta WHERE key LIKE 'topics_%'")

@@ -86,14 +86,21 @@ def run_ingest(args: argparse.Namespace) -> int:
     lib = _open(args, must_exist=False, parser=_parser(args))
     if lib is None:
         return 2
+    # files with rate and time left (tqdm); passages and what search already sees after them
     bar = tqdm(total=len(files), unit="tệp", file=sys.stderr, desc="Nạp văn bản", dynamic_ncols=True)
-    seen: list[str] = []
+    status = {"passages": 0, "published": 0, "started": 0}
 
     def progress(path: str) -> None:
-        if seen:
-            bar.update(1)
-        seen.append(path)
-        bar.set_postfix_str(path.rsplit("/", 1)[-1][-40:])
+        status["started"] += 1
+        bar.update(max(0, status["started"] - 1 - bar.n))  # the cluster path reports only this
+        bar.set_postfix_str(f"{status['passages']} đoạn, đã lưu {status['published']} · "
+                            + path.rsplit("/", 1)[-1][-30:])
+
+    def on_progress(p) -> None:
+        status.update(passages=p.passages, published=p.published_files)
+        bar.update(p.files_done - bar.n)
+        if p.committing:
+            bar.set_postfix_str(f"{p.passages} đoạn · đang lưu chỉ mục…")
 
     from index.diskspace import DiskFullError
     from ingest.ocr import page_progress
@@ -108,11 +115,19 @@ def run_ingest(args: argparse.Namespace) -> int:
 
                 report, lib = ingest_on_cluster(lib, files, args.cluster, progress=progress)
             else:
-                report = lib.ingest(files, progress=progress)
+                from index.commits import CommitPolicy
+
+                commits = CommitPolicy.from_env(files=args.commit_files, seconds=args.commit_seconds)
+                report = lib.ingest(files, progress=progress, commits=commits, on_progress=on_progress)
     except DiskFullError as exc:
         bar.close()
         print(f"LỖI: {exc}", file=sys.stderr)
         return 3
+    except KeyboardInterrupt:
+        bar.close()
+        print(f"Đã dừng. Chỉ mục giữ {status['published']} tệp đã lưu của lần nạp này; chạy lại đúng lệnh "
+              "này để nạp tiếp (tệp đã lưu được bỏ qua, không đọc lại).", file=sys.stderr)
+        return 130
     bar.update(len(files) - bar.n)
     bar.close()
     for o in report.outcomes:
@@ -196,10 +211,29 @@ def run_stats(args: argparse.Namespace) -> int:
         return 2
     s = lib.stats()
     labels = {"home": "Thư mục", "generation": "Thế hệ", "documents": "Số văn bản", "passages": "Số đoạn",
-              "encoder": "Bộ mã hóa", "dim": "Số chiều", "dense_index": "Chỉ mục vectơ",
+              "encoder": "Bộ mã hóa", "dim": "Số chiều", "dense_index": "Chỉ mục vectơ", "segments": "Số phân đoạn",
               "normalizer_version": "Phiên bản chuẩn hóa", "size_bytes": "Dung lượng (byte)"}
     for key, value in s.items():
         print(f"{labels.get(key, key)}: {value}")
+    return 0
+
+
+def run_merge(args: argparse.Namespace) -> int:
+    lib = _open(args)
+    if lib is None:
+        return 2
+    import time
+
+    from index.diskspace import DiskFullError
+
+    t0 = time.perf_counter()
+    try:
+        result = lib.merge()
+    except DiskFullError as exc:
+        print(f"LỖI: {exc}", file=sys.stderr)
+        return 3
+    print(f"Đã gộp phân đoạn (vectơ + từ khóa): {result['segments_before']} -> {result['segments_after']} "
+          f"({time.perf_counter() - t0:.1f} giây). Tìm kiếm vẫn chạy trong lúc gộp.")
     return 0
 
 
@@ -233,6 +267,11 @@ def register(subparsers) -> None:
                    help="tệp hoặc thư mục (.pdf, .docx, .txt, .html...)")
     add_index_option(p)
     add_limit_options(p)
+    g = p.add_argument_group("lưu dần (nạp lâu bị dừng giữa chừng: chạy lại lệnh, tệp đã lưu được bỏ qua)")
+    g.add_argument("--commit-files", type=int, default=None, metavar="N",
+                   help="lưu chỉ mục sau mỗi N tệp (mặc định 200, hoặc $VANKIEN_COMMIT_FILES)")
+    g.add_argument("--commit-seconds", type=float, default=None, metavar="S",
+                   help="lưu chỉ mục sau mỗi S giây (mặc định 120, hoặc $VANKIEN_COMMIT_SECONDS)")
     _add_encoder_options(p)
     p.set_defaults(func=run_ingest)
 
@@ -264,6 +303,10 @@ def register(subparsers) -> None:
     p.add_argument("--type", metavar="LOẠI", help="loại văn bản, ví dụ \"Chỉ thị\"")
     add_index_option(p)
     p.set_defaults(func=run_correct)
+
+    p = subparsers.add_parser("merge", help="gộp các phân đoạn của chỉ mục (nhỏ hơn, tìm nhanh hơn)")
+    add_index_option(p)
+    p.set_defaults(func=run_merge)
 
     p = subparsers.add_parser("stats", help="thống kê chỉ mục")
     add_index_option(p)

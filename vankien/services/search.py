@@ -235,8 +235,14 @@ class SearchService:
             if progress:
                 progress(done - 1, total, f"Đang đọc tệp {done}/{total}: {Path(path).name}")
 
+        def step(p) -> None:  # after each file: passages, rate, time left (index/commits.py)
+            if progress:
+                progress(len(refused) + p.files_done, total,
+                         "Đang lưu chỉ mục…" if p.committing else f"Đã xử lý {p.message()}")
+
         try:
-            outcome = self.library.ingest(sources, progress=report) if sources else IngestReport()
+            outcome = (self.library.ingest(sources, progress=report, on_progress=step) if sources
+                       else IngestReport())
         except diskspace.DiskFullError as exc:
             outcome = IngestReport([FileOutcome(str(p), "failed", reason=str(exc)) for p in sources])
         for o in outcome.failed:  # a copy that will never be a document is not kept

@@ -1,0 +1,133 @@
+"""One immutable keyword segment: term frequencies of a batch of passages, term-major (CSC).
+
+A segment holds raw term frequencies, not BM25 scores: BM25's statistics (number of passages,
+document frequencies, average length) are those of the whole index, which changes with every
+commit, so index/keyword.py computes them across segments at query time (as Lucene does) and a
+commit only writes the passages it adds. Terms are 64-bit hashes (blake2b) in a sorted array
+looked up with searchsorted: no per-segment vocabulary dict (bm25s's dict was ~255 MiB at 86k
+passages) and no global vocabulary to merge when a segment arrives.
+
+Files (all .npy, memory-mapped on load): pids, dl (tokens per passage), terms (sorted uint64),
+indptr (int64, len(terms)+1), rows (int32 passage row per posting), tf (float32).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+FILES = ("pids", "dl", "terms", "indptr", "rows", "tf")
+
+
+def term_hashes(terms: Sequence[str]) -> np.ndarray:
+    """Stable 64-bit hashes (the same in every process, unlike hash())."""
+    return np.fromiter((int.from_bytes(hashlib.blake2b(t.encode("utf-8"), digest_size=8).digest(), "little")
+                        for t in terms), dtype=np.uint64, count=len(terms))
+
+
+@dataclass(frozen=True)
+class Segment:
+    name: str
+    pids: np.ndarray  # int64 (n,)
+    dl: np.ndarray  # float32 (n,)
+    terms: np.ndarray  # uint64 (V,) sorted
+    indptr: np.ndarray  # int64 (V+1,)
+    rows: np.ndarray  # int32 (nnz,)
+    tf: np.ndarray  # float32 (nnz,)
+    source: Path | None = None  # folder it was loaded from: saving hard-links instead of writing
+
+    def __len__(self) -> int:
+        return len(self.pids)
+
+    @classmethod
+    def build(cls, name: str, pids: Sequence[int], tokens: Sequence[Sequence[str]]) -> "Segment":
+        vocab: dict[str, int] = {}
+        term_ids: list[int] = []
+        rows: list[int] = []
+        counts: list[int] = []
+        for row, toks in enumerate(tokens):
+            seen: dict[int, int] = {}
+            for t in toks:
+                tid = vocab.setdefault(t, len(vocab))
+                seen[tid] = seen.get(tid, 0) + 1
+            term_ids.extend(seen)
+            counts.extend(seen.values())
+            rows.extend([row] * len(seen))
+        hashes = term_hashes(list(vocab))
+        h = hashes[np.asarray(term_ids, dtype=np.int64)] if term_ids else np.zeros(0, np.uint64)
+        return cls.from_postings(name, np.asarray(list(pids), dtype=np.int64),
+                                 np.asarray([len(t) for t in tokens], dtype=np.float32),
+                                 h, np.asarray(rows, dtype=np.int32), np.asarray(counts, dtype=np.float32))
+
+    @classmethod
+    def from_postings(cls, name: str, pids: np.ndarray, dl: np.ndarray, term_of: np.ndarray,
+                      rows: np.ndarray, tf: np.ndarray) -> "Segment":
+        """From one (term hash, row, tf) triple per posting, in any order."""
+        order = np.lexsort((rows, term_of))
+        term_of, rows, tf = term_of[order], rows[order], tf[order]
+        terms, starts = np.unique(term_of, return_index=True)
+        indptr = np.append(starts, len(term_of)).astype(np.int64)
+        return cls(name, pids, dl, terms.astype(np.uint64), indptr, rows.astype(np.int32), tf.astype(np.float32))
+
+    def postings(self, h: np.uint64) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, tf) of one term hash; empty arrays when the segment lacks it."""
+        i = int(np.searchsorted(self.terms, h))
+        if i >= len(self.terms) or self.terms[i] != h:
+            return _EMPTY_ROWS, _EMPTY_TF
+        a, b = int(self.indptr[i]), int(self.indptr[i + 1])
+        return self.rows[a:b], self.tf[a:b]
+
+    def live(self, dead_rows: np.ndarray, name: str) -> "Segment":
+        """This segment without `dead_rows`, rows renumbered (for merging)."""
+        keep = np.ones(len(self.pids), dtype=bool)
+        keep[dead_rows] = False
+        new_row = np.cumsum(keep, dtype=np.int64) - 1
+        term_of = np.repeat(self.terms, np.diff(self.indptr))
+        alive = keep[self.rows]
+        return Segment(name, np.asarray(self.pids)[keep], np.asarray(self.dl)[keep], self.terms,
+                       np.asarray(self.indptr), np.asarray(new_row[self.rows[alive]], dtype=np.int32),
+                       np.asarray(self.tf)[alive]) if alive.all() else \
+            Segment.from_postings(name, np.asarray(self.pids)[keep], np.asarray(self.dl)[keep],
+                                  term_of[alive], new_row[self.rows[alive]], np.asarray(self.tf)[alive])
+
+    def save(self, folder: Path) -> None:
+        """Into folder/<name>/: hard links to the files it was loaded from (immutable), else written."""
+        target = folder / self.name
+        target.mkdir(parents=True, exist_ok=True)
+        for f in FILES:
+            dst = target / f"{f}.npy"
+            if dst.exists():  # saved here before (immutable: same content)
+                continue
+            if self.source is not None:
+                try:
+                    os.link(self.source / f"{f}.npy", dst)
+                    continue
+                except OSError:  # another file system: copy
+                    shutil.copyfile(self.source / f"{f}.npy", dst)
+                    continue
+            np.save(dst, getattr(self, f))
+
+    @classmethod
+    def load(cls, folder: Path) -> "Segment":
+        arrays = {f: np.load(folder / f"{f}.npy", mmap_mode="r") for f in FILES}
+        return cls(folder.name, source=folder, **arrays)
+
+
+def merge(segments: Sequence[Segment], dead: Sequence[np.ndarray], name: str) -> Segment:
+    """One segment holding the live passages of `segments` (dead[i]: dead rows of segment i)."""
+    parts = [s.live(d, name) for s, d in zip(segments, dead)]
+    offsets = np.cumsum([0] + [len(p) for p in parts])
+    term_of = np.concatenate([np.repeat(p.terms, np.diff(p.indptr)) for p in parts])
+    rows = np.concatenate([np.asarray(p.rows, dtype=np.int64) + off for p, off in zip(parts, offsets)])
+    return Segment.from_postings(name, np.concatenate([p.pids for p in parts]),
+                                 np.concatenate([p.dl for p in parts]), term_of, rows,
+                                 np.concatenate([p.tf for p in parts]))
+
+
+_EMPTY_ROWS = np.zeros(0, dtype=np.int32)
+_EMPTY_TF = np.zeros(0, dtype=np.float32)
