@@ -12,7 +12,8 @@ from vntext.docnumber import find_doc_numbers, normalize_doc_number
 from vntext.normalize import fold_lower
 
 # number + type code of a Party ("50-ct/tw") or State ("66/nq-cp", "09/2025/qd-ttg") number
-_HEAD = re.compile(r"^(\d{1,5})(?:/(?:19|20)\d{2})?[-/]([^/\-]+)[/-]")
+# (the type code starts with a letter: "33/2005/qh11" has none, and "#33-2005" would be a year)
+_HEAD = re.compile(r"^(\d{1,5})(?:/(?:19|20)\d{2})?[-/]([^\W\d_][^/\-]*)[/-]")
 
 
 def normalize_number(s: str) -> str:
