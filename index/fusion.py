@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Callable, Hashable, Sequence
 
+import numpy as np
+
 
 def rrf(ranked_lists: Sequence[Sequence[int]], k: int = 60,
         weights: Sequence[float] | None = None) -> list[tuple[int, float]]:
@@ -26,6 +28,39 @@ def rrf(ranked_lists: Sequence[Sequence[int]], k: int = 60,
             seen.add(pid)
             scores[pid] = scores.get(pid, 0.0) + w / (k + len(seen))
     order = {pid: i for i, pid in enumerate(scores)}
+    return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
+
+
+def zscore_fusion(scored_lists: Sequence[Sequence[tuple[int, float]]], weights: Sequence[float],
+                  missing: float = 0.5, rank_weight: float = 0.0, k: int = 5) -> list[tuple[int, float]]:
+    """Score fusion: each list's raw scores become z-scores within the query (so BM25 and cosine
+    meet on one scale), then score(id) = sum_i w_i * (z_i(id) + rank_weight / (k + rank_i(id))).
+
+    An id a list did not return counts `missing` standard deviations under that list's lowest
+    score, and gets no rank term from it. A list whose scores are all equal says nothing about
+    order (all z 0), so the others decide alone: unlike rank fusion, a weak side with a flat
+    score profile cannot pull a confident side's top hit down. Best first; ties keep first
+    appearance. Lists are (id, score) pairs, best first, as the retrievers return them.
+    """
+    if len(weights) != len(scored_lists):
+        raise ValueError(f"cần {len(scored_lists)} trọng số, nhận {len(weights)}")
+    if k < 0 or missing < 0 or rank_weight < 0:
+        raise ValueError("k, missing và rank_weight của phép hợp nhất phải >= 0")
+    per_list: list[tuple[dict[int, float], float, float]] = []
+    order: dict[int, int] = {}
+    for scored, w in zip(scored_lists, weights):
+        z: dict[int, float] = {}
+        if scored:
+            values = np.asarray([s for _, s in scored], dtype=np.float64)
+            sd = float(values.std())
+            zs = (values - values.mean()) / sd if sd > 1e-12 else np.zeros_like(values)
+            for rank, ((pid, _), zv) in enumerate(zip(scored, zs), 1):
+                if pid not in z:  # a duplicate inside one list counts once, at its best rank
+                    z[pid] = float(zv) + rank_weight / (k + rank)
+                    order.setdefault(pid, len(order))
+        floor = float(zs.min()) - missing if scored else 0.0
+        per_list.append((z, floor, float(w)))
+    scores = {pid: sum(w * (z[pid] if pid in z else floor) for z, floor, w in per_list) for pid in order}
     return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
 
 

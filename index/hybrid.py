@@ -10,7 +10,7 @@ import numpy as np
 
 from index.base import ScoredId
 from index.dense import DenseIndex
-from index.fusion import rrf
+from index.fusion import rrf, zscore_fusion
 from index.keyword import KeywordIndex
 from index.settings import RetrievalSettings
 from models.base import Encoder
@@ -31,7 +31,8 @@ class DenseRetriever:
 
 
 class HybridRetriever:
-    """Reciprocal-rank fusion of the dense and keyword rankings, each `settings.depth` deep.
+    """Fusion of the dense and keyword rankings, each `settings.depth` deep: z-scores of both
+    sides' raw scores (`settings.fusion` "zscore", index/fusion.py) or reciprocal ranks ("rrf").
 
     `extra` ranked lists (e.g. the passages of a document the query names by number) join the
     fusion with weight 1.
@@ -52,8 +53,13 @@ class HybridRetriever:
             return []
         s = self.settings
         depth = max(s.depth, k)
-        dense = [h.pid for h in self.dense.search(query, depth, allowed)]
-        keyword = [h.pid for h in self.keyword.search(query, depth, allowed)]
-        fused = rrf([dense, keyword, *extra], k=s.rrf_k,
-                    weights=[s.dense_weight, s.keyword_weight, *([1.0] * len(extra))])
+        dense = [(h.pid, h.score) for h in self.dense.search(query, depth, allowed)]
+        keyword = [(h.pid, h.score) for h in self.keyword.search(query, depth, allowed)]
+        if s.fusion == "zscore":
+            fused = zscore_fusion([dense, keyword, *([(p, 1.0) for p in e] for e in extra)],
+                                  [s.z_dense_weight, 1.0 - s.z_dense_weight, *([1.0] * len(extra))],
+                                  missing=s.z_missing, rank_weight=s.z_rank_weight, k=s.rrf_k)
+        else:
+            fused = rrf([[p for p, _ in dense], [p for p, _ in keyword], *extra], k=s.rrf_k,
+                        weights=[s.dense_weight, s.keyword_weight, *([1.0] * len(extra))])
         return [ScoredId(pid, score) for pid, score in fused[:k]]

@@ -51,6 +51,7 @@ from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
 from index.relevance import passage_cosines
 from index.library_write import SHARED_STORE, LibraryWriter, load_keyword, open_store
+from index.recipe import LEGACY_RECIPE
 from index.records import DocumentInfo, PassageRow, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
@@ -115,6 +116,12 @@ class Library(LibraryWriter):
                 raise IndexMismatchError(
                     f"Chỉ mục {home} được xây với bộ chuẩn hóa phiên bản {manifest.get('normalizer_version')},"
                     f" phiên bản hiện tại là {NORMALIZER_VERSION}. {how}")
+            built_recipe = manifest.get("retrieval", {}).get("embed_recipe", LEGACY_RECIPE)
+            wanted = (retrieval or RetrievalSettings()).embed_recipe
+            if built_recipe != wanted:
+                raise IndexMismatchError(
+                    f"Chỉ mục {home} được xây với công thức nhúng «{built_recipe}», công thức hiện tại "
+                    f"là «{wanted}» (tiêu đề và đề mục giúp tìm đúng văn bản). {how}")
             encoder_settings = encoder_settings or built_with
         if encoder is not None and encoder_settings is not None and encoder.name != encoder_settings.name:
             raise ValueError(f"encoder {encoder.name!r} khác bộ mã hóa trong cài đặt {encoder_settings.name!r}; "
@@ -241,7 +248,9 @@ class Library(LibraryWriter):
             doc_of = self.doc_of([h.pid for h in fused])
             scores = {h.pid: h.score + (self.retrieval.number_boost if doc_of[h.pid] in named else 0.0)
                       for h in fused}  # ...and every passage of it is boosted
-            ranked = sorted(scores, key=lambda pid: -scores[pid])
+            # a named document first whatever the fusion's scale (z-scores are unbounded)
+            first = named if self.retrieval.number_boost > 0 else ()
+            ranked = sorted(scores, key=lambda pid: (doc_of[pid] not in first, -scores[pid]))
             ranked = cap_per_group(ranked, doc_of.__getitem__, self.retrieval.per_doc_cap,
                                    min(k, self.retrieval.page_size))[:k]
             return self._hits(ranked, scores), self._cosines(query, ranked) if with_relevance else []

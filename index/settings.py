@@ -45,11 +45,18 @@ class RetrievalSettings:
     """
 
     depth: int = 100  # candidates taken from each retriever before fusion
-    rrf_k: int = 5
-    dense_weight: float = 0.5
-    keyword_weight: float = 1.0
-    # added to the fused score of passages of a document the query names: more than any fused
-    # score can be (sum of weights / (rrf_k + 1)), so the named document comes first
+    # "zscore" (issue 13): z-scores of both sides' raw scores, dense weight 0.3 (keyword 0.7), an
+    # id one side missed at 0.5 sd under its lowest, plus a rank term 5 / (rrf_k + rank); chosen
+    # on the tune parts of all three sets together (docs/quality.md, "Issue 13"). "rrf": ranks only.
+    fusion: str = "zscore"
+    z_dense_weight: float = 0.3
+    z_missing: float = 0.5
+    z_rank_weight: float = 5.0
+    rrf_k: int = 5  # also the k of the z fusion's rank term
+    dense_weight: float = 0.5  # rrf only
+    keyword_weight: float = 1.0  # rrf only
+    # passages of a document the query names come before all others (index/library.py), and
+    # this is added to their fused score
     number_boost: float = 1.0
     per_doc_cap: int = 3  # at most this many passages of one document on the first page
     page_size: int = 10
@@ -61,6 +68,14 @@ class RetrievalSettings:
     relevance_floor: float = 0.82
     word_segments: bool = False  # index underthesea word segments as well as syllables
     keyword_title: bool = True  # the document title joins every passage's keyword text
+    # what the encoder reads for a passage (index/recipe.py); an index built with another asks rebuilding
+    embed_recipe: str = "passage"
+
+    def __post_init__(self) -> None:
+        if self.fusion not in ("zscore", "rrf"):
+            raise ValueError(f"fusion {self.fusion!r} không hỗ trợ; chọn zscore hoặc rrf")
+        if not 0.0 <= self.z_dense_weight <= 1.0:
+            raise ValueError("z_dense_weight phải trong khoảng 0..1")
 
     def to_json(self) -> dict:
         return asdict(self)
