@@ -21,6 +21,7 @@ from index.duplicates import near_identical, same_number_and_date
 from index.files import _same_file, own_id, walk
 from index.keyword import KeywordIndex
 from index.library_topics import LibraryTopics
+from index.recipe import document_texts
 from index.records import DocumentInfo, FileOutcome, IngestReport
 from index.store import Store
 from index.tokenize import passage_tokens
@@ -120,7 +121,7 @@ class LibraryWriter(LibraryTopics):
             duplicate = self._duplicate_of(doc, nxt.store)
             if duplicate:
                 return duplicate
-            vectors = self.encoder.encode_passages([p.text for p in doc.passages])
+            vectors = self.encoder.encode_passages(document_texts(doc, self.retrieval.embed_recipe))
         except IngestError as exc:
             return FileOutcome(str(path), "failed", reason=exc.reason)
         except Exception as exc:  # one bad file never stops a batch
@@ -142,7 +143,7 @@ class LibraryWriter(LibraryTopics):
                     report.outcomes.append(FileOutcome(doc.source_path, "unchanged", doc.doc_id))
                     continue
                 status = "updated" if nxt.store.has_document(doc.doc_id) else "added"
-                vectors = self.encoder.encode_passages([p.text for p in doc.passages])
+                vectors = self.encoder.encode_passages(document_texts(doc, self.retrieval.embed_recipe))
                 self._put(doc, vectors, nxt)
                 report.outcomes.append(FileOutcome(doc.source_path, status, doc.doc_id))
             self._finish(nxt, any(o.status != "unchanged" for o in report.outcomes))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
+from index.recipe import RECIPES
+
 
 @dataclass(frozen=True)
 class DenseSettings:
@@ -74,6 +76,8 @@ class RetrievalSettings:
     def __post_init__(self) -> None:
         if self.fusion not in ("zscore", "rrf"):
             raise ValueError(f"fusion {self.fusion!r} không hỗ trợ; chọn zscore hoặc rrf")
+        if self.embed_recipe not in RECIPES:
+            raise ValueError(f"công thức nhúng {self.embed_recipe!r} không có; chọn một trong {', '.join(RECIPES)}")
         if not 0.0 <= self.z_dense_weight <= 1.0:
             raise ValueError("z_dense_weight phải trong khoảng 0..1")
 

@@ -27,6 +27,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from index.recipe import document_texts
 from vankien.evaluation.beir import Document
 
 APP_KEYS = ("keyword", "dense", "hybrid")
@@ -113,7 +114,8 @@ class AppIndex:
         t0 = time.perf_counter()
         # One batched pass over every passage first (progress, full batches); the Library's own
         # per-document encode_passages calls then hit the cache. Same text as Library._put embeds.
-        self.encoder.encode_passages([p.text for d in docs for p in d.passages])
+        recipe = getattr(self.lib.retrieval, "embed_recipe", "passage")
+        self.encoder.encode_passages([t for d in docs for t in document_texts(d, recipe)])
         self.timings["embed_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
         report = self.lib.add_documents(docs)
