@@ -36,9 +36,11 @@ class RetrievalSettings:
     """Search knobs, plus two that shape the keyword index when it is built (word_segments,
     keyword_title). Defaults chosen on the dev sets of ../shared/eval; figures in docs/quality.md.
 
-    - rrf_k 5, dense_weight 0.5: the keyword side is the stronger retriever on all three sets, and
-      with k 60 and equal weights a mediocre dense hit pulls level with a strong keyword hit
-      (uit_regwiki hybrid nDCG@10 0.935 -> 0.945).
+    - fusion "zscore", z_dense_weight 0.3 (issue 13, chosen on the tune parts of the three sets
+      together): RRF (k 5, dense 0.5) ranked below keyword-only on vinewsqa, where the dense side
+      is weak but its ranks count as much as anyone's; z-scores let a side's confidence speak
+      (hybrid nDCG@10 on the check parts: uit 0.946 -> 0.951, vinewsqa 0.809 -> 0.827, alqac
+      0.848 -> 0.855). rrf_k 5 / dense_weight 0.5 remain for fusion "rrf".
     - word_segments False: underthesea word tokens cost keyword nDCG@10 0.006 on uit_regwiki and
       vinewsqa (the folded syllable bigrams already index two-syllable words) and ~45 ms a passage
       of indexing, most of the non-encoder ingestion time.
