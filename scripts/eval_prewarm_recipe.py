@@ -2,6 +2,7 @@
 writes them (index/recipe.py), in the background, so `vankien eval` runs warm after a recipe change.
 
     nice -n 10 python scripts/eval_prewarm_recipe.py title+path+passage ../shared/eval/uit_regwiki ...
+    ... --judged DIR...   only the documents some query judges, those of the tune part first
 """
 from __future__ import annotations
 
@@ -15,12 +16,28 @@ from vankien.evaluation.beir import load_beir
 from vankien.evaluation.encoders import EvalEncoder, default_cache_path
 
 
+def judged_first(ds, docs: list) -> list:
+    """Only the documents a query judges, those judged by the tune part first."""
+    from vankien.evaluation.splits import load_split
+
+    split = load_split(ds.name)
+    rank: dict[str, int] = {}
+    for i, part in enumerate((split.tune, split.check)):
+        for qid in part:
+            for doc_id in ds.qrels.get(qid, {}):
+                rank.setdefault(doc_id, i)
+    return sorted((d for d in docs if d.doc_id in rank), key=lambda d: rank[d.doc_id])
+
+
 def main(recipe: str, folders: list[str]) -> None:
     enc = EvalEncoder()
-    for folder in folders:
+    judged = bool(folders) and folders[0] == "--judged"
+    for folder in folders[judged:]:
         ds = load_beir(Path(folder))
         t0 = time.time()
         docs = parse_corpus(ds.corpus, None, default_cache_path().parent.parent / "parsed", print)
+        if judged:
+            docs = judged_first(ds, docs)
         enc.progress = lambda d, n: print(f"{ds.name} {d}/{n} {time.time() - t0:.0f}s", flush=True)
         enc.encode_passages([t for d in docs for t in document_texts(d, recipe)])
         print(f"{ds.name}: done {time.time() - t0:.0f}s", flush=True)

@@ -20,12 +20,42 @@ from vankien.evaluation.encoders import EvalEncoder, default_cache_path
 from vankien.evaluation.splits import load_split
 
 
+def first_passages(ds, n: int):
+    """The data set cut to its first documents holding at most n passages (app chunking)."""
+    from dataclasses import replace
+
+    from vankien.evaluation.app_systems import parse_corpus
+
+    keep, total = set(), 0
+    for doc in parse_corpus(ds.corpus, None, default_cache_path().parent.parent / "parsed"):
+        total += len(doc.passages)
+        if total > n:
+            break
+        keep.add(doc.doc_id)
+    queries = tuple(q for q in ds.queries if set(ds.qrels.get(q.id, {})) <= keep)
+    return replace(ds, corpus=tuple(d for d in ds.corpus if d.id in keep), queries=queries,
+                   qrels={q.id: ds.qrels[q.id] for q in queries})
+
+
+def judged_only(ds):
+    from dataclasses import replace
+
+    keep = {d for qrels in ds.qrels.values() for d in qrels}
+    return replace(ds, corpus=tuple(d for d in ds.corpus if d.id in keep))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("out", type=Path)
     ap.add_argument("dirs", type=Path, nargs="+")
     ap.add_argument("--recipe", default=None, help="embedding recipe (index/recipe.py); default: the app's")
     ap.add_argument("--depth", type=int, default=100)
+    ap.add_argument("--max-passages", type=int, default=0,
+                    help="only the first corpus documents up to N passages, and the queries judged on them "
+                         "(a paired comparison while the embedding cache is still filling)")
+    ap.add_argument("--judged", action="store_true",
+                    help="only the documents some query judges (no distractors): a paired comparison "
+                         "on what scripts/eval_prewarm_recipe.py --judged embeds first")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     enc = EvalEncoder()
@@ -33,6 +63,10 @@ def main() -> None:
     for folder in args.dirs:
         t0 = time.time()
         ds = load_beir(folder)
+        if args.max_passages:
+            ds = first_passages(ds, args.max_passages)
+        if args.judged:
+            ds = judged_only(ds)
         split = load_split(ds.name)
         app = AppIndex(enc, AppConfig(retrieval=settings), print, default_cache_path().parent.parent / "parsed")
         app.build(ds.corpus)

@@ -1,7 +1,7 @@
 """Fusion methods tried offline on the rankings scripts/fusion_dump.py saved (issue 13): each
 prints nDCG@10 (Recall@10) on the tune and check parts of every set. Settings are chosen on tune.
 
-    python scripts/fusion_lab.py DUMP_DIR [--lr] [--prf PRF_PICKLE]
+    python scripts/fusion_lab.py DUMP_DIR [--lr] [--types]   (keyword PRF: scripts/fusion_prf.py)
 
 The document ranking is what the app's hybrid gives: named documents first, then documents in
 order of their first passage (tests: the "rrf" row reproduces `vankien eval --systems hybrid`
@@ -74,6 +74,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("dump", type=Path)
     ap.add_argument("--lr", action="store_true", help="logistic regression on rank/score features (scikit-learn)")
+    ap.add_argument("--types", action="store_true", help="per query type (tune parts)")
     args = ap.parse_args()
     data = {s: pickle.loads((args.dump / f"{s}.pkl").read_bytes()) for s in SETS if (args.dump / f"{s}.pkl").exists()}
     print(f"{'method':44s} " + " ".join(f"{s} {p}" for s in data for p in ("tune", "check")))
@@ -111,6 +112,35 @@ def main() -> None:
         show(f"z, documents by best + {lam} x second passage", res)
     if args.lr:
         learned(data)
+    if args.types:
+        by_type(data)
+
+
+def query_type(text: str) -> str:
+    """statement to judge ("... đúng hay sai?"), multiple-choice stem, question, or bare topic"""
+    import re
+
+    t = text.strip().lower()
+    if re.search(r"đúng (hay|hoặc) sai|đúng không|có đúng|là đúng", t):
+        return "statement"
+    if re.search(r"nào sau đây|đâu là|đâu không|sau đây", t):
+        return "choice"
+    if "?" in t or re.search(r"\b(gì|nào|bao nhiêu|ai|đâu|sao|không|mấy|bao giờ|thế nào|như nào)\b", t):
+        return "question"
+    return "topic" if len(t.split()) <= 5 else "statement"
+
+
+def by_type(data) -> None:
+    """nDCG@10 on the tune parts per query type and dense weight: is a per-type weight worth it?"""
+    for typ in ("question", "statement", "choice", "topic"):
+        for a in (0.0, 0.2, 0.3, 0.4, 0.5):
+            cells = []
+            for s, dd in data.items():
+                ids = set(dd["split"]["tune"])
+                rows = [r for r in dd["rows"] if r[0] in ids and r[0] in dd["qrels"] and query_type(r[1]) == typ]
+                vals = [ndcg(first_docs(z(a)(r), dd["doc_of"], r[4]), dd["qrels"][r[0]]) for r in rows]
+                cells.append(f"{s} {len(vals)} q {np.mean(vals) if vals else float('nan'):.3f}")
+            print(f"{typ:9s} dense {a}: " + "  ".join(cells), flush=True)
 
 
 def features(row):
