@@ -56,6 +56,7 @@ def main() -> None:
     ap.add_argument("--judged", action="store_true",
                     help="only the documents some query judges (no distractors): a paired comparison "
                          "on what scripts/eval_prewarm_recipe.py --judged embeds first")
+    ap.add_argument("--part", choices=("tune", "check"), default=None, help="only this part's queries")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     enc = EvalEncoder()
@@ -63,11 +64,15 @@ def main() -> None:
     for folder in args.dirs:
         t0 = time.time()
         ds = load_beir(folder)
+        split = load_split(ds.name)
         if args.max_passages:
             ds = first_passages(ds, args.max_passages)
+        if args.part:
+            from vankien.evaluation.splits import restrict
+
+            ds = restrict(ds, split.part(args.part))
         if args.judged:
             ds = judged_only(ds)
-        split = load_split(ds.name)
         app = AppIndex(enc, AppConfig(retrieval=settings), print, default_cache_path().parent.parent / "parsed")
         app.build(ds.corpus)
         lib = app.lib

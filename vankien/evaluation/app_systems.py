@@ -4,7 +4,7 @@ Every corpus document goes through the app's ingestion (`ingest.parse_text`, tit
 real `index.library.Library` in a temporary folder (`Library.add_documents`: the app's tokens,
 embeddings, keyword and dense indexes, store). Then:
 
-- hybrid  = `Library.search(query, k=depth)`: exactly what the app runs (RRF, number boost, caps);
+- hybrid  = `Library.search(query, k=depth)`: exactly what the app runs (z-score fusion, named documents first, caps);
 - keyword = the Library's own `keyword.search(query, depth)` (BM25 over index.tokenize tokens);
 - dense   = the Library's own `dense.search(encode_query(normalize_query(query)), depth)`.
 
