@@ -28,7 +28,7 @@ import numpy as np
 
 from index.records import SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
-from vankien.answers import docfacts
+from vankien.answers import docfacts, ranker, sentence_features
 from vankien.answers.answer_types import (STRICT, answer_spans, asked_unit, expected_type, focus_words,  # noqa: F401
                                           needs_answer, synonym_units, type_match, unit_share,
                                           without_question_phrase)
@@ -134,6 +134,7 @@ class ScoredSentence:
     focus: float = 1.0  # share of the words next to the question word found (W_NOFOCUS off at 0)
     missing: float = 0.0  # share of the question's content pairs in none of the passages (W_MISSING)
     typed: bool = False  # holds an answer of the kind asked for (else W_UNTYPED off)
+    features: tuple[float, ...] = ()  # the ranker's inputs, in ranker.FEATURES order
 
 
 def rescale_dense(cos: np.ndarray | float) -> np.ndarray:
@@ -186,8 +187,10 @@ def answer_span(kind: str, sentence: Sentence, q_words: set[str]) -> tuple[int, 
 
 
 def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
-                    dense_budget: int = DENSE_BUDGET) -> list[ScoredSentence]:
-    """The candidate sentences that hold the kind of answer asked for, scored, best first.
+                    dense_budget: int = DENSE_BUDGET, model: ranker.Ranker | None = None) -> list[ScoredSentence]:
+    """The candidate sentences, scored by the learned ranker (vankien/answers/ranker.py: the
+    probability that a sentence holds the answer), best first. Where the question asks for a kind
+    in HARD, only sentences holding that kind are candidates.
 
     Only the `dense_budget` sentences best on the cheap features (lexical, rank), plus every
     sentence of the DENSE_PASSAGES best passages, are encoded; the rest keep a dense score of zero."""
@@ -195,24 +198,28 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
     q_words = set(folded_terms(question))
     q_terms, q_pairs = question_terms(question)
     missing = missing_share(q_pairs, hits)
-    cands = join_restating(candidate_sentences(hits), hits, set(q_terms))
+    first = candidate_sentences(hits)
+    cands = join_restating(first, hits, set(q_terms))
+    joined = [j >= len(first) for j in range(len(cands))]
     typed = kind in STRICT
     spans = [typed_spans(kind, s, q_words) if typed else [] for _, s in cands]
     if needs_answer(question, HARD):  # only where a sentence without it cannot answer
         keep = [j for j, sp in enumerate(spans) if sp]
-        cands, spans = [cands[j] for j in keep], [spans[j] for j in keep]
+        cands, spans, joined = [cands[j] for j in keep], [spans[j] for j in keep], [joined[j] for j in keep]
     if not cands:
         return []
     sent_units = [_units(s.shown) for _, s in cands]
     ctx_units = [_units(s.context + " " + " ".join(hits[i].heading_path)) for i, s in cands]
     # list items and table rows are facts of their own: their context is their lead-in, not their neighbours
-    near_units = [cu if s.context or s.display or not NEIGHBOURS else cu | _units(neighbours(hits[i].text, s))
-                  for (i, s), cu in zip(cands, ctx_units)]
+    around = [set() if s.context or s.display else _units(neighbours(hits[i].text, s)) for i, s in cands]
+    near_units = [cu | au if NEIGHBOURS else cu for cu, au in zip(ctx_units, around)]
     idf = rarity(sent_units)
     default_idf = math.log(1.0 + (len(cands) + 1) / 0.5)
     focus = focus_words(question)
     lex = [lexical_score(q_terms, q_pairs, su, cu, idf, default_idf, focus)
            for su, cu in zip(sent_units, near_units)]
+    lex_alone = [lexical_score(q_terms, q_pairs, su, set(), idf, default_idf, focus) for su in sent_units]
+    lex_around = [lexical_score(q_terms, q_pairs, au, set(), idf, default_idf, focus) for au in around]
     unit = asked_unit(question) if kind == "number" else ()
     unit_hit = [unit_share(unit, [s.shown[a:b] for a, b in sp]) for (_, s), sp in zip(cands, spans)]
     bonus = [W_UNIT * u - (W_UNTYPED if typed and not sp else 0.0) for u, sp in zip(unit_hit, spans)]
@@ -223,6 +230,7 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
     shares = [len(focus & (su | cu)) / len(focus) if focus else 1.0 for su, cu in zip(sent_units, ctx_units)]
     bonus = [b - W_NOFOCUS * (1.0 - share) - W_MISSING * missing for b, share in zip(bonus, shares)]
     dense = np.full(len(cands), DENSE_FLOOR, dtype=np.float32)
+    encoded = np.zeros(len(cands), dtype=bool)
     if encoder is not None:
         cheap = [combine(lex[j], DENSE_FLOOR, i) + bonus[j] for j, (i, _) in enumerate(cands)]
         chosen = set(sorted(range(len(cands)), key=lambda j: -cheap[j])[:dense_budget])
@@ -231,9 +239,15 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
         qv = encoder.encode_query(normalize_query(question))
         texts = [(cands[j][1].context + " " + cands[j][1].shown).strip() for j in order]
         dense[order] = encoder.encode_passages(texts) @ qv
-    scored = [ScoredSentence(i, s, lex[j], float(dense[j]),
-                             combine(lex[j], float(dense[j]), i) + bonus[j], unit_hit[j], shares[j], missing,
-                             bool(spans[j]))
+        encoded[order] = True
+    rescaled = rescale_dense(dense)
+    x = sentence_features.matrix(question, typed, missing, hits, [
+        sentence_features.Candidate(i, s, lex[j], lex_alone[j], lex_around[j], float(rescaled[j]), bool(encoded[j]),
+                                    bool(spans[j]), unit_hit[j], shares[j], joined[j])
+        for j, (i, s) in enumerate(cands)])
+    prob = (model or ranker.load()).probability(x)
+    scored = [ScoredSentence(i, s, lex[j], float(dense[j]), float(prob[j]), unit_hit[j], shares[j], missing,
+                             bool(spans[j]), tuple(float(v) for v in x[j]))
               for j, (i, s) in enumerate(cands)]
     scored.sort(key=lambda x: -x.score)
     return scored
@@ -265,8 +279,11 @@ def answer_text(question: str, sentence: Sentence) -> str:
 
 
 def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSentence],
-                  threshold: float = THRESHOLD) -> Answer:
-    """The best sentence (and up to MAX_SUPPORT close ones from other passages), or NO_ANSWER."""
+                  threshold: float | None = None) -> Answer:
+    """The best sentence (and up to MAX_SUPPORT close ones from other passages), or NO_ANSWER when
+    the best is under `threshold` (default: the ranker's calibrated threshold)."""
+    if threshold is None:
+        threshold = ranker.load().threshold
     if not scored or scored[0].score < threshold:
         return Answer(question, NO_ANSWER, False, score=scored[0].score if scored else 0.0,
                       passages=tuple(hits))
@@ -291,7 +308,7 @@ def retrieve(library: Library, question: str, k: int, doc_id: str = "") -> list[
     return [h for h in library.search(question, k=max(60, 4 * k)) if h.doc_id == doc_id][:k]
 
 
-def answer_question(library: Library, question: str, k: int = PASSAGES, threshold: float = THRESHOLD,
+def answer_question(library: Library, question: str, k: int = PASSAGES, threshold: float | None = None,
                     encoder: Encoder | None = None) -> Answer:
     """Answer from metadata, from the named document, or from the k best passages (see the
     module docstring)."""
