@@ -31,6 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -160,36 +162,35 @@ def _rows(path):
     return [json.loads(line) for line in open(path, encoding="utf-8")]
 
 
-def _best(row, key="gold", score=None):
-    """(score, gold) of the sentence the answer would quote: the best by the ranker's stored score,
-    or by `score(sentence row)` (scripts/train_answer_ranker.py scores rows with a new model)."""
-    best = None
-    for s in row["sentences"]:
-        value = s["score"] if score is None else score(s)
-        if best is None or value > best[0]:
-            best = (value, s.get(key, s["gold"]))
-    return best or (0.0, False)
+def pick(row, model=None) -> tuple[float, bool, bool]:
+    """(confidence, gold, gold in the shown answer) of the sentence the answer would quote, scored
+    from the dumped features by `model` (default: the ranker in vankien/answers/answer_ranker.json)."""
+    if not row["sentences"]:
+        return 0.0, False, False
+    model = model or ranker.load()
+    x = np.asarray([s["x"] for s in row["sentences"]])
+    probs = model.probability(x)
+    top = row["sentences"][int(np.argmax(probs))]
+    return model.confidence(probs, x), bool(top["gold"]), bool(top.get("gold_shown", top["gold"]))
 
 
-def figures(rows, threshold=None, score=None) -> dict:
-    threshold = ranker.load().threshold if threshold is None else threshold
+def figures(rows, model=None) -> dict:
+    model = model or ranker.load()
     out = {}
     for name in list(dict.fromkeys(r["dataset"] for r in rows)) + ["tổng"]:
         sel = [r for r in rows if name == "tổng" or r["dataset"] == name]
-        ans = [r for r in sel if r["answerable"]]
-        una = [r for r in sel if not r["answerable"]]
-        best_ans = [_best(r, score=score) for r in ans]
-        best_una = [_best(r, score=score) for r in una]
-        shown_ans = [_best(r, "gold_shown", score=score) for r in ans]
+        ans = [pick(r, model) for r in sel if r["answerable"]]
+        una = [pick(r, model) for r in sel if not r["answerable"]]
+        t, n_ans, n_una = model.threshold, max(1, len(ans)), max(1, len(una))
         out[name] = {
             "answerable": len(ans), "unanswerable": len(una),
-            "top_sentence_hit": sum(g for _, g in best_ans) / max(1, len(ans)),
-            "top_answer_text_hit": sum(g for _, g in shown_ans) / max(1, len(ans)),
-            "top_passage_hit": sum(r["passage_hit"] for r in ans) / max(1, len(ans)),
-            "any_passage_hit": sum(r["any_passage_hit"] for r in ans) / max(1, len(ans)),
-            "answered_and_right": sum(g and s >= threshold for s, g in best_ans) / max(1, len(ans)),
-            "no_answer_rate_unanswerable": sum(s < threshold for s, _ in best_una) / max(1, len(una)),
-            "no_answer_rate_answerable": sum(s < threshold for s, _ in best_ans) / max(1, len(ans)),
+            "top_sentence_hit": sum(g for _, g, _ in ans) / n_ans,
+            "top_answer_text_hit": sum(g for _, _, g in ans) / n_ans,
+            "top_passage_hit": sum(r["passage_hit"] for r in sel if r["answerable"]) / n_ans,
+            "any_passage_hit": sum(r["any_passage_hit"] for r in sel if r["answerable"]) / n_ans,
+            "answered_and_right": sum(g and c >= t for c, g, _ in ans) / n_ans,
+            "no_answer_rate_unanswerable": sum(c < t for c, _, _ in una) / n_una,
+            "no_answer_rate_answerable": sum(c < t for c, _, _ in ans) / n_ans,
         }
     return out
 
@@ -216,7 +217,7 @@ def misses(path, limit: int = 40) -> None:
     kinds: dict[str, list[int]] = {}
     shown = 0
     for r in rows:
-        score, gold = _best(r)
+        _, gold, _ = pick(r)
         cause = "" if gold else ("truy hồi" if not r["any_passage_hit"] else
                                  "chọn câu" if any(s["gold"] for s in r["sentences"]) else "tách câu/lọc")
         kinds.setdefault(r.get("kind") or "-", [0, 0])[0] += 1
@@ -225,6 +226,9 @@ def misses(path, limit: int = 40) -> None:
             continue
         if shown < limit:
             shown += 1
+            probs = ranker.load().probability(np.asarray([s["x"] for s in r["sentences"]])) if r["sentences"] else []
+            for s, prob in zip(r["sentences"], probs):
+                s["score"] = float(prob)
             top = max(r["sentences"], key=lambda s: s["score"], default={"text": "", "typed": False, "score": 0})
             right = next((s for s in r["sentences"] if s["gold"]), None)
             print(f"[{r['dataset']} {r['id']} {r.get('kind') or '-'} {cause}] {r.get('question', '')}\n"

@@ -11,9 +11,11 @@ whether anything answers. Model: logistic regression (scikit-learn, used only he
 applies the coefficients with numpy), chosen among a few regularisation strengths and two
 weightings by top-1 accuracy in 5-fold cross-validation grouped by question.
 
-Threshold: the highest top probability at which at most MAX_FALSE_NO of the answerable tune
-questions of every set are refused, lowered by a margin; it is then raised if needed (and said so)
-above every unanswerable question of our corpus/ set (--corpus). --check prints the figures on a
+No answer: a second logistic regression over the best sentence's features and the question's
+(ranker.QUESTION_FEATURES) says how sure the question is answered at all, trained on answerable vs
+unanswerable tune questions; the threshold is the highest at which at most MAX_FALSE_NO of each
+set's answerable tune questions are refused. --corpus prints how many unanswerable questions of our
+corpus/ set it refuses (not used to choose anything). --check prints the figures on a
 check dump with the new model, for the report only: nothing is chosen on it.
 """
 from __future__ import annotations
@@ -72,44 +74,44 @@ def top1(model: ranker.Ranker, data: list[dict]) -> float:
     return hits / max(1, len(ans))
 
 
-def best_scores(model: ranker.Ranker, data: list[dict]) -> list[float]:
-    return [float(model.probability(np.asarray([s["x"] for s in r["sentences"]])).max()) if r["sentences"] else 0.0
-            for r in data]
+def confidences(model: ranker.Ranker, data: list[dict]) -> list[float]:
+    out = []
+    for r in data:
+        x = np.asarray([s["x"] for s in r["sentences"]])
+        out.append(model.confidence(model.probability(x), x) if r["sentences"] else 0.0)
+    return out
 
 
-def cross_validate(data: list[dict], c: float, weighted: bool, folds: int = 5) -> float:
-    order = np.random.default_rng(7).permutation(len(data))
-    scores = []
-    for k in range(folds):
-        test_idx = set(order[k::folds].tolist())
-        train = [r for i, r in enumerate(data) if i not in test_idx]
-        test = [r for i, r in enumerate(data) if i in test_idx]
-        x, y, _, w = arrays(train)
-        scores.append(top1(fit(x, y, w if weighted else np.ones_like(w), c), test))
-    return float(np.mean(scores))
+def fit_answered(model: ranker.Ranker, data: list[dict]) -> ranker.Linear:
+    """Answerable (1) vs unanswerable (0) from the best sentence's features (ranker.QUESTION_FEATURES)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [r for r in data if r["sentences"]]
+    x = np.asarray([ranker.question_features(model.probability(np.asarray([s["x"] for s in r["sentences"]])),
+                                             np.asarray([s["x"] for s in r["sentences"]])) for r in rows])
+    y = np.asarray([int(r["answerable"]) for r in rows])
+    mean, scale = x.mean(axis=0), np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
+    fitted = LogisticRegression(C=1.0, max_iter=2000).fit((x - mean) / scale, y)
+    return ranker.Linear(mean, scale, fitted.coef_[0].astype(np.float64), float(fitted.intercept_[0]))
 
 
 def choose_threshold(model: ranker.Ranker, data: list[dict], corpus: list[dict]) -> float:
-    sets = sorted({r["dataset"] for r in data})
-    best = {s: [b for b, r in zip(best_scores(model, data), data) if r["dataset"] == s and r["answerable"]]
-            for s in sets}
-    # the largest t with refused share <= MAX_FALSE_NO on each set: a low quantile of its best scores
-    t = min(float(np.quantile(np.asarray(v), MAX_FALSE_NO)) for v in best.values() if v)
-    una = [b for b, r in zip(best_scores(model, corpus), corpus) if not r["answerable"]]
+    """The highest threshold that refuses at most MAX_FALSE_NO of each set's answerable questions."""
+    conf = confidences(model, data)
+    t = 1.0
+    for name in sorted({r["dataset"] for r in data}):
+        c = sorted(v for v, r in zip(conf, data) if r["dataset"] == name and r["answerable"])
+        t = min(t, c[int(MAX_FALSE_NO * len(c))])
+    una = [v for v, r in zip(confidences(model, corpus), corpus) if not r["answerable"]]
     if una and max(una) >= t:
-        print(f"  ngưỡng {t:.4f} không từ chối hết câu không có đáp án của corpus/ (cao nhất {max(una):.4f}); "
-              "nâng lên ngay trên mức đó")
-        t = max(una) + 1e-4
+        print(f"  ngưỡng {t:.4f} chưa từ chối hết câu không có đáp án của corpus/ (cao nhất {max(una):.4f})")
     return t
 
 
 def print_figures(label: str, model: ranker.Ranker, data: list[dict]) -> None:
     import eval_answers
 
-    def score(s, p=model):
-        return float(p.probability(np.asarray([s["x"]]))[0])
-
-    figs = eval_answers.figures(data, threshold=model.threshold, score=score)
+    figs = eval_answers.figures(data, model)
     print(f"\n{label}: tập, câu đầu đúng, KTL|có (không trả lời câu có đáp án), KTL|không có")
     for name, f in figs.items():
         print(f"  {name:<12} {f['top_sentence_hit']:.3f}  {f['no_answer_rate_answerable']:.3f}  "
@@ -134,15 +136,22 @@ def main(argv=None) -> int:
     acc, c, weighted = max(results, key=lambda t: (round(t[0], 3), -t[1]))
     x, y, _, w = arrays(data)
     model = fit(x, y, w if weighted else np.ones_like(w), c)
+    model = ranker.Ranker(model.features, model.mean, model.scale, model.coef, model.intercept, 0.5,
+                          fit_answered(model, data))
     model = ranker.Ranker(model.features, model.mean, model.scale, model.coef, model.intercept,
-                          choose_threshold(model, data, corpus))
+                          choose_threshold(model, data, corpus), model.answered)
     print(f"\nchọn C={c}, trọng số theo câu hỏi={weighted}; ngưỡng {model.threshold:.4f}")
     for name, coef in sorted(zip(ranker.FEATURES, model.coef), key=lambda t: -abs(t[1])):
         print(f"  {name:<16} {coef:+.3f}")
+    print("có trả lời hay không:", ", ".join(f"{n} {v:+.2f}" for n, v in zip(ranker.QUESTION_FEATURES,
+                                                                          model.answered.coef)))
     print_figures("tune", model, data)
     if corpus:
-        una = [b for b, r in zip(best_scores(model, corpus), corpus) if not r["answerable"]]
-        print(f"\ncorpus/: {sum(b < model.threshold for b in una)}/{len(una)} câu không có đáp án bị từ chối")
+        conf = confidences(model, corpus)
+        una = [b for b, r in zip(conf, corpus) if not r["answerable"]]
+        ans = [b for b, r in zip(conf, corpus) if r["answerable"]]
+        print(f"\ncorpus/: {sum(b < model.threshold for b in una)}/{len(una)} câu không có đáp án bị từ chối, "
+              f"{sum(b < model.threshold for b in ans)}/{len(ans)} câu có đáp án bị từ chối")
     if args.check:
         print_figures("check (chỉ báo cáo)", model, rows([args.check]))
     data_out = model.to_json()

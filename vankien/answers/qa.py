@@ -10,10 +10,12 @@ source document ("Hướng dẫn 05 yêu cầu …") answers from that document 
 passages (Library.search), split them into sentences keeping char offsets (sentences.py), prefer the
 sentences that hold the kind of answer the question asks for (answer_types.py: a date for "ngày
 nào", a name for "ai", …; required only for the kinds in HARD), score each sentence against the question (score_sentences: rarity-weighted
-overlap of diacritic-folded syllables and syllable pairs, plus cosine between encode_query(question)
-and encode_passages(sentences)), keep the best. When the best score is under the calibrated
-threshold the answer is NO_ANSWER rather than the nearest noise (figures in scripts/eval_answers.py).
-The answer reads the sentence trimmed to about 300 characters around what answers.
+overlap of diacritic-folded syllables and syllable pairs, cosine between encode_query(question)
+and encode_passages(sentences), position, length, answer kind, … combined by a learned ranker:
+vankien/answers/ranker.py), keep the best. When the ranker is not sure anything answers, the answer
+is NO_ANSWER rather than the nearest noise (figures in scripts/eval_answers.py). The answer reads
+the sentence trimmed to about 300 characters around what answers; a person named by the given name
+alone reads with the sentence before it, which names them in full (answer_items.with_antecedent).
 
 Everything except answer_question is a pure function over plain values.
 """
@@ -21,14 +23,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from index.records import SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
-from vankien.answers import docfacts, ranker, sentence_features
+from vankien.answers import answer_items, docfacts, ranker, sentence_features
 from vankien.answers.answer_types import (STRICT, answer_spans, asked_unit, expected_type, focus_words,  # noqa: F401
                                           needs_answer, synonym_units, type_match, unit_share,
                                           without_question_phrase)
@@ -44,21 +46,19 @@ if TYPE_CHECKING:
 
 NO_ANSWER = "Không tìm thấy nội dung trả lời trong các văn bản đã có"
 
-# Weights of the sentence score and the no-answer threshold, calibrated with
-# scripts/eval_answers.py --calibrate on the features of the dev sets (vinewsqa + uit_regwiki
-# qa.jsonl, --n 40) and of our corpus/ question set (scripts/eval_corpus_answers.py --features):
-# THRESHOLD is where every unanswerable question of ours is refused; figures in the README.
+# The sentence score is the learned ranker's probability (vankien/answers/ranker.py, trained by
+# scripts/train_answer_ranker.py on the tune halves of vinewsqa and uit_regwiki), and the no-answer
+# threshold is the ranker's. The hand-set weights below survive only as the cheap pre-score that
+# chooses which sentences are worth encoding (DENSE_BUDGET), and as ranker features (unit, focus).
 W_LEXICAL = 0.3
 W_DENSE = 0.7
 W_RANK = 0.1
 DENSE_FLOOR = 0.75  # E5 cosines live in ~[0.7, 0.95]: rescale (cos - floor) / (1 - floor)
-THRESHOLD = 0.26  # calibrated: scripts/eval_answers.py --calibrate over the public sets and our corpus/ set (see README)
 # A sentence without the kind of answer asked for loses W_UNTYPED rather than being dropped, for a
 # person (often named without a title), a date ("khi nào" is answered by an event: "phẫu thuật lần
 # ba") and a list: dropping them lost public-set answers. Kinds in HARD are still required: an
 # address for "trang nào", a number for "bao nhiêu"/"bao lâu", a place for "ở đâu" (now any proper
 # name after a preposition, "trên tạp chí Saint-Petersburg Panorama", not only "tại/ở …").
-# A penalty, not a bonus, so the scores of typed sentences and THRESHOLD keep their scale.
 W_UNTYPED = 0.05
 HARD = frozenset({"url", "place", "number", "duration"})
 W_UNIT = 0.2  # bonus when a count comes with the unit asked for ("bao nhiêu chi bộ" -> "3.870 chi bộ")
@@ -222,6 +222,9 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
     lex_around = [lexical_score(q_terms, q_pairs, au, set(), idf, default_idf, focus) for au in around]
     unit = asked_unit(question) if kind == "number" else ()
     unit_hit = [unit_share(unit, [s.shown[a:b] for a, b in sp]) for (_, s), sp in zip(cands, spans)]
+    if kind == "list":  # "những tháng nào": the sentence that lists months ("tháng 3, 6, 9 và 12")
+        noun = answer_items.list_noun(question)
+        unit_hit = [float(answer_items.enumerates(noun, s.context + " " + s.shown)) for _, s in cands]
     bonus = [W_UNIT * u - (W_UNTYPED if typed and not sp else 0.0) for u, sp in zip(unit_hit, spans)]
     if typed:  # half the lexical score from the clause that holds the answer: facts sit near their words
         near = [max((lexical_score(q_terms, q_pairs, _units(clause_of(s.shown, sp)), cu, idf, default_idf, focus)
@@ -241,7 +244,7 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
         dense[order] = encoder.encode_passages(texts) @ qv
         encoded[order] = True
     rescaled = rescale_dense(dense)
-    x = sentence_features.matrix(question, typed, missing, hits, [
+    x = sentence_features.matrix(question, kind, typed, missing, hits, [
         sentence_features.Candidate(i, s, lex[j], lex_alone[j], lex_around[j], float(rescaled[j]), bool(encoded[j]),
                                     bool(spans[j]), unit_hit[j], shares[j], joined[j])
         for j, (i, s) in enumerate(cands)])
@@ -282,12 +285,15 @@ def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSen
                   threshold: float | None = None) -> Answer:
     """The best sentence (and up to MAX_SUPPORT close ones from other passages), or NO_ANSWER when
     the best is under `threshold` (default: the ranker's calibrated threshold)."""
-    if threshold is None:
-        threshold = ranker.load().threshold
-    if not scored or scored[0].score < threshold:
-        return Answer(question, NO_ANSWER, False, score=scored[0].score if scored else 0.0,
-                      passages=tuple(hits))
+    model = ranker.load()
+    threshold = model.threshold if threshold is None else threshold
+    sure = model.confidence(np.asarray([s.score for s in scored]), np.asarray([s.features for s in scored])) \
+        if scored and scored[0].features else (scored[0].score if scored else 0.0)
+    if not scored or sure < threshold:
+        return Answer(question, NO_ANSWER, False, score=sure, passages=tuple(hits))
     best = scored[0]
+    if expected_type(question) == "person":  # "Mai đã …": read with the sentence that names her in full
+        best = replace(best, sentence=answer_items.with_antecedent(hits[best.hit_index].text, best.sentence))
     chosen = [best]
     for s in scored[1:]:
         if len(chosen) > MAX_SUPPORT or s.score < best.score - SUPPORT_MARGIN:
@@ -296,8 +302,7 @@ def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSen
             chosen.append(s)
     citations = tuple(citation_for(n, hits[s.hit_index], (s.sentence.start, s.sentence.end), s.sentence.display)
                       for n, s in enumerate(chosen, 1))
-    return Answer(question, answer_text(question, best.sentence), True, citations, best.score,
-                  passages=tuple(hits))
+    return Answer(question, answer_text(question, best.sentence), True, citations, sure, passages=tuple(hits))
 
 
 def retrieve(library: Library, question: str, k: int, doc_id: str = "") -> list[SearchHit]:

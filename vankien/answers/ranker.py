@@ -3,7 +3,7 @@ candidate sentence, giving the probability that it holds the answer.
 
     ranker = load()                       # vankien/answers/answer_ranker.json
     p = ranker.probability(matrix)        # (n, len(FEATURES)) -> (n,) in [0, 1]
-    p.max() < ranker.threshold            # -> no answer
+    ranker.confidence(p, matrix) < ranker.threshold   # -> no answer
 
 The coefficients are written by scripts/train_answer_ranker.py, trained on the TUNE halves of
 vinewsqa and uit_regwiki (vankien/evaluation/splits) from the feature rows that
@@ -55,7 +55,57 @@ FEATURES = (
     "joined",  # a restating sentence read together with the next one
     "list_item",  # a list item read with its lead-in
     "table_row",  # a table row
+    "names",  # share of the question's capitalised names (people, places) found in the sentence
+    "run",  # longest run of question syllables found in a row in the sentence, over the question's length
+    "trigrams",  # share of the question's syllable triples found in the sentence
+    "lex_rank",  # 1 / (1 + rank of the sentence by lex among the candidates)
+    "dense_rank",  # 1 / (1 + rank by dense)
+    "reason",  # a "vì sao / tại sao" question and a sentence with vì, do, bởi, nhờ, nên
+    "enumeration",  # a list question and a sentence that enumerates ("a, b và c")
+    "name_asked",  # the question asks for a name ("tên là gì", "ai") and the sentence holds one
 )
+
+
+# Whether the question is answered at all: features of the best sentence and of the question
+# (a second logistic regression, trained on answerable vs unanswerable tune questions).
+QUESTION_FEATURES = ("top_logit", "gap", "missing", "words_missed", "lex", "dense", "exact", "trigrams", "typed",
+                     "untyped")
+_FROM_TOP = ("missing", "words_missed", "lex", "dense", "exact", "trigrams", "typed", "untyped")
+
+
+def question_features(probs: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """QUESTION_FEATURES of one question from its sentences' probabilities and feature rows."""
+    order = np.argsort(-probs)
+    top = float(np.clip(probs[order[0]], 1e-6, 1 - 1e-6))
+    second = float(probs[order[1]]) if len(order) > 1 else 0.0
+    row = np.asarray(matrix)[order[0]]
+    return np.asarray([np.log(top / (1 - top)), top - second] + [row[FEATURES.index(n)] for n in _FROM_TOP])
+
+
+@dataclass(frozen=True)
+class Linear:
+    """Standardised logistic regression: sigmoid(((x - mean) / scale) @ coef + intercept)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, matrix: np.ndarray) -> np.ndarray:
+        x = (np.asarray(matrix, dtype=np.float64).reshape(-1, len(self.coef)) - self.mean) / self.scale
+        return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
+
+    def to_json(self) -> dict:
+        return {"mean": self.mean.tolist(), "scale": self.scale.tolist(), "coef": self.coef.tolist(),
+                "intercept": self.intercept}
+
+
+def _linear(data: dict, n: int) -> Linear:
+    arrays = [np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
+    if any(a.shape != (n,) for a in arrays):
+        raise ValueError("Tệp mô hình xếp hạng câu trả lời hỏng: số hệ số khác số đặc trưng")
+    mean, scale, coef = arrays
+    return Linear(mean, np.where(scale > 0, scale, 1.0), coef, float(data["intercept"]))
 
 
 @dataclass(frozen=True)
@@ -65,28 +115,39 @@ class Ranker:
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
-    threshold: float  # below this top probability the answer is "not found"
+    threshold: float  # below this confidence the answer is "not found"
+    answered: Linear | None = None  # confidence that the question is answered (None: the top probability)
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         x = (np.asarray(matrix, dtype=np.float64).reshape(-1, len(self.features)) - self.mean) / self.scale
         return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
 
+    def confidence(self, probs: np.ndarray, matrix: np.ndarray) -> float:
+        """How sure the best sentence answers the question at all, compared with `threshold`."""
+        probs = np.asarray(probs, dtype=np.float64)
+        if not len(probs):
+            return 0.0
+        if self.answered is None:
+            return float(probs.max())
+        return float(self.answered.probability(question_features(probs, matrix))[0])
+
     def to_json(self) -> dict:
-        return {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold}
+        out = {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+               "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold}
+        if self.answered is not None:
+            out["answered"] = {"features": list(QUESTION_FEATURES), **self.answered.to_json()}
+        return out
 
 
 def from_json(data: dict) -> Ranker:
     names = tuple(data["features"])
-    if names != FEATURES:
+    answered = data.get("answered")
+    if names != FEATURES or (answered and tuple(answered["features"]) != QUESTION_FEATURES):
         raise ValueError("Tệp mô hình xếp hạng câu trả lời không khớp với các đặc trưng hiện tại: "
                          "chạy lại scripts/train_answer_ranker.py")
-    arrays = [np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
-    if any(a.shape != (len(names),) for a in arrays):
-        raise ValueError("Tệp mô hình xếp hạng câu trả lời hỏng: số hệ số khác số đặc trưng")
-    mean, scale, coef = arrays
-    return Ranker(names, mean, np.where(scale > 0, scale, 1.0), coef, float(data["intercept"]),
-                  float(data["threshold"]))
+    sentence = _linear(data, len(names))
+    return Ranker(names, sentence.mean, sentence.scale, sentence.coef, sentence.intercept, float(data["threshold"]),
+                  _linear(answered, len(QUESTION_FEATURES)) if answered else None)
 
 
 @lru_cache(maxsize=4)

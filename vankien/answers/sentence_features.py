@@ -16,10 +16,16 @@ from typing import Any, Sequence
 import numpy as np
 
 from vntext.normalize import fold_diacritics
+from vankien.answers.answer_types import _CAP, _NAME
 from vankien.answers.lexical import FOLDED_STOPWORDS, STOPWORDS, folded_terms, syllables
 from vankien.answers.ranker import FEATURES
 from vankien.answers.sentences import Sentence
 
+_REASON_Q = re.compile(r"\b(?:vì sao|tại sao|vì lý do gì|lý do|nguyên nhân|vi sao|tai sao|ly do|nguyen nhan)\b")
+_REASON = re.compile(r"\b(?:vì|bởi|do|nhờ|nên|để|nguyên nhân|lý do)\b", re.IGNORECASE)
+_NAME_Q = re.compile(r"\b(?:tên (?:là )?gì|tên gọi|là ai|ai|ten (?:la )?gi|la ai)\b")
+_ENUM = re.compile(r"[^,;]+,\s*[^,;]+(?:,\s*[^,;]+)*\s+(?:và|hoặc)\s+\S+|:\s*[^,;]+(?:[,;]\s*[^,;]+){2,}")
+_CAPS = re.compile(rf"{_CAP}[\w-]*(?:\s+{_CAP}[\w-]*)*")
 _ASKS = re.compile(r"\?|\b(?:ai|gì|đâu|bao nhiêu|bao giờ|bao lâu|thế nào|tại sao|vì sao)\b", re.IGNORECASE)
 
 
@@ -44,24 +50,39 @@ def _content(words: Sequence[str]) -> set[str]:
     return {w for w in words if w not in FOLDED_STOPWORDS and not w.isdigit()}
 
 
-def matrix(question: str, strict: bool, missing: float, hits: Sequence[Any],
+def matrix(question: str, kind: str, strict: bool, missing: float, hits: Sequence[Any],
            cands: Sequence[Candidate]) -> np.ndarray:
     """(len(cands), len(FEATURES)) float matrix, columns in FEATURES order."""
     if not cands:
         return np.zeros((0, len(FEATURES)))
-    q_exact = {w for w in syllables(question) if w not in STOPWORDS}
+    q_syl = syllables(question)
+    accents = fold_diacritics(question) != question  # typed with diacritics: compare with them
+    q_exact = {w if accents else fold_diacritics(w) for w in q_syl if w not in STOPWORDS}
     q_folded = _content(folded_terms(question))
+    q_seq = folded_terms(question)
+    q_tri = {tuple(q_seq[k:k + 3]) for k in range(len(q_seq) - 2)}
+    q_names = {" ".join(folded_terms(m.group(0))) for m in _CAPS.finditer(question.strip())
+               if m.start() > 0 or " " in m.group(0)}  # the first word is capitalised anyway
+    lower_q = question.lower()
+    why = bool(_REASON_Q.search(lower_q) or _REASON_Q.search(fold_diacritics(lower_q)))
+    wants_name = bool(_NAME_Q.search(lower_q))
+    listing = kind == "list"
+    lex_order = {j: k for k, j in enumerate(sorted(range(len(cands)), key=lambda j: -cands[j].lex))}
+    dense_order = {j: k for k, j in enumerate(sorted(range(len(cands)), key=lambda j: -cands[j].dense))}
     best_lex = max(c.lex for c in cands)
     best_dense = max((c.dense for c in cands if c.encoded), default=0.0)
     top_score = float(getattr(hits[0], "score", 0.0) or 0.0) if hits else 0.0
     rows = []
-    for c in cands:
+    for j, c in enumerate(cands):
         s, hit = c.sentence, hits[c.hit_index]
         shown = s.shown
         words = folded_terms(shown)
         sent_content = _content(words)
         around = _content(folded_terms(s.context)) | sent_content
-        exact = len(q_exact & set(syllables(shown))) / len(q_exact) if q_exact else 0.0
+        sent_syl = set(syllables(shown)) if accents else set(words)
+        exact = len(q_exact & sent_syl) / len(q_exact) if q_exact else 0.0
+        folded_shown = " ".join(words)
+        tri = {tuple(words[k:k + 3]) for k in range(len(words) - 2)}
         passage_len = max(1, len(hit.text))
         score = float(getattr(hit, "score", 0.0) or 0.0)
         values = {
@@ -82,10 +103,26 @@ def matrix(question: str, strict: bool, missing: float, hits: Sequence[Any],
             "digits": float(any(ch.isdigit() for ch in shown)),
             "joined": float(c.joined), "list_item": float(bool(s.context) and not s.display),
             "table_row": float(bool(s.display)),
+            "names": sum(n in folded_shown for n in q_names) / len(q_names) if q_names else 0.0,
+            "run": _longest_run(q_seq, words) / max(1, len(q_seq)),
+            "trigrams": len(q_tri & tri) / len(q_tri) if q_tri else 0.0,
+            "lex_rank": 1.0 / (1.0 + lex_order[j]), "dense_rank": 1.0 / (1.0 + dense_order[j]) if c.encoded else 0.0,
+            "reason": float(why and bool(_REASON.search(shown))),
+            "enumeration": float(listing and bool(_ENUM.search(shown))),
+            "name_asked": float(wants_name and bool(_NAME.search(shown))),
         }
         rows.append([values[name] for name in FEATURES])
     return np.asarray(rows, dtype=np.float64)
 
 
-def folded(text: str) -> str:
-    return fold_diacritics(text.lower())
+def _longest_run(query: Sequence[str], words: Sequence[str]) -> int:
+    """Length of the longest stretch of `query` found word for word in `words`."""
+    best, prev = 0, [0] * (len(words) + 1)
+    for q in query:
+        cur = [0] * (len(words) + 1)
+        for k, w in enumerate(words, 1):
+            if q == w:
+                cur[k] = prev[k - 1] + 1
+                best = max(best, cur[k])
+        prev = cur
+    return best
