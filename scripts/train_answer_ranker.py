@@ -8,8 +8,9 @@ Training data: every candidate sentence of the TUNE questions of vinewsqa and ui
 by document, vankien/evaluation/splits), labelled 1 when it contains a gold answer. Unanswerable
 questions (documents not indexed) add their sentences as negatives, so the probability also says
 whether anything answers. Model: logistic regression (scikit-learn, used only here; the product
-applies the coefficients with numpy), chosen among a few regularisation strengths and two
-weightings by top-1 accuracy in 5-fold cross-validation grouped by question.
+applies the coefficients with numpy), pointwise (two weightings) or pairwise (gold sentence against
+each other sentence of its question, then Platt scaling), chosen with the regularisation strength
+by top-1 accuracy in 5-fold cross-validation grouped by question.
 
 No answer: a second logistic regression over the best sentence's features and the question's
 (ranker.QUESTION_FEATURES) says how sure the question is answered at all, trained on answerable vs
@@ -35,6 +36,14 @@ from vankien.answers import ranker  # noqa: E402
 
 MAX_FALSE_NO = 0.08  # below the 0.10 target: the check halves were a little harsher than tune so far
 CS = (0.03, 0.1, 0.3, 1.0, 3.0)
+# The hand-set score (W_* in vankien/answers/qa.py, threshold 0.26) is kept as a prior: trained on
+# news and encyclopedia questions alone, the ranker learnt that long, top-passage sentences answer,
+# and lost 5 of our corpus/ questions (41 answered from sentences: 29 right vs 34). PRIOR_WEIGHT is
+# the smallest weight of the prior (tried 2, 3, 4, 6, 8) that loses none of them; the public check
+# halves keep most of the gain (see the report). Chosen with our own set: said so in the note.
+PRIOR_SCALE = 10.0
+PRIOR_WEIGHT = 3.0
+OLD_THRESHOLD = 0.26
 
 
 def rows(paths) -> list[dict]:
@@ -64,6 +73,54 @@ def fit(x, y, weight, c: float):
                          float(model.intercept_[0]), 0.5)
 
 
+def fit_pairwise(data: list[dict], c: float):
+    """Pairwise: every gold sentence against every other sentence of its question (the model
+    learns which of two sentences answers), then Platt scaling of its score to a probability."""
+    from sklearn.linear_model import LogisticRegression
+
+    x, y, group, _ = arrays(data)
+    mean, scale = x.mean(axis=0), np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
+    z = (x - mean) / scale
+    diffs = []
+    for g in np.unique(group):
+        idx = np.flatnonzero(group == g)
+        pos, neg = idx[y[idx] == 1], idx[y[idx] == 0]
+        for i in pos[:3]:
+            diffs.append(z[i] - z[neg])
+    d = np.concatenate(diffs)
+    pairs = LogisticRegression(C=c, max_iter=2000, fit_intercept=False).fit(
+        np.concatenate([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))])
+    w = pairs.coef_[0]
+    platt = LogisticRegression(C=100.0, max_iter=2000).fit((z @ w)[:, None], y)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    return ranker.Ranker(ranker.FEATURES, mean, scale, (w * a).astype(np.float64), b, 0.5)
+
+
+def with_prior(model: ranker.Ranker, alpha: float) -> ranker.Ranker:
+    """The learned logit plus `alpha` times the hand-set score the answers used before (qa's
+    W_* weights, centred on its old threshold), folded into one coefficient vector."""
+    from vankien.answers import qa
+
+    hand = {"lex": qa.W_LEXICAL, "dense": qa.W_DENSE, "rank_inv": qa.W_RANK, "unit": qa.W_UNIT,
+            "untyped": -qa.W_UNTYPED, "nofocus": -qa.W_NOFOCUS, "missing": -qa.W_MISSING}
+    prior = np.asarray([PRIOR_SCALE * hand.get(f, 0.0) for f in ranker.FEATURES])
+    coef = model.coef + alpha * prior * model.scale
+    intercept = model.intercept + alpha * (prior @ model.mean - PRIOR_SCALE * OLD_THRESHOLD)
+    return ranker.Ranker(model.features, model.mean, model.scale, coef, float(intercept), model.threshold,
+                         model.answered)
+
+
+def hand_refusal() -> ranker.Linear:
+    """The hand-set score as a per-sentence model whose probability is 0.5 at the old threshold."""
+    from vankien.answers import qa
+
+    hand = {"lex": qa.W_LEXICAL, "dense": qa.W_DENSE, "rank_inv": qa.W_RANK, "unit": qa.W_UNIT,
+            "untyped": -qa.W_UNTYPED, "nofocus": -qa.W_NOFOCUS, "missing": -qa.W_MISSING}
+    n = len(ranker.FEATURES)
+    return ranker.Linear(np.zeros(n), np.ones(n), np.asarray([PRIOR_SCALE * hand.get(f, 0.0) for f in ranker.FEATURES]),
+                         -PRIOR_SCALE * OLD_THRESHOLD)
+
+
 def top1(model: ranker.Ranker, data: list[dict]) -> float:
     ans = [r for r in data if r["answerable"]]
     hits = 0
@@ -72,6 +129,19 @@ def top1(model: ranker.Ranker, data: list[dict]) -> float:
             p = model.probability(np.asarray([s["x"] for s in r["sentences"]]))
             hits += bool(r["sentences"][int(np.argmax(p))]["gold"])
     return hits / max(1, len(ans))
+
+
+def cross_validate(data: list[dict], c: float, weighted: bool, folds: int = 5) -> float:
+    order = np.random.default_rng(7).permutation(len(data))
+    scores = []
+    for k in range(folds):
+        test_idx = set(order[k::folds].tolist())
+        train = [r for i, r in enumerate(data) if i not in test_idx]
+        test = [r for i, r in enumerate(data) if i in test_idx]
+        x, y, _, w = arrays(train)
+        model = fit_pairwise(train, c) if weighted is None else fit(x, y, w if weighted else np.ones_like(w), c)
+        scores.append(top1(model, test))
+    return float(np.mean(scores))
 
 
 def confidences(model: ranker.Ranker, data: list[dict]) -> list[float]:
@@ -124,27 +194,42 @@ def main(argv=None) -> int:
     p.add_argument("--corpus", type=Path, help="tệp đặc trưng của bộ câu hỏi corpus/ (eval_corpus_answers.py)")
     p.add_argument("--check", type=Path, help="tệp đặc trưng của phần check: chỉ để in số liệu")
     p.add_argument("--out", type=Path, default=ranker.MODEL_FILE)
+    p.add_argument("--c", type=float, help="bỏ kiểm chéo, dùng C này (hồi quy theo từng câu, không trọng số)")
+    p.add_argument("--prior-weight", type=float, default=PRIOR_WEIGHT,
+                   help="trọng số của điểm chọn tay cũ cộng vào mô hình học (0: chỉ mô hình học)")
     args = p.parse_args(argv)
     data = rows(args.tune)
     corpus = rows([args.corpus]) if args.corpus else []
-    results = []
-    for weighted in (True, False):
+    results = [(0.0, args.c, False)] if args.c else []
+    for weighted in [] if args.c else (False, True, None):  # None: pairwise (it never won: kept to show it)
         for c in CS:
             acc = cross_validate(data, c, weighted)
-            print(f"C={c:<5} trọng số theo câu hỏi={weighted!s:<5} câu đầu đúng (kiểm chéo 5 phần): {acc:.3f}")
+            print(f"C={c:<5} {'từng cặp' if weighted is None else 'trọng số theo câu hỏi=' + str(weighted):<27} câu đầu đúng (kiểm chéo 5 phần): {acc:.3f}")
             results.append((acc, c, weighted))
     acc, c, weighted = max(results, key=lambda t: (round(t[0], 3), -t[1]))
     x, y, _, w = arrays(data)
-    model = fit(x, y, w if weighted else np.ones_like(w), c)
+    model = fit_pairwise(data, c) if weighted is None else fit(x, y, w if weighted else np.ones_like(w), c)
+    model = with_prior(model, args.prior_weight)
+    learned = ranker.Ranker(model.features, model.mean, model.scale, model.coef, model.intercept, 0.5,
+                            fit_answered(model, data))
+    learned = ranker.Ranker(model.features, model.mean, model.scale, model.coef, model.intercept,
+                            choose_threshold(learned, data, corpus), learned.answered)
+    print_figures("không trả lời theo mô hình học (chỉ để so sánh)", learned, data)
+    if args.check:
+        print_figures("... trên check", learned, rows([args.check]))
+    if corpus:
+        conf = confidences(learned, corpus)
+        print(f"  corpus/: {sum(b < learned.threshold for b, r in zip(conf, corpus) if not r['answerable'])}"
+              f"/{sum(not r['answerable'] for r in corpus)} câu không có đáp án bị từ chối")
+    # Refusal stays the hand-set rule (best hand-set score under 0.26): the learned one (above)
+    # refuses fewer public unanswerable questions at the same false no-answers, and lets one of
+    # our unanswerable questions through ("Bao giờ tổ chức Đại hội … nhiệm kỳ 2025 - 2030?").
     model = ranker.Ranker(model.features, model.mean, model.scale, model.coef, model.intercept, 0.5,
-                          fit_answered(model, data))
-    model = ranker.Ranker(model.features, model.mean, model.scale, model.coef, model.intercept,
-                          choose_threshold(model, data, corpus), model.answered)
-    print(f"\nchọn C={c}, trọng số theo câu hỏi={weighted}; ngưỡng {model.threshold:.4f}")
+                          refusal=hand_refusal())
+    print(f"\nchọn C={c}, {'từng cặp' if weighted is None else 'trọng số theo câu hỏi=' + str(weighted)}; ngưỡng {model.threshold:.4f}")
     for name, coef in sorted(zip(ranker.FEATURES, model.coef), key=lambda t: -abs(t[1])):
         print(f"  {name:<16} {coef:+.3f}")
-    print("có trả lời hay không:", ", ".join(f"{n} {v:+.2f}" for n, v in zip(ranker.QUESTION_FEATURES,
-                                                                          model.answered.coef)))
+
     print_figures("tune", model, data)
     if corpus:
         conf = confidences(model, corpus)
@@ -156,7 +241,7 @@ def main(argv=None) -> int:
         print_figures("check (chỉ báo cáo)", model, rows([args.check]))
     data_out = model.to_json()
     data_out["trained_on"] = [str(p.name) for p in args.tune]
-    data_out["C"], data_out["weighted"] = c, weighted
+    data_out["C"], data_out["weighted"], data_out["prior_weight"] = c, weighted, args.prior_weight
     args.out.write_text(json.dumps(data_out, indent=1) + "\n", encoding="utf-8")
     print(f"\nđã ghi {args.out}")
     return 0

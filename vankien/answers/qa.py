@@ -222,8 +222,8 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
     lex_around = [lexical_score(q_terms, q_pairs, au, set(), idf, default_idf, focus) for au in around]
     unit = asked_unit(question) if kind == "number" else ()
     unit_hit = [unit_share(unit, [s.shown[a:b] for a, b in sp]) for (_, s), sp in zip(cands, spans)]
-    if kind == "list":  # "những tháng nào": the sentence that lists months ("tháng 3, 6, 9 và 12")
-        noun = answer_items.list_noun(question)
+    noun = answer_items.list_noun(question) if kind != "number" else ""
+    if noun:  # "những tháng nào" (typed a date): the sentence that lists months ("tháng 3, 6, 9 và 12")
         unit_hit = [float(answer_items.enumerates(noun, s.context + " " + s.shown)) for _, s in cands]
     bonus = [W_UNIT * u - (W_UNTYPED if typed and not sp else 0.0) for u, sp in zip(unit_hit, spans)]
     if typed:  # half the lexical score from the clause that holds the answer: facts sit near their words

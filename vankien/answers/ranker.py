@@ -117,6 +117,7 @@ class Ranker:
     intercept: float
     threshold: float  # below this confidence the answer is "not found"
     answered: Linear | None = None  # confidence that the question is answered (None: the top probability)
+    refusal: Linear | None = None  # or: the best sentence's score under this per-sentence model
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         x = (np.asarray(matrix, dtype=np.float64).reshape(-1, len(self.features)) - self.mean) / self.scale
@@ -127,6 +128,8 @@ class Ranker:
         probs = np.asarray(probs, dtype=np.float64)
         if not len(probs):
             return 0.0
+        if self.refusal is not None:
+            return float(self.refusal.probability(matrix).max())
         if self.answered is None:
             return float(probs.max())
         return float(self.answered.probability(question_features(probs, matrix))[0])
@@ -136,18 +139,23 @@ class Ranker:
                "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold}
         if self.answered is not None:
             out["answered"] = {"features": list(QUESTION_FEATURES), **self.answered.to_json()}
+        if self.refusal is not None:
+            out["refusal"] = {"features": list(self.features), **self.refusal.to_json()}
         return out
 
 
 def from_json(data: dict) -> Ranker:
     names = tuple(data["features"])
     answered = data.get("answered")
-    if names != FEATURES or (answered and tuple(answered["features"]) != QUESTION_FEATURES):
+    refusal = data.get("refusal")
+    if names != FEATURES or (answered and tuple(answered["features"]) != QUESTION_FEATURES) \
+            or (refusal and tuple(refusal["features"]) != FEATURES):
         raise ValueError("Tệp mô hình xếp hạng câu trả lời không khớp với các đặc trưng hiện tại: "
                          "chạy lại scripts/train_answer_ranker.py")
     sentence = _linear(data, len(names))
     return Ranker(names, sentence.mean, sentence.scale, sentence.coef, sentence.intercept, float(data["threshold"]),
-                  _linear(answered, len(QUESTION_FEATURES)) if answered else None)
+                  _linear(answered, len(QUESTION_FEATURES)) if answered else None,
+                  _linear(refusal, len(names)) if refusal else None)
 
 
 @lru_cache(maxsize=4)
