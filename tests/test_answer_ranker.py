@@ -11,7 +11,7 @@ from index.records import DocumentHeader, SearchHit
 from vankien.answers import ranker
 from vankien.answers.answer_items import enumerates, list_noun, with_antecedent
 from vankien.answers.qa import NO_ANSWER, score_sentences, select_answer
-from vankien.answers.sentences import split_sentences
+from vankien.answers.sentences import Sentence, split_sentences
 
 
 def _hit(text: str, doc_id: str = "kh12", score: float = 1.0) -> SearchHit:
@@ -96,3 +96,9 @@ def test_a_person_named_by_the_given_name_is_read_with_the_full_name():
     answer = select_answer(question, [hit], score_sentences(question, [hit], None), threshold=0.0)
     assert "Nguyễn Thị Mai" in answer.text and "Mai đã đến từng nhà" in answer.text
     assert answer.citations[0].sentence.startswith("Đồng chí Nguyễn Thị Mai")
+    # read with a long sentence after it (a restating sentence joined with the next), the first one is kept
+    longer = passage + " Với các cụ mắt kém, Mai tăng cỡ chữ trên điện thoại, ghi các bước ra giấy khổ lớn để các " \
+                       "cụ dán cạnh bàn, hằng tuần đến từng nhà kiểm tra lại cho các cụ."
+    joined = Sentence(second.start, len(longer), longer[second.start:])
+    read = with_antecedent(longer, joined)
+    assert read.start == 0 and read.text.endswith("Sổ tay đảng viên điện tử.")

@@ -56,6 +56,12 @@ def with_antecedent(passage: str, sentence: Sentence, limit: int = MAX_ANSWER_CH
     full = [m.group(0) for m in _NAME.finditer(passage[prev_start:sentence.start])]
     given = {name.split()[-1] for name in full}
     words = set(re.findall(r"\w+", sentence.text))
-    if not given & words or sentence.end - prev_start > limit:
+    if not given & words:
         return sentence
-    return Sentence(prev_start, sentence.end, passage[prev_start:sentence.end])
+    end = sentence.end
+    if end - prev_start > limit:  # a sentence joined with the next one: keep its first sentence only
+        first = [m.end() for m in re.finditer(r"[.!?] ", sentence.text)]
+        end = sentence.start + first[0] - 1 if first else end
+    if end - prev_start > limit or not given & set(re.findall(r"\w+", passage[sentence.start:end])):
+        return sentence
+    return Sentence(prev_start, end, passage[prev_start:end])

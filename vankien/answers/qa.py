@@ -241,6 +241,8 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
         order = sorted(chosen)
         qv = encoder.encode_query(normalize_query(question))
         texts = [(cands[j][1].context + " " + cands[j][1].shown).strip() for j in order]
+        if fold_diacritics(question) == question:  # typed without diacritics: compare like with like
+            texts = [fold_diacritics(t) for t in texts]
         dense[order] = encoder.encode_passages(texts) @ qv
         encoded[order] = True
     rescaled = rescale_dense(dense)
