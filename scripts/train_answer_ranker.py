@@ -198,6 +198,11 @@ def main(argv=None) -> int:
     p.add_argument("--prior-weight", type=float, default=PRIOR_WEIGHT,
                    help="trọng số của điểm chọn tay cũ cộng vào mô hình học (0: chỉ mô hình học)")
     args = p.parse_args(argv)
+    try:
+        import sklearn  # noqa: F401
+    except ImportError:
+        print("Cần scikit-learn để huấn luyện: .venv/bin/pip install -e '.[train]'", file=sys.stderr)
+        return 2
     data = rows(args.tune)
     corpus = rows([args.corpus]) if args.corpus else []
     results = [(0.0, args.c, False)] if args.c else []
