@@ -64,9 +64,7 @@ HARD = frozenset({"url", "place", "number", "duration"})
 W_UNIT = 0.2  # bonus when a count comes with the unit asked for ("bao nhiêu chi bộ" -> "3.870 chi bộ")
 W_MISSING = 0.3  # times the share of the question's word pairs found in no retrieved passage at all
 W_NOFOCUS = 0.2  # times the share of those words missing: a sentence without them answers another question
-# other sentences within this margin of the best one's log-odds are cited too (the ranker's
-# probabilities crowd near 1 for good sentences: 3.0 is the old margin of 0.1 on the hand-set scale)
-SUPPORT_MARGIN = 3.0
+SUPPORT_MARGIN = 0.1  # other sentences within this margin of the best one are cited too
 MAX_SUPPORT = 2
 PASSAGES = 15  # passages retrieved per question (the search caps passages per document on its
 # first page, so a small k can miss the one passage that holds the answer)
@@ -137,11 +135,6 @@ class ScoredSentence:
     missing: float = 0.0  # share of the question's content pairs in none of the passages (W_MISSING)
     typed: bool = False  # holds an answer of the kind asked for (else W_UNTYPED off)
     features: tuple[float, ...] = ()  # the ranker's inputs, in ranker.FEATURES order
-
-
-def _logit(p: float) -> float:
-    p = min(max(p, 1e-9), 1 - 1e-9)
-    return math.log(p / (1 - p))
 
 
 def rescale_dense(cos: np.ndarray | float) -> np.ndarray:
@@ -305,7 +298,7 @@ def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSen
         best = replace(best, sentence=answer_items.with_antecedent(hits[best.hit_index].text, best.sentence))
     chosen = [best]
     for s in scored[1:]:
-        if len(chosen) > MAX_SUPPORT or _logit(s.score) < _logit(best.score) - SUPPORT_MARGIN:
+        if len(chosen) > MAX_SUPPORT or s.score < best.score - SUPPORT_MARGIN:
             break
         if all(s.hit_index != c.hit_index for c in chosen) and s.score >= threshold:
             chosen.append(s)
