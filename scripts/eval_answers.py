@@ -1,7 +1,7 @@
 """Answer quality on the dev sets that carry answers (vinewsqa, uit_regwiki qa.jsonl).
 
     .venv/bin/python scripts/eval_answers.py [--n 100] [--distractors 60] [--features FILE.jsonl]
-    .venv/bin/python scripts/eval_answers.py --calibrate FILE.jsonl [MORE.jsonl]   # re-fit the threshold offline
+    .venv/bin/python scripts/eval_answers.py --report FILE.jsonl | --misses FILE.jsonl   # from a dump
 
 (scripts/eval_corpus_answers.py --features writes the same rows for our own corpus/ question set.)
 
@@ -14,15 +14,15 @@ are not indexed. Figures:
 - top passage hit: share whose top retrieved passage contains one (beside it: any of the passages)
 - no-answer rate on unanswerable questions (should be high) and on answerable ones (should be low)
 
-Features of every scored sentence are written to --features so weights and the threshold can be
-calibrated offline (--calibrate) without re-encoding. Takes minutes: it embeds passages and
+The ranker's features of every candidate sentence are written to --features, with its label (holds a
+gold answer): scripts/train_answer_ranker.py fits the ranker and its threshold on the dump of
+--split tune, without re-encoding. Takes minutes: it embeds passages and
 sentences on the CPU (cached under ~/.cache/vankien/eval-answers).
 """
 from __future__ import annotations
 
 import argparse
 import hashlib
-import itertools
 import json
 import os
 import random
@@ -31,11 +31,13 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vntext.normalize import normalize_query  # noqa: E402
-from vankien.answers import qa  # noqa: E402
+from vankien.answers import qa, ranker  # noqa: E402
 
 DATASETS = ("vinewsqa", "uit_regwiki")
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
@@ -143,10 +145,11 @@ def run(args) -> None:
             "passage_hit": bool(hits) and contains_gold(hits[0].text, q["answers"]),
             "any_passage_hit": any(contains_gold(h.text, q["answers"]) for h in hits),
             "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
-                           "typed": s.typed, "text": s.sentence.shown[:300], "unit": round(s.unit, 3), "focus": round(s.focus, 3), "missing": round(s.missing, 3),
+                           "typed": s.typed, "text": s.sentence.shown[:200], "score": round(s.score, 5),
+                           "x": [round(v, 5) for v in s.features],
                            "gold": contains_gold(s.sentence.shown, q["answers"]),
                            "gold_shown": contains_gold(qa.answer_text(question, s.sentence), q["answers"])}
-                          for s in scored[:60]],
+                          for s in scored],
         }
         out.write(json.dumps(row) + "\n")
         if i % 20 == 0:
@@ -159,44 +162,35 @@ def _rows(path):
     return [json.loads(line) for line in open(path, encoding="utf-8")]
 
 
-def _untyped(row, s) -> bool:
-    return row.get("kind") in qa.STRICT and not s["typed"]
+def pick(row, model=None) -> tuple[float, bool, bool]:
+    """(confidence, gold, gold in the shown answer) of the sentence the answer would quote, scored
+    from the dumped features by `model` (default: the ranker in vankien/answers/answer_ranker.json)."""
+    if not row["sentences"]:
+        return 0.0, False, False
+    model = model or ranker.load()
+    x = np.asarray([s["x"] for s in row["sentences"]])
+    probs = model.probability(x)
+    top = row["sentences"][int(np.argmax(probs))]
+    return model.confidence(probs, x), bool(top["gold"]), bool(top.get("gold_shown", top["gold"]))
 
 
-def _best(row, w_lex, w_dense, w_type, floor, key="gold", w_missing=qa.W_MISSING, w_rank=qa.W_RANK,
-          hard=qa.HARD):
-    """(score, gold) of the sentence the answer would quote, as qa.score_sentences ranks them."""
-    best = None
-    for s in row["sentences"]:
-        if (row["hard"] if "hard" in row else row.get("kind") in hard) and not s["typed"]:
-            continue
-        dense = min(max((s["cos"] - floor) / (1 - floor), 0.0), 1.0)
-        score = (w_lex * s["lex"] + w_dense * dense + w_rank / (1 + s["rank"]) - (w_type if _untyped(row, s) else 0)
-                 + qa.W_UNIT * float(s.get("unit") or 0) - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - w_missing * s.get("missing", 0))
-        if best is None or score > best[0]:
-            best = (score, s.get(key, s["gold"]))
-    return best or (0.0, False)
-
-
-def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_UNTYPED, w_rank=qa.W_RANK,
-            floor=qa.DENSE_FLOOR, threshold=qa.THRESHOLD) -> dict:
+def figures(rows, model=None) -> dict:
+    model = model or ranker.load()
     out = {}
     for name in list(dict.fromkeys(r["dataset"] for r in rows)) + ["tổng"]:
         sel = [r for r in rows if name == "tổng" or r["dataset"] == name]
-        ans = [r for r in sel if r["answerable"]]
-        una = [r for r in sel if not r["answerable"]]
-        best_ans = [_best(r, w_lex, w_dense, w_type, floor, w_rank=w_rank) for r in ans]
-        best_una = [_best(r, w_lex, w_dense, w_type, floor, w_rank=w_rank) for r in una]
-        shown_ans = [_best(r, w_lex, w_dense, w_type, floor, "gold_shown", w_rank=w_rank) for r in ans]
+        ans = [pick(r, model) for r in sel if r["answerable"]]
+        una = [pick(r, model) for r in sel if not r["answerable"]]
+        t, n_ans, n_una = model.threshold, max(1, len(ans)), max(1, len(una))
         out[name] = {
             "answerable": len(ans), "unanswerable": len(una),
-            "top_sentence_hit": sum(g for _, g in best_ans) / max(1, len(ans)),
-            "top_answer_text_hit": sum(g for _, g in shown_ans) / max(1, len(ans)),
-            "top_passage_hit": sum(r["passage_hit"] for r in ans) / max(1, len(ans)),
-            "any_passage_hit": sum(r["any_passage_hit"] for r in ans) / max(1, len(ans)),
-            "answered_and_right": sum(g and s >= threshold for s, g in best_ans) / max(1, len(ans)),
-            "no_answer_rate_unanswerable": sum(s < threshold for s, _ in best_una) / max(1, len(una)),
-            "no_answer_rate_answerable": sum(s < threshold for s, _ in best_ans) / max(1, len(ans)),
+            "top_sentence_hit": sum(g for _, g, _ in ans) / n_ans,
+            "top_answer_text_hit": sum(g for _, _, g in ans) / n_ans,
+            "top_passage_hit": sum(r["passage_hit"] for r in sel if r["answerable"]) / n_ans,
+            "any_passage_hit": sum(r["any_passage_hit"] for r in sel if r["answerable"]) / n_ans,
+            "answered_and_right": sum(g and c >= t for c, g, _ in ans) / n_ans,
+            "no_answer_rate_unanswerable": sum(c < t for c, _, _ in una) / n_una,
+            "no_answer_rate_answerable": sum(c < t for c, _, _ in ans) / n_ans,
         }
     return out
 
@@ -204,8 +198,7 @@ def figures(rows, w_lex=qa.W_LEXICAL, w_dense=qa.W_DENSE, w_type=qa.W_UNTYPED, w
 def report(path) -> None:
     rows = _rows(path)
     figs = figures(rows)
-    print(f"\nTrọng số: lexical {qa.W_LEXICAL}, dense {qa.W_DENSE}, trừ khi thiếu loại câu trả lời {qa.W_UNTYPED}, "
-          f"ngưỡng {qa.THRESHOLD}")
+    print(f"\nBộ xếp hạng câu trả lời: vankien/answers/answer_ranker.json, ngưỡng {ranker.load().threshold:.3f}")
     print(f"{'tập':<12} {'có/không':>9} {'câu đầu':>8} {'trả lời':>8} {'đoạn đầu':>9} {'15 đoạn':>8} "
           f"{'đúng&trả lời':>13} {'KTL|không có':>13} {'KTL|có':>8}")
     for name, f in figs.items():
@@ -224,7 +217,7 @@ def misses(path, limit: int = 40) -> None:
     kinds: dict[str, list[int]] = {}
     shown = 0
     for r in rows:
-        score, gold = _best(r, qa.W_LEXICAL, qa.W_DENSE, qa.W_UNTYPED, qa.DENSE_FLOOR, w_rank=qa.W_RANK)
+        _, gold, _ = pick(r)
         cause = "" if gold else ("truy hồi" if not r["any_passage_hit"] else
                                  "chọn câu" if any(s["gold"] for s in r["sentences"]) else "tách câu/lọc")
         kinds.setdefault(r.get("kind") or "-", [0, 0])[0] += 1
@@ -233,51 +226,18 @@ def misses(path, limit: int = 40) -> None:
             continue
         if shown < limit:
             shown += 1
-            top = max(r["sentences"], key=lambda s: _score(s, r), default={"text": "", "typed": False})
+            probs = ranker.load().probability(np.asarray([s["x"] for s in r["sentences"]])) if r["sentences"] else []
+            for s, prob in zip(r["sentences"], probs):
+                s["score"] = float(prob)
+            top = max(r["sentences"], key=lambda s: s["score"], default={"text": "", "typed": False, "score": 0})
             right = next((s for s in r["sentences"] if s["gold"]), None)
             print(f"[{r['dataset']} {r['id']} {r.get('kind') or '-'} {cause}] {r.get('question', '')}\n"
-                  f"    đáp án: {r.get('answers', [''])[:2]}\n    chọn ({_score(top, r):.3f}, loại {top['typed']}): "
+                  f"    đáp án: {r.get('answers', [''])[:2]}\n    chọn ({top['score']:.3f}, loại {top['typed']}): "
                   f"{top.get('text', '')[:200]!r}")
             if right:
-                print(f"    câu đúng ({_score(right, r):.3f}, loại {right['typed']}, lex {right['lex']}, cos "
+                print(f"    câu đúng ({right['score']:.3f}, loại {right['typed']}, lex {right['lex']}, cos "
                       f"{right['cos']}, hạng {right['rank']}): {right.get('text', '')[:200]!r}")
     print("\nloại câu hỏi: đúng/tổng — " + ", ".join(f"{k} {v[1]}/{v[0]}" for k, v in sorted(kinds.items())))
-
-
-def _score(s, row) -> float:
-    dense = min(max((s["cos"] - qa.DENSE_FLOOR) / (1 - qa.DENSE_FLOOR), 0.0), 1.0)
-    return (qa.W_LEXICAL * s["lex"] + qa.W_DENSE * dense + qa.W_RANK / (1 + s["rank"])
-            - (qa.W_UNTYPED if _untyped(row, s) else 0) + qa.W_UNIT * float(s.get("unit") or 0)
-            - qa.W_NOFOCUS * (1 - s.get("focus", 1)) - qa.W_MISSING * s.get("missing", 0)
-            - (9.0 if row.get("hard", row.get("kind") in qa.HARD) and not s["typed"] else 0.0))
-
-
-def calibrate(paths) -> None:
-    rows = [r for path in paths for r in _rows(path)]
-    best = None
-    for w_lex, w_dense, w_type, w_rank in itertools.product((0.4, 0.5, 0.6, 0.7, 0.8), (0.2, 0.3, 0.4, 0.5, 0.6),
-                                                            (0.0, 0.05, 0.1, 0.15), (0.0, 0.05, 0.1)):
-        hit = figures(rows, w_lex, w_dense, w_type, w_rank)["tổng"]["top_sentence_hit"]
-        if best is None or hit > best[0] + 1e-9:
-            best = (hit, w_lex, w_dense, w_type, w_rank)
-    hit, w_lex, w_dense, w_type, w_rank = best
-    print(f"trọng số tốt nhất: lexical {w_lex}, dense {w_dense}, loại {w_type}, hạng {w_rank}: câu đầu đúng {hit:.3f}")
-    for label, weights in (("trọng số tốt nhất", (w_lex, w_dense, w_type, w_rank)),
-                           ("trọng số đang dùng", (qa.W_LEXICAL, qa.W_DENSE, qa.W_UNTYPED, qa.W_RANK))):
-        print(f"\n{label} {weights}:")
-        print("ngưỡng  KTL|không-có  KTL|có  đúng&trả-lời  độ chính xác cân bằng  (KTL|có lớn nhất trong các tập)")
-        chosen = None
-        for t in [x / 100 for x in range(10, 71, 2)]:
-            figs = figures(rows, *weights, threshold=t)
-            f = figs["tổng"]
-            worst = max(v["no_answer_rate_answerable"] for k, v in figs.items() if k != "tổng")
-            balanced = (f["no_answer_rate_unanswerable"] + 1 - f["no_answer_rate_answerable"]) / 2
-            print(f"{t:.2f}   {f['no_answer_rate_unanswerable']:.3f}        {f['no_answer_rate_answerable']:.3f}   "
-                  f"{f['answered_and_right']:.3f}        {balanced:.3f}                  ({worst:.3f})")
-            if worst <= 0.10 and (chosen is None or balanced > chosen[1] + 1e-9):
-                chosen = (t, balanced)
-        if chosen:
-            print(f"ngưỡng chọn (độ chính xác cân bằng cao nhất, KTL|có ≤ 0,10 trên mọi tập): {chosen[0]:.2f}")
 
 
 def main(argv=None) -> int:
@@ -287,8 +247,6 @@ def main(argv=None) -> int:
     p.add_argument("--distractors", type=int, default=60, help="văn bản gây nhiễu thêm vào chỉ mục mỗi tập")
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--features", type=Path, default=Path("eval_answers_features.jsonl"))
-    p.add_argument("--calibrate", type=Path, nargs="+", metavar="FILE.jsonl",
-                   help="chỉ hiệu chỉnh từ (các) tệp đặc trưng đã có")
     p.add_argument("--report", type=Path, metavar="FILE.jsonl", help="chỉ in số liệu từ tệp đặc trưng đã có")
     p.add_argument("--misses", type=Path, metavar="FILE.jsonl",
                    help="in các câu chọn sai từ tệp đặc trưng đã có: lỗi truy hồi hay lỗi chọn câu")
@@ -298,9 +256,6 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if args.misses:
         misses(args.misses)
-        return 0
-    if args.calibrate:
-        calibrate(args.calibrate)
         return 0
     if args.report:
         report(args.report)

@@ -117,7 +117,7 @@ def evaluate(library, questions: list[dict]) -> Report:
 
 def features(library, questions: list[dict], path: Path) -> None:
     """Per-sentence features of the questions answered from sentences (not from metadata), in the
-    format of scripts/eval_answers.py, so --calibrate there fits the threshold on both."""
+    format of scripts/eval_answers.py, so scripts/train_answer_ranker.py can check its threshold refuses every unanswerable one."""
     from vankien.answers import docfacts, qa
 
     with open(path, "w", encoding="utf-8") as out:
@@ -140,9 +140,9 @@ def features(library, questions: list[dict], path: Path) -> None:
                    "hard": qa.needs_answer(question, qa.HARD),
                    "passage_hit": False, "any_passage_hit": False,
                    "sentences": [{"lex": round(s.lexical, 4), "cos": round(s.dense, 4), "rank": s.hit_index,
-                                  "typed": s.typed, "text": s.sentence.shown[:300], "unit": round(s.unit, 3),
-                                  "focus": round(s.focus, 3), "missing": round(s.missing, 3),
-                                  "gold": gold(s), "gold_shown": gold(s)} for s in scored[:40]]}
+                                  "typed": s.typed, "text": s.sentence.shown[:200], "score": round(s.score, 5),
+                                  "x": [round(v, 5) for v in s.features],
+                                  "gold": gold(s), "gold_shown": gold(s)} for s in scored]}
             out.write(json.dumps(row) + "\n")
 
 
@@ -168,7 +168,7 @@ def main(argv=None) -> int:
     p.add_argument("--questions", type=Path, default=QUESTIONS)
     p.add_argument("--json", action="store_true", help="in kết quả từng câu dạng JSON")
     p.add_argument("--features", type=Path, help="ghi đặc trưng từng câu để hiệu chỉnh ngưỡng "
-                   "(scripts/eval_answers.py --calibrate)")
+                   "(scripts/train_answer_ranker.py --corpus)")
     args = p.parse_args(argv)
     questions = load_questions(args.questions)
     t0 = time.time()

@@ -88,10 +88,21 @@ def test_every_answer_is_short(corpus_library):
         assert len(answer.text) <= 310, (q["question"], answer.text)
 
 
-# Measured after the answer-type filter became a preference (45/53, scripts/eval_corpus_answers.py;
-# 47/53 with the strict filter, which cost the public sets); the target is 0.90
-# (corpus_eval.TARGET_ACCURACY), not met yet: this guards what is reached against regressions.
-REACHED_ACCURACY = 45 / 53
+def test_a_person_named_by_the_given_name_is_answered_with_the_full_name(corpus_library):
+    answer = answer_question(corpus_library, "Ai đã hướng dẫn 17 đảng viên cao tuổi ở thôn Đông Hòa cài đặt Sổ tay "
+                                             "đảng viên điện tử?")
+    assert answer.found and "Nguyễn Thị Mai" in answer.text and "hướng dẫn 17 đảng viên" in answer.text
+
+
+def test_a_list_of_months_is_answered_by_the_sentence_that_lists_them(corpus_library):
+    answer = answer_question(corpus_library, "Sinh hoạt chuyên đề ở Đảng bộ xã Hòa An tổ chức vào những tháng nào?")
+    assert answer.found and "3, 6, 9 và 12" in answer.text
+
+
+# Measured with the learned ranker (vankien/answers/ranker.py), the list and given-name fixes and
+# folded sentences for questions typed without diacritics: 47/53 (scripts/eval_corpus_answers.py);
+# the target is 0.90 (corpus_eval.TARGET_ACCURACY), not met yet: this guards what is reached.
+REACHED_ACCURACY = 47 / 53
 
 
 def test_our_question_set_does_not_fall_back(corpus_library):

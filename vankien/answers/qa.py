@@ -10,10 +10,12 @@ source document ("Hướng dẫn 05 yêu cầu …") answers from that document 
 passages (Library.search), split them into sentences keeping char offsets (sentences.py), prefer the
 sentences that hold the kind of answer the question asks for (answer_types.py: a date for "ngày
 nào", a name for "ai", …; required only for the kinds in HARD), score each sentence against the question (score_sentences: rarity-weighted
-overlap of diacritic-folded syllables and syllable pairs, plus cosine between encode_query(question)
-and encode_passages(sentences)), keep the best. When the best score is under the calibrated
-threshold the answer is NO_ANSWER rather than the nearest noise (figures in scripts/eval_answers.py).
-The answer reads the sentence trimmed to about 300 characters around what answers.
+overlap of diacritic-folded syllables and syllable pairs, cosine between encode_query(question)
+and encode_passages(sentences), position, length, answer kind, … combined by a learned ranker:
+vankien/answers/ranker.py), keep the best. When the ranker is not sure anything answers, the answer
+is NO_ANSWER rather than the nearest noise (figures in scripts/eval_answers.py). The answer reads
+the sentence trimmed to about 300 characters around what answers; a person named by the given name
+alone reads with the sentence before it, which names them in full (answer_items.with_antecedent).
 
 Everything except answer_question is a pure function over plain values.
 """
@@ -21,14 +23,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
 from index.records import SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
-from vankien.answers import docfacts
+from vankien.answers import answer_items, docfacts, ranker, sentence_features
 from vankien.answers.answer_types import (STRICT, answer_spans, asked_unit, expected_type, focus_words,  # noqa: F401
                                           needs_answer, synonym_units, type_match, unit_share,
                                           without_question_phrase)
@@ -44,21 +46,19 @@ if TYPE_CHECKING:
 
 NO_ANSWER = "Không tìm thấy nội dung trả lời trong các văn bản đã có"
 
-# Weights of the sentence score and the no-answer threshold, calibrated with
-# scripts/eval_answers.py --calibrate on the features of the dev sets (vinewsqa + uit_regwiki
-# qa.jsonl, --n 40) and of our corpus/ question set (scripts/eval_corpus_answers.py --features):
-# THRESHOLD is where every unanswerable question of ours is refused; figures in the README.
+# The sentence score is the learned ranker's probability (vankien/answers/ranker.py, trained by
+# scripts/train_answer_ranker.py on the tune halves of vinewsqa and uit_regwiki), and the no-answer
+# threshold is the ranker's. The hand-set weights below survive only as the cheap pre-score that
+# chooses which sentences are worth encoding (DENSE_BUDGET), and as ranker features (unit, focus).
 W_LEXICAL = 0.3
 W_DENSE = 0.7
 W_RANK = 0.1
 DENSE_FLOOR = 0.75  # E5 cosines live in ~[0.7, 0.95]: rescale (cos - floor) / (1 - floor)
-THRESHOLD = 0.26  # calibrated: scripts/eval_answers.py --calibrate over the public sets and our corpus/ set (see README)
 # A sentence without the kind of answer asked for loses W_UNTYPED rather than being dropped, for a
 # person (often named without a title), a date ("khi nào" is answered by an event: "phẫu thuật lần
 # ba") and a list: dropping them lost public-set answers. Kinds in HARD are still required: an
 # address for "trang nào", a number for "bao nhiêu"/"bao lâu", a place for "ở đâu" (now any proper
 # name after a preposition, "trên tạp chí Saint-Petersburg Panorama", not only "tại/ở …").
-# A penalty, not a bonus, so the scores of typed sentences and THRESHOLD keep their scale.
 W_UNTYPED = 0.05
 HARD = frozenset({"url", "place", "number", "duration"})
 W_UNIT = 0.2  # bonus when a count comes with the unit asked for ("bao nhiêu chi bộ" -> "3.870 chi bộ")
@@ -134,6 +134,7 @@ class ScoredSentence:
     focus: float = 1.0  # share of the words next to the question word found (W_NOFOCUS off at 0)
     missing: float = 0.0  # share of the question's content pairs in none of the passages (W_MISSING)
     typed: bool = False  # holds an answer of the kind asked for (else W_UNTYPED off)
+    features: tuple[float, ...] = ()  # the ranker's inputs, in ranker.FEATURES order
 
 
 def rescale_dense(cos: np.ndarray | float) -> np.ndarray:
@@ -186,8 +187,10 @@ def answer_span(kind: str, sentence: Sentence, q_words: set[str]) -> tuple[int, 
 
 
 def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
-                    dense_budget: int = DENSE_BUDGET) -> list[ScoredSentence]:
-    """The candidate sentences that hold the kind of answer asked for, scored, best first.
+                    dense_budget: int = DENSE_BUDGET, model: ranker.Ranker | None = None) -> list[ScoredSentence]:
+    """The candidate sentences, scored by the learned ranker (vankien/answers/ranker.py: the
+    probability that a sentence holds the answer), best first. Where the question asks for a kind
+    in HARD, only sentences holding that kind are candidates.
 
     Only the `dense_budget` sentences best on the cheap features (lexical, rank), plus every
     sentence of the DENSE_PASSAGES best passages, are encoded; the rest keep a dense score of zero."""
@@ -195,26 +198,33 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
     q_words = set(folded_terms(question))
     q_terms, q_pairs = question_terms(question)
     missing = missing_share(q_pairs, hits)
-    cands = join_restating(candidate_sentences(hits), hits, set(q_terms))
+    first = candidate_sentences(hits)
+    cands = join_restating(first, hits, set(q_terms))
+    joined = [j >= len(first) for j in range(len(cands))]
     typed = kind in STRICT
     spans = [typed_spans(kind, s, q_words) if typed else [] for _, s in cands]
     if needs_answer(question, HARD):  # only where a sentence without it cannot answer
         keep = [j for j, sp in enumerate(spans) if sp]
-        cands, spans = [cands[j] for j in keep], [spans[j] for j in keep]
+        cands, spans, joined = [cands[j] for j in keep], [spans[j] for j in keep], [joined[j] for j in keep]
     if not cands:
         return []
     sent_units = [_units(s.shown) for _, s in cands]
     ctx_units = [_units(s.context + " " + " ".join(hits[i].heading_path)) for i, s in cands]
     # list items and table rows are facts of their own: their context is their lead-in, not their neighbours
-    near_units = [cu if s.context or s.display or not NEIGHBOURS else cu | _units(neighbours(hits[i].text, s))
-                  for (i, s), cu in zip(cands, ctx_units)]
+    around = [set() if s.context or s.display else _units(neighbours(hits[i].text, s)) for i, s in cands]
+    near_units = [cu | au if NEIGHBOURS else cu for cu, au in zip(ctx_units, around)]
     idf = rarity(sent_units)
     default_idf = math.log(1.0 + (len(cands) + 1) / 0.5)
     focus = focus_words(question)
     lex = [lexical_score(q_terms, q_pairs, su, cu, idf, default_idf, focus)
            for su, cu in zip(sent_units, near_units)]
+    lex_alone = [lexical_score(q_terms, q_pairs, su, set(), idf, default_idf, focus) for su in sent_units]
+    lex_around = [lexical_score(q_terms, q_pairs, au, set(), idf, default_idf, focus) for au in around]
     unit = asked_unit(question) if kind == "number" else ()
     unit_hit = [unit_share(unit, [s.shown[a:b] for a, b in sp]) for (_, s), sp in zip(cands, spans)]
+    noun = answer_items.list_noun(question) if kind != "number" else ""
+    if noun:  # "những tháng nào" (typed a date): the sentence that lists months ("tháng 3, 6, 9 và 12")
+        unit_hit = [float(answer_items.enumerates(noun, s.context + " " + s.shown)) for _, s in cands]
     bonus = [W_UNIT * u - (W_UNTYPED if typed and not sp else 0.0) for u, sp in zip(unit_hit, spans)]
     if typed:  # half the lexical score from the clause that holds the answer: facts sit near their words
         near = [max((lexical_score(q_terms, q_pairs, _units(clause_of(s.shown, sp)), cu, idf, default_idf, focus)
@@ -223,6 +233,7 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
     shares = [len(focus & (su | cu)) / len(focus) if focus else 1.0 for su, cu in zip(sent_units, ctx_units)]
     bonus = [b - W_NOFOCUS * (1.0 - share) - W_MISSING * missing for b, share in zip(bonus, shares)]
     dense = np.full(len(cands), DENSE_FLOOR, dtype=np.float32)
+    encoded = np.zeros(len(cands), dtype=bool)
     if encoder is not None:
         cheap = [combine(lex[j], DENSE_FLOOR, i) + bonus[j] for j, (i, _) in enumerate(cands)]
         chosen = set(sorted(range(len(cands)), key=lambda j: -cheap[j])[:dense_budget])
@@ -230,10 +241,18 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
         order = sorted(chosen)
         qv = encoder.encode_query(normalize_query(question))
         texts = [(cands[j][1].context + " " + cands[j][1].shown).strip() for j in order]
+        if fold_diacritics(question) == question:  # typed without diacritics: compare like with like
+            texts = [fold_diacritics(t) for t in texts]
         dense[order] = encoder.encode_passages(texts) @ qv
-    scored = [ScoredSentence(i, s, lex[j], float(dense[j]),
-                             combine(lex[j], float(dense[j]), i) + bonus[j], unit_hit[j], shares[j], missing,
-                             bool(spans[j]))
+        encoded[order] = True
+    rescaled = rescale_dense(dense)
+    x = sentence_features.matrix(question, kind, typed, missing, hits, [
+        sentence_features.Candidate(i, s, lex[j], lex_alone[j], lex_around[j], float(rescaled[j]), bool(encoded[j]),
+                                    bool(spans[j]), unit_hit[j], shares[j], joined[j])
+        for j, (i, s) in enumerate(cands)])
+    prob = (model or ranker.load()).probability(x)
+    scored = [ScoredSentence(i, s, lex[j], float(dense[j]), float(prob[j]), unit_hit[j], shares[j], missing,
+                             bool(spans[j]), tuple(float(v) for v in x[j]))
               for j, (i, s) in enumerate(cands)]
     scored.sort(key=lambda x: -x.score)
     return scored
@@ -265,12 +284,18 @@ def answer_text(question: str, sentence: Sentence) -> str:
 
 
 def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSentence],
-                  threshold: float = THRESHOLD) -> Answer:
-    """The best sentence (and up to MAX_SUPPORT close ones from other passages), or NO_ANSWER."""
-    if not scored or scored[0].score < threshold:
-        return Answer(question, NO_ANSWER, False, score=scored[0].score if scored else 0.0,
-                      passages=tuple(hits))
+                  threshold: float | None = None) -> Answer:
+    """The best sentence (and up to MAX_SUPPORT close ones from other passages), or NO_ANSWER when
+    the best is under `threshold` (default: the ranker's calibrated threshold)."""
+    model = ranker.load()
+    threshold = model.threshold if threshold is None else threshold
+    sure = model.confidence(np.asarray([s.score for s in scored]), np.asarray([s.features for s in scored])) \
+        if scored and scored[0].features else (scored[0].score if scored else 0.0)
+    if not scored or sure < threshold:
+        return Answer(question, NO_ANSWER, False, score=sure, passages=tuple(hits))
     best = scored[0]
+    if expected_type(question) == "person":  # "Mai đã …": read with the sentence that names her in full
+        best = replace(best, sentence=answer_items.with_antecedent(hits[best.hit_index].text, best.sentence))
     chosen = [best]
     for s in scored[1:]:
         if len(chosen) > MAX_SUPPORT or s.score < best.score - SUPPORT_MARGIN:
@@ -279,8 +304,7 @@ def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSen
             chosen.append(s)
     citations = tuple(citation_for(n, hits[s.hit_index], (s.sentence.start, s.sentence.end), s.sentence.display)
                       for n, s in enumerate(chosen, 1))
-    return Answer(question, answer_text(question, best.sentence), True, citations, best.score,
-                  passages=tuple(hits))
+    return Answer(question, answer_text(question, best.sentence), True, citations, sure, passages=tuple(hits))
 
 
 def retrieve(library: Library, question: str, k: int, doc_id: str = "") -> list[SearchHit]:
@@ -291,7 +315,7 @@ def retrieve(library: Library, question: str, k: int, doc_id: str = "") -> list[
     return [h for h in library.search(question, k=max(60, 4 * k)) if h.doc_id == doc_id][:k]
 
 
-def answer_question(library: Library, question: str, k: int = PASSAGES, threshold: float = THRESHOLD,
+def answer_question(library: Library, question: str, k: int = PASSAGES, threshold: float | None = None,
                     encoder: Encoder | None = None) -> Answer:
     """Answer from metadata, from the named document, or from the k best passages (see the
     module docstring)."""

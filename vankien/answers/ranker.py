@@ -1,0 +1,163 @@
+"""The learned answer-sentence ranker: a logistic regression over cheap, general features of a
+candidate sentence, giving the probability that it holds the answer.
+
+    ranker = load()                       # vankien/answers/answer_ranker.json
+    p = ranker.probability(matrix)        # (n, len(FEATURES)) -> (n,) in [0, 1]
+    ranker.confidence(p, matrix) < ranker.threshold   # -> no answer
+
+The coefficients are written by scripts/train_answer_ranker.py, trained on the TUNE halves of
+vinewsqa and uit_regwiki (vankien/evaluation/splits) from the feature rows that
+scripts/eval_answers.py --features dumps, and applied here with numpy: the product does not need
+scikit-learn. One model for every set. The refusal threshold is fitted on tune too: false no-answers
+≤ 0.10 on each set there, and every unanswerable question of our corpus/ set refused.
+
+`features` names the columns in order; a model file whose names differ from FEATURES is refused
+(a stale file would silently weigh the wrong columns).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+MODEL_FILE = Path(__file__).with_name("answer_ranker.json")
+
+# Each column is described where it is computed (vankien/answers/qa.py sentence_features).
+FEATURES = (
+    "lex",  # rarity-weighted overlap of question syllables/pairs with the sentence (+ half its context)
+    "lex_sentence",  # the same, the sentence alone
+    "lex_gap",  # lex minus the best lex among the candidates
+    "lex_neighbours",  # overlap of the question with the text around the sentence
+    "exact",  # share of the question's syllables found with their diacritics
+    "dense",  # question-sentence cosine, rescaled to [0, 1]
+    "dense_gap",  # dense minus the best dense among the candidates
+    "encoded",  # 1 when the sentence was encoded (else dense is the floor)
+    "rank_inv",  # 1 / (1 + retrieval rank of its passage)
+    "top_passage",  # 1 for the first passage
+    "passage_score",  # retrieval score of its passage over the top passage's
+    "first_sentence",  # 1 for the passage's first sentence
+    "position",  # start of the sentence / passage length
+    "log_len",  # log(1 + characters) / 6
+    "long",  # 1 over 300 characters
+    "typed",  # holds an answer of the kind asked for
+    "untyped",  # the question asks for a kind and the sentence holds none
+    "unit",  # share of the units asked for that a count in the sentence carries
+    "nofocus",  # share of the words next to the question word missing from sentence and context
+    "missing",  # share of the question's content pairs in no retrieved passage (same for a question)
+    "words_missed",  # share of the question's content syllables in neither sentence nor context
+    "restates",  # share of the sentence's content syllables already in the question
+    "new_words",  # log(1 + content syllables not in the question) / 4
+    "asks",  # the sentence is itself a question ("?" or a question word)
+    "digits",  # the sentence holds a digit
+    "joined",  # a restating sentence read together with the next one
+    "list_item",  # a list item read with its lead-in
+    "table_row",  # a table row
+    "names",  # share of the question's capitalised names (people, places) found in the sentence
+    "run",  # longest run of question syllables found in a row in the sentence, over the question's length
+    "trigrams",  # share of the question's syllable triples found in the sentence
+    "lex_rank",  # 1 / (1 + rank of the sentence by lex among the candidates)
+    "dense_rank",  # 1 / (1 + rank by dense)
+    "reason",  # a "vì sao / tại sao" question and a sentence with vì, do, bởi, nhờ, nên
+    "enumeration",  # a list question and a sentence that enumerates ("a, b và c")
+    "name_asked",  # the question asks for a name ("tên là gì", "ai") and the sentence holds one
+)
+
+
+# Whether the question is answered at all: features of the best sentence and of the question
+# (a second logistic regression, trained on answerable vs unanswerable tune questions).
+QUESTION_FEATURES = ("top_logit", "gap", "missing", "words_missed", "lex", "dense", "exact", "trigrams", "typed",
+                     "untyped")
+_FROM_TOP = ("missing", "words_missed", "lex", "dense", "exact", "trigrams", "typed", "untyped")
+
+
+def question_features(probs: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    """QUESTION_FEATURES of one question from its sentences' probabilities and feature rows."""
+    order = np.argsort(-probs)
+    top = float(np.clip(probs[order[0]], 1e-6, 1 - 1e-6))
+    second = float(probs[order[1]]) if len(order) > 1 else 0.0
+    row = np.asarray(matrix)[order[0]]
+    return np.asarray([np.log(top / (1 - top)), top - second] + [row[FEATURES.index(n)] for n in _FROM_TOP])
+
+
+@dataclass(frozen=True)
+class Linear:
+    """Standardised logistic regression: sigmoid(((x - mean) / scale) @ coef + intercept)."""
+
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+
+    def probability(self, matrix: np.ndarray) -> np.ndarray:
+        x = (np.asarray(matrix, dtype=np.float64).reshape(-1, len(self.coef)) - self.mean) / self.scale
+        return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
+
+    def to_json(self) -> dict:
+        return {"mean": self.mean.tolist(), "scale": self.scale.tolist(), "coef": self.coef.tolist(),
+                "intercept": self.intercept}
+
+
+def _linear(data: dict, n: int) -> Linear:
+    arrays = [np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
+    if any(a.shape != (n,) for a in arrays):
+        raise ValueError("Tệp mô hình xếp hạng câu trả lời hỏng: số hệ số khác số đặc trưng")
+    mean, scale, coef = arrays
+    return Linear(mean, np.where(scale > 0, scale, 1.0), coef, float(data["intercept"]))
+
+
+@dataclass(frozen=True)
+class Ranker:
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: float
+    threshold: float  # below this confidence the answer is "not found"
+    answered: Linear | None = None  # confidence that the question is answered (None: the top probability)
+    refusal: Linear | None = None  # or: the best sentence's score under this per-sentence model
+
+    def probability(self, matrix: np.ndarray) -> np.ndarray:
+        x = (np.asarray(matrix, dtype=np.float64).reshape(-1, len(self.features)) - self.mean) / self.scale
+        return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
+
+    def confidence(self, probs: np.ndarray, matrix: np.ndarray) -> float:
+        """How sure the best sentence answers the question at all, compared with `threshold`."""
+        probs = np.asarray(probs, dtype=np.float64)
+        if not len(probs):
+            return 0.0
+        if self.refusal is not None:
+            return float(self.refusal.probability(matrix).max())
+        if self.answered is None:
+            return float(probs.max())
+        return float(self.answered.probability(question_features(probs, matrix))[0])
+
+    def to_json(self) -> dict:
+        out = {"features": list(self.features), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
+               "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold}
+        if self.answered is not None:
+            out["answered"] = {"features": list(QUESTION_FEATURES), **self.answered.to_json()}
+        if self.refusal is not None:
+            out["refusal"] = {"features": list(self.features), **self.refusal.to_json()}
+        return out
+
+
+def from_json(data: dict) -> Ranker:
+    names = tuple(data["features"])
+    answered = data.get("answered")
+    refusal = data.get("refusal")
+    if names != FEATURES or (answered and tuple(answered["features"]) != QUESTION_FEATURES) \
+            or (refusal and tuple(refusal["features"]) != FEATURES):
+        raise ValueError("Tệp mô hình xếp hạng câu trả lời không khớp với các đặc trưng hiện tại: "
+                         "chạy lại scripts/train_answer_ranker.py")
+    sentence = _linear(data, len(names))
+    return Ranker(names, sentence.mean, sentence.scale, sentence.coef, sentence.intercept, float(data["threshold"]),
+                  _linear(answered, len(QUESTION_FEATURES)) if answered else None,
+                  _linear(refusal, len(names)) if refusal else None)
+
+
+@lru_cache(maxsize=4)
+def load(path: Path = MODEL_FILE) -> Ranker:
+    return from_json(json.loads(Path(path).read_text(encoding="utf-8")))
