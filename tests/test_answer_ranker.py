@@ -102,3 +102,13 @@ def test_a_person_named_by_the_given_name_is_read_with_the_full_name():
     joined = Sentence(second.start, len(longer), longer[second.start:])
     read = with_antecedent(longer, joined)
     assert read.start == 0 and read.text.endswith("Sổ tay đảng viên điện tử.")
+
+
+def test_the_date_of_another_event_does_not_answer_when_a_question_asks():
+    from vankien.answers.answer_items import event_words, tells_of
+
+    event = event_words("Bao giờ tổ chức Đại hội Đảng bộ tỉnh Sông Lam nhiệm kỳ 2025 - 2030?")
+    assert event == ("to chuc", "dai hoi")
+    assert not tells_of(event, "Sáng 13/5, Ban Thường vụ Tỉnh ủy Sông Lam tổ chức Hội nghị sơ kết 1 năm")
+    assert tells_of(event, "Đại hội Đảng bộ tỉnh được tổ chức từ ngày 5 đến 7/10/2025")
+    assert event_words("Đại hội được tổ chức khi nào?") == ()  # its words come first: the ranker weighs them

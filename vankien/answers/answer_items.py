@@ -65,3 +65,28 @@ def with_antecedent(passage: str, sentence: Sentence, limit: int = MAX_ANSWER_CH
     if end - prev_start > limit or not given & set(re.findall(r"\w+", passage[sentence.start:end])):
         return sentence
     return Sentence(prev_start, end, passage[prev_start:end])
+
+
+# "Bao giờ tổ chức Đại hội …", "Khi nào ban hành …": the event a leading when-word asks the date of
+_WHEN_FIRST = re.compile(r"^\s*(?:bao giờ|khi nào|ngày nào|lúc nào|năm nào|tháng nào|bao gio|khi nao|ngay nao)\s+")
+
+
+def event_words(question: str, window: int = 2) -> tuple[str, ...]:
+    """The folded compound words (underthesea) right after a leading when-word: the event whose
+    date is asked ("Bao giờ tổ chức Đại hội …" -> ("to chuc", "dai hoi")). A date of another event
+    ("Sáng 13/5, … tổ chức Hội nghị sơ kết") does not answer it. () when the question does not
+    start with a when-word (then its words sit before the when-word and the ranker weighs them)."""
+    lower = normalize_query(question or "").lower()
+    m = _WHEN_FIRST.match(lower)
+    if not m:
+        return ()
+    from underthesea import word_tokenize  # heavy import, only for such questions
+
+    words = word_tokenize(lower[m.end():])[:window]
+    return tuple(fold_diacritics(w) for w in words if " " in w.strip())
+
+
+def tells_of(words: tuple[str, ...], text: str) -> bool:
+    """Every one of `words` (folded compounds) is in `text`."""
+    folded = " ".join(re.findall(r"\w+", fold_diacritics(text.lower())))
+    return all(re.search(rf"\b{re.escape(w)}\b", folded) for w in words)

@@ -289,6 +289,9 @@ def select_answer(question: str, hits: Sequence[Any], scored: Sequence[ScoredSen
     the best is under `threshold` (default: the ranker's calibrated threshold)."""
     model = ranker.load()
     threshold = model.threshold if threshold is None else threshold
+    event = answer_items.event_words(question) if expected_type(question) == "date" else ()
+    if event:  # the date of another event does not answer (public sets: no change, docs/quality.md)
+        scored = [s for s in scored if answer_items.tells_of(event, s.sentence.context + " " + s.sentence.shown)]
     sure = model.confidence(np.asarray([s.score for s in scored]), np.asarray([s.features for s in scored])) \
         if scored and scored[0].features else (scored[0].score if scored else 0.0)
     if not scored or sure < threshold:
