@@ -85,14 +85,14 @@ class DenseIndex:
         return s.kind in ("ivf", "hnsw") and len(seg) >= (1000 if s.kind == "ivf" else 1)
 
     def tidy(self, max_segments: int) -> None:
-        """After a commit: fold the exactly-searched segments into one once they hold FLAT_MAX vectors
-        (every search scans them), or fold all but the largest past max_segments segments."""
+        """After a commit: fold the exactly-searched segments (under FLAT_MAX vectors) into one once
+        they hold FLAT_MAX vectors or number more than max_segments. Large segments are left to
+        `merge` (the server's background merge, `vankien merge`): folding one at a commit made a
+        30-passage addition to a 10^6-passage index rewrite 10^5 vectors."""
         self._ready()
         small = [x for x in self._segments if len(x) < FLAT_MAX]
-        if len(small) > 1 and sum(len(x) for x in small) >= FLAT_MAX:
+        if len(small) > 1 and (sum(len(x) for x in small) >= FLAT_MAX or len(small) > max_segments):
             self._fold(small)
-        elif len(self._segments) > max_segments:
-            self.merge(keep_largest=True)
 
     # ---- changes
     def index(self, ids: Iterable[int], vectors: np.ndarray) -> None:

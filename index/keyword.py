@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -34,7 +35,10 @@ FOLDER = "keyword"
 class KeywordIndex:
     def __init__(self) -> None:
         self._segments: list[Segment] = []
-        self._pending: dict[int, list[str]] = {}  # appended, not yet in a segment (one per commit)
+        # appended, not yet in a segment (one per commit): per passage (term ids, counts, length), the
+        # term ids numbering self._vocab; token lists held ~60 bytes a token (3.8 GB at a 50,000-passage commit)
+        self._pending: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
+        self._vocab: dict[str, int] = {}
         self._dead_mask = np.zeros(0, dtype=bool)  # tombstones: rows of the segments that were deleted
         self._stale = True
         self._ready()
@@ -43,7 +47,9 @@ class KeywordIndex:
         """The pending passages as one new segment, then row offsets and live statistics."""
         if self._pending:
             pids = list(self._pending)
-            seg = Segment.build(f"seg-{uuid.uuid4().hex[:12]}", pids, [self._pending[p] for p in pids])
+            seg = Segment.from_counts(f"seg-{uuid.uuid4().hex[:12]}", pids, [self._pending[p] for p in pids],
+                                      term_hashes(list(self._vocab)))
+            self._vocab = {}
             self._segments.append(seg)
             self._dead_mask = np.concatenate([self._dead_mask, np.zeros(len(seg), dtype=bool)])
             self._pending, self._stale = {}, True
@@ -77,6 +83,7 @@ class KeywordIndex:
     def index(self, pids: Iterable[int], tokens: Sequence[list[str]]) -> None:
         """Replace everything with these passages (one segment)."""
         self._segments, self._pending, self._dead_mask, self._stale = [], {}, np.zeros(0, dtype=bool), True
+        self._vocab = {}
         self.append(pids, tokens)
 
     def append(self, pids: Iterable[int], tokens: Sequence[list[str]]) -> None:
@@ -84,8 +91,11 @@ class KeywordIndex:
         documents makes one segment); an id already indexed is replaced."""
         pids = [int(p) for p in pids]
         self._bury(pids)
+        vocab = self._vocab
         for pid, toks in zip(pids, tokens):
-            self._pending[pid] = list(toks)
+            counts = Counter(toks)
+            ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in counts), dtype=np.int64, count=len(counts))
+            self._pending[pid] = (ids, np.fromiter(counts.values(), dtype=np.float32, count=len(counts)), len(toks))
 
     def delete(self, pids: Iterable[int]) -> None:
         self._bury([int(p) for p in pids])
@@ -106,17 +116,19 @@ class KeywordIndex:
             self._dead_mask[rows] = True
             self._stale = True
 
-    def merge(self, keep_largest: bool = False) -> None:
-        """Fold the segments (all, or all but the largest) into one without tombstones (same scores)."""
+    def merge(self, keep_largest: bool = False, below: int | None = None) -> None:
+        """Fold the segments (all, all but the largest, or those under `below` passages) into one
+        without tombstones (same scores)."""
         self._ready()
         dead = self._dead_rows()
         pairs = sorted(zip(self._segments, dead), key=lambda p: len(p[0]))
         fold = pairs[:-1] if keep_largest else pairs
+        if below is not None:
+            fold = [p for p in pairs if len(p[0]) < below]
         if len(fold) <= 1 and not any(len(d) for _, d in fold):
             return
         merged = merge([s for s, _ in fold], [d for _, d in fold], f"seg-{uuid.uuid4().hex[:12]}")
-        rest = [p for p in pairs if not any(p[0] is f[0] for f in fold)]
-        rest = [p for p in zip(self._segments, dead) if any(p[0] is r[0] for r in rest)]  # original order
+        rest = [p for p in zip(self._segments, dead) if not any(p[0] is f[0] for f in fold)]  # original order
         self._segments = [s for s, _ in rest] + ([merged] if len(merged) else [])
         masks = []
         for s, d in rest:
@@ -126,6 +138,14 @@ class KeywordIndex:
         masks.append(np.zeros(len(merged), dtype=bool))
         self._dead_mask, self._stale = np.concatenate(masks), True
         self._ready()
+
+    def tidy(self, max_segments: int, small: int) -> None:
+        """After a commit: fold the segments under `small` passages once they hold `small` passages
+        or number more than max_segments; large ones are left to `merge` (as DenseIndex.tidy)."""
+        self._ready()
+        sizes = [len(s) for s in self._segments if len(s) < small]
+        if len(sizes) > 1 and (sum(sizes) >= small or len(sizes) > max_segments):
+            self.merge(below=small)
 
     def _dead_rows(self) -> list[np.ndarray]:
         """Dead rows of each segment, in its own numbering."""

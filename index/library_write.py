@@ -16,7 +16,7 @@ import numpy as np
 
 from index import diskspace, generations
 from index.commits import CommitPolicy, IngestProgress
-from index.dense import DenseIndex
+from index.dense import FLAT_MAX, DenseIndex
 from index.duplicates import near_identical, same_number_and_date
 from index.files import _same_file, own_id, walk
 from index.keyword import KeywordIndex
@@ -258,10 +258,9 @@ class LibraryWriter(LibraryTopics):
             self._next = None
             generations.cleanup(self.home, keep=self._generation)
             return
-        if tidy:  # many small segments: fold all but the largest (work on the small ones only)
+        if tidy:  # small segments folded together; large ones are the background merge's
             dense.tidy(MAX_SEGMENTS)
-            if keyword.segments > MAX_SEGMENTS:
-                keyword.merge(keep_largest=True)
+            keyword.tidy(MAX_SEGMENTS, FLAT_MAX)
         dense.save(folder)
         keyword.save(folder)
         generations.prepare(folder, {

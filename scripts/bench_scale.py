@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale_inputs import CACHE, ROOT, corpus_rows, embed, log, perturbed, real_vectors, varied_text  # noqa: E402
+from bench_scale_inputs import (CACHE, ROOT, corpus_rows, embed, log, perturbed, perturbed_rows,  # noqa: E402
+                                real_vectors, varied_text)  # noqa: E402
 
 PER_DOC = 10
 
@@ -55,13 +56,15 @@ def rss_mib() -> float:
 class TableEncoder:
     """The build's encoder: the next rows of a prepared matrix (embedding is not what is measured)."""
 
-    def __init__(self, vectors: np.ndarray):
+    def __init__(self, vectors: np.ndarray, rows=None):
+        """`rows(start, end)`: the table's rows made on demand (else rows of `vectors`)."""
         from models.settings import EncoderSettings
 
         self.name, self.dim, self.vectors, self.pos = EncoderSettings().name, vectors.shape[1], vectors, 0
+        self.rows, self.size = rows or (lambda a, b: vectors[a:b]), len(vectors) if rows is None else 1 << 62
 
     def encode_passages(self, texts):
-        out = self.vectors[self.pos:self.pos + len(texts)]
+        out = self.rows(self.pos, min(self.size, self.pos + len(texts)))
         self.pos += len(texts)
         if len(out) < len(texts):  # past the table: random unit vectors
             extra = np.random.default_rng(self.pos).normal(size=(len(texts) - len(out), self.dim))
@@ -101,11 +104,11 @@ def make_doc(rows, d: int, n_passages: int = PER_DOC):
                           Metadata(title=title), (), tuple(passages))
 
 
-def build(home: Path, size: int, batch: int, vectors: np.ndarray) -> dict:
+def build(home: Path, size: int, batch: int, real: np.ndarray) -> dict:
     from index.library import Library
 
     rows = corpus_rows()
-    lib = Library.open(home, encoder=TableEncoder(vectors))
+    lib = Library.open(home, encoder=TableEncoder(real[:1], lambda a, b: perturbed_rows(real, a, min(b, size))))
     t0 = time.perf_counter()
     n_docs = size // PER_DOC
     step = max(1, batch // PER_DOC)
@@ -253,13 +256,14 @@ def run(sizes: list[int], batch: int, skip_recall: bool = False) -> None:
         print(json.dumps(dense_recall(p, qvecs, "real"), ensure_ascii=False))
     for size in sizes:
         home = CACHE / f"scale-{size}"
-        vectors = perturbed(p, size)
         print(f"\n== {size} passages: {min(size, len(p))} real vectors, {max(0, size - len(p))} PERTURBED copies")
         if not (home / "CURRENT").exists():
-            print(json.dumps(build(home, size, batch, vectors)))
+            print(json.dumps(build(home, size, batch, p)))
+            sys.stdout.flush()
         if not skip_recall:
+            vectors = perturbed(p, size)
             print(json.dumps(dense_recall(vectors, qvecs, f"n{size}"), ensure_ascii=False))
-        del vectors
+            del vectors
         print(json.dumps(in_child("measure", home), ensure_ascii=False))
         print(json.dumps(in_child("change", home), ensure_ascii=False))
         print(json.dumps(in_child("upload", home), ensure_ascii=False))
