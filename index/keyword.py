@@ -16,7 +16,6 @@ Verbs as index.base.PassageIndex. Top k is taken over the passages that score ab
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -152,7 +151,9 @@ class KeywordIndex:
         return [np.flatnonzero(self._dead_mask[a:b]) for a, b in zip(self._offsets[:-1], self._offsets[1:])]
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every row (order of self.pids, dead rows included as 0); zeros when nothing matches."""
+        """BM25 score of every row (order of self.pids, dead rows included as 0); zeros when nothing matches.
+        Vectorised over the query's terms (alqac queries have ~140 tokens with their folded forms:
+        a loop per term cost 3.1 ms a query at 4,609 passages, against bm25s's 1.0 ms)."""
         self._ready()
         out = np.zeros(len(self.pids), dtype=np.float32)
         if not self._n_live:
@@ -160,19 +161,22 @@ class KeywordIndex:
         tokens = query_tokens(query)
         if not tokens:
             return out
-        bounds = list(zip(self._offsets[:-1], self._offsets[1:]))
-        has_dead = [bool(self._dead_mask[a:b].any()) for a, b in bounds]
-        for h in term_hashes(tokens):  # a repeated query token counts again, as in bm25s
-            found = [s.postings(h) for s in self._segments]
-            df = sum(len(r) - (int(np.count_nonzero(self._dead_mask[a:b][r])) if dead else 0)
-                     for (r, _), (a, b), dead in zip(found, bounds, has_dead))
-            if df <= 0:
-                continue
-            idf = math.log(1 + (self._n_live - df + 0.5) / (df + 0.5))
-            for (rows, tf), (a, b) in zip(found, bounds):
-                if len(rows):  # views of this segment's rows: no offset arithmetic per posting
-                    out[a:b][rows] += idf * tf / (tf + self._norm[a:b][rows])
-        out[self._dead_mask] = 0
+        hashes, repeats = np.unique(term_hashes(tokens), return_counts=True)  # a repeated token counts again
+        df = np.zeros(len(hashes), dtype=np.int64)
+        found = []
+        for seg, a, b in zip(self._segments, self._offsets[:-1], self._offsets[1:]):
+            term, rows, tf = _gather(seg, hashes)
+            dead = self._dead_mask[a:b]
+            if len(rows) and dead.any():
+                alive = ~dead[rows]
+                term, rows, tf = term[alive], rows[alive], tf[alive]
+            df += np.bincount(term, minlength=len(hashes))
+            found.append((a, b, term, rows, tf))
+        idf = np.where(df > 0, np.log1p((self._n_live - df + 0.5) / (df + 0.5)), 0.0) * repeats
+        for a, b, term, rows, tf in found:
+            if len(rows):
+                weights = idf[term] * tf / (tf + self._norm[a:b][rows])
+                out[a:b] = np.bincount(rows, weights, minlength=b - a)
         return out
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[ScoredId]:
@@ -221,3 +225,22 @@ class KeywordIndex:
     @staticmethod
     def saved_in(folder: Path) -> bool:
         return (folder / FOLDER / "segments.json").exists()
+
+
+def _gather(seg: Segment, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every posting of the sorted term `hashes` in one segment: (term index, row, tf)."""
+    i = np.searchsorted(seg.terms, hashes)
+    i_ok = np.minimum(i, max(len(seg.terms) - 1, 0))
+    if not len(seg.terms):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    hit = (i < len(seg.terms)) & (np.asarray(seg.terms)[i_ok] == hashes)
+    indptr = np.asarray(seg.indptr)
+    starts = np.where(hit, indptr[i_ok], 0)
+    lengths = np.where(hit, indptr[np.minimum(i_ok + 1, len(indptr) - 1)] - starts, 0)
+    total = int(lengths.sum())
+    if not total:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    ends = np.cumsum(lengths)
+    idx = np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
+    return (np.repeat(np.arange(len(hashes)), lengths), np.asarray(seg.rows[idx], dtype=np.int64),
+            np.asarray(seg.tf[idx], dtype=np.float32))
