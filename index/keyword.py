@@ -25,6 +25,7 @@ import numpy as np
 
 from index.base import ScoredId
 from index.postings import Segment, merge, term_hashes
+from index.postings_merge import RANGE_POSTINGS, merge_to_folder
 from index.tokenize import query_tokens
 
 K1, B = 1.5, 0.75
@@ -115,9 +116,10 @@ class KeywordIndex:
             self._dead_mask[rows] = True
             self._stale = True
 
-    def merge(self, keep_largest: bool = False, below: int | None = None) -> None:
+    def merge(self, keep_largest: bool = False, below: int | None = None, folder: Path | None = None) -> None:
         """Fold the segments (all, all but the largest, or those under `below` passages) into one
-        without tombstones (same scores)."""
+        without tombstones (same scores). With `folder` (a generation being written) a large merge
+        is written there range by range (index/postings_merge.py) instead of sorted in memory."""
         self._ready()
         dead = self._dead_rows()
         pairs = sorted(zip(self._segments, dead), key=lambda p: len(p[0]))
@@ -126,7 +128,11 @@ class KeywordIndex:
             fold = [p for p in pairs if len(p[0]) < below]
         if len(fold) <= 1 and not any(len(d) for _, d in fold):
             return
-        merged = merge([s for s, _ in fold], [d for _, d in fold], f"seg-{uuid.uuid4().hex[:12]}")
+        name = f"seg-{uuid.uuid4().hex[:12]}"
+        if folder is not None and sum(len(s.rows) for s, _ in fold) > RANGE_POSTINGS:
+            merged = merge_to_folder([s for s, _ in fold], [d for _, d in fold], name, folder / FOLDER)
+        else:
+            merged = merge([s for s, _ in fold], [d for _, d in fold], name)
         rest = [p for p in zip(self._segments, dead) if not any(p[0] is f[0] for f in fold)]  # original order
         self._segments = [s for s, _ in rest] + ([merged] if len(merged) else [])
         masks = []
