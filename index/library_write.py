@@ -172,8 +172,8 @@ class LibraryWriter(LibraryTopics):
                 return {"segments_before": 0, "segments_after": 0}
             nxt = self._begin()
             before = nxt.dense.segments + nxt.keyword.segments
-            nxt.dense.merge()
-            nxt.keyword.merge()
+            nxt.dense.merge(folder=nxt.folder)  # large merges written into the new generation's files
+            nxt.keyword.merge(folder=nxt.folder)
             self._finish(nxt, True, tidy=False)
             return {"segments_before": before, "segments_after": nxt.dense.segments + nxt.keyword.segments}
 

@@ -21,12 +21,13 @@ from index.postings import Segment
 RANGE_POSTINGS = 8_000_000  # postings per range: ~200 MB of temporary arrays
 
 
-def _read(arr: np.ndarray, a: int, b: int) -> np.ndarray:
+def read_rows(arr: np.ndarray, a: int, b: int) -> np.ndarray:
     """arr[a:b]; from a memory-mapped file through read() (its pages stay out of our RSS)."""
-    if isinstance(arr, np.memmap) and arr.filename:
+    if isinstance(arr, np.memmap) and arr.filename and arr.flags.c_contiguous:
+        width = int(np.prod(arr.shape[1:], dtype=np.int64))
         with open(arr.filename, "rb") as f:
-            f.seek(arr.offset + a * arr.dtype.itemsize)
-            return np.fromfile(f, dtype=arr.dtype, count=b - a)
+            f.seek(arr.offset + a * width * arr.dtype.itemsize)
+            return np.fromfile(f, dtype=arr.dtype, count=(b - a) * width).reshape((b - a,) + arr.shape[1:])
     return np.asarray(arr[a:b])
 
 
@@ -41,7 +42,7 @@ def _live_postings(seg: Segment, dead_rows: np.ndarray) -> int:
         return len(seg.rows)
     dead = np.zeros(len(seg), dtype=bool)
     dead[dead_rows] = True
-    return sum(int(np.count_nonzero(~dead[_read(seg.rows, a, min(a + RANGE_POSTINGS, len(seg.rows)))]))
+    return sum(int(np.count_nonzero(~dead[read_rows(seg.rows, a, min(a + RANGE_POSTINGS, len(seg.rows)))]))
                for a in range(0, len(seg.rows), RANGE_POSTINGS))
 
 
@@ -72,8 +73,8 @@ def merge_to_folder(segments: Sequence[Segment], dead: Sequence[np.ndarray], nam
                 if b <= a:
                     continue
                 indptr = np.asarray(seg.indptr[a:b + 1])
-                rows = _read(seg.rows, int(indptr[0]), int(indptr[-1]))
-                tf = _read(seg.tf, int(indptr[0]), int(indptr[-1]))
+                rows = read_rows(seg.rows, int(indptr[0]), int(indptr[-1]))
+                tf = read_rows(seg.tf, int(indptr[0]), int(indptr[-1]))
                 term_of = np.repeat(terms[a:b], np.diff(indptr))
                 alive = keep[rows]
                 new_row = np.cumsum(keep, dtype=np.int64) - 1 + off

@@ -56,3 +56,28 @@ def test_keyword_merge_through_a_folder_keeps_scores(tmp_path, monkeypatch):
     index.save(tmp_path / "g1")
     again = KeywordIndex.load(tmp_path / "g1")
     assert [h.pid for h in again.search("chi bộ", 10)] == [h.pid for h in before["chi bộ"]]
+
+
+def test_dense_merge_through_a_folder_equals_an_exact_scan(tmp_path):
+    from index.dense import FLAT_MAX, DenseIndex
+    from index.settings import DenseSettings
+
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(FLAT_MAX + 5000, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = DenseIndex(32, DenseSettings(kind="flat"))
+    index.append(range(15000), vectors[:15000])
+    index.save(tmp_path / "g0")
+    index.append(range(15000, len(vectors)), vectors[15000:])
+    index.delete(range(100, 200))
+    index.merge(folder=tmp_path / "g1")
+    assert index.segments == 1 and len(index) == len(vectors) - 100
+    index.save(tmp_path / "g1")
+    loaded = DenseIndex.load(tmp_path / "g1", DenseSettings(kind="flat"))
+    q = vectors[150] + vectors[20000]
+    scores = vectors @ q
+    scores[100:200] = -np.inf
+    want = np.argsort(-scores)[:10].tolist()
+    assert [h.pid for h in loaded.search(q, 10)] == want == [h.pid for h in index.search(q, 10)]
+    ids, stored = loaded.items()
+    assert np.array_equal(stored[np.argsort(ids)], np.delete(vectors, range(100, 200), axis=0))
