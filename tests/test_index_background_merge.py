@@ -2,7 +2,6 @@
 while searches go on and find results; the next search sees the merged generation."""
 from __future__ import annotations
 
-
 from index.background_merge import BackgroundMerge
 from index.library import Library
 from tests.test_index_crash import _doc
