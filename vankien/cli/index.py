@@ -143,6 +143,11 @@ def run_ingest(args: argparse.Namespace) -> int:
     print(f"Xong: thêm mới {report.count('added')}, cập nhật {report.count('updated')}, "
           f"không đổi {report.count('unchanged')}, trùng {report.count('duplicate')}, lỗi {report.count('failed')}. "
           f"Chỉ mục {lib.home} có {len(lib.documents())} văn bản, {len(lib)} đoạn.")
+    from index.background_merge import BackgroundMerge
+
+    if BackgroundMerge(lib.home).maybe_start(lib.stats()["segments"]):  # goes on after this command ends
+        print(f"Đang gộp {lib.stats()['segments']} phân đoạn trong nền (tìm kiếm vẫn chạy; nhật ký: "
+              f"{lib.home / 'merge.log'}).")
     return 1 if report.failed and len(report.failed) == len(report.outcomes) else 0
 
 
