@@ -234,22 +234,21 @@ class KeywordIndex:
 
 
 def _gather(seg: Segment, hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every posting of the sorted term `hashes` in one segment: (term index, row, tf)."""
-    i = np.searchsorted(seg.terms, hashes)
-    i_ok = np.minimum(i, max(len(seg.terms) - 1, 0))
+    """Every posting of the sorted term `hashes` in one segment: (term index, row, tf). Each term's
+    postings are one contiguous slice: concatenated slices, not an index array (a common word has
+    a posting in most passages)."""
     if not len(seg.terms):
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
+    i = np.searchsorted(seg.terms, hashes)
+    i_ok = np.minimum(i, len(seg.terms) - 1)
     hit = (i < len(seg.terms)) & (np.asarray(seg.terms)[i_ok] == hashes)
-    indptr = np.asarray(seg.indptr)
-    starts = np.where(hit, indptr[i_ok], 0)
-    lengths = np.where(hit, indptr[np.minimum(i_ok + 1, len(indptr) - 1)] - starts, 0)
-    total = int(lengths.sum())
-    if not total:
+    found = np.flatnonzero(hit)
+    if not len(found):
         return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32)
-    ends = np.cumsum(lengths)
-    idx = np.arange(total, dtype=np.int64) + np.repeat(starts - (ends - lengths), lengths)
-    return (np.repeat(np.arange(len(hashes)), lengths), np.asarray(seg.rows[idx], dtype=np.int64),
-            np.asarray(seg.tf[idx], dtype=np.float32))
+    starts, ends = np.asarray(seg.indptr[i_ok[found]]), np.asarray(seg.indptr[i_ok[found] + 1])
+    rows = np.concatenate([seg.rows[a:b] for a, b in zip(starts.tolist(), ends.tolist())])
+    tf = np.concatenate([seg.tf[a:b] for a, b in zip(starts.tolist(), ends.tolist())])
+    return np.repeat(found, ends - starts), rows, tf
 
 
 _HASHES: dict[str, int] = {}  # query token -> hash: blake2b of ~140 tokens (alqac) was ~0.15 ms a query

@@ -72,6 +72,9 @@ class TableEncoder:
         return out
 
     def encode_query(self, text):
+        """A stored row (topic labels ask at each commit); a fixed unit vector when the table is empty."""
+        if not len(self.vectors):
+            return np.eye(1, self.dim, dtype=np.float32)[0]
         return self.vectors[hash(text) % len(self.vectors)]
 
 
