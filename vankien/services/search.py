@@ -109,7 +109,14 @@ class SearchService:
         self.max_upload_bytes = max_upload_bytes or uploads.max_upload_from_env()
         if self.upload_dir is not None:
             uploads.clean_partial(self.upload_dir)  # what a stopped server left half-copied
-        self.merges = BackgroundMerge(library.home)  # segments folded in a child process, off the search path
+        self._merges: BackgroundMerge | None = None  # made on first use: building the UI reads no index
+
+    @property
+    def merges(self) -> BackgroundMerge:
+        """Segments folded in a child process, off the search path (index/background_merge.py)."""
+        if self._merges is None:
+            self._merges = BackgroundMerge(self.library.home)
+        return self._merges
 
     def merge_if_due(self) -> bool:
         """Start a background merge when segments have piled up (after changes, and at start)."""
