@@ -68,12 +68,24 @@ class IndexMismatchError(RuntimeError):
     """The index folder was built by another encoder or normaliser than the one asked for."""
 
 
-def _default_parser(path: Path) -> ParsedDocument:
-    # in a worker process with memory and time limits: one hostile file costs a refusal, not the
-    # process (ingest/isolated.py); the limits come from VANKIEN_* variables or their defaults
-    from ingest.isolated import isolated_parser
+class _DefaultParser:
+    """In worker processes with memory and time limits: one hostile file costs a refusal, not the
+    process (ingest/isolated.py); VANKIEN_PARSE_WORKERS of them parse at once (ingest/parse_pool.py),
+    the limits come from VANKIEN_* variables or their defaults."""
 
-    return isolated_parser()(path)
+    @property
+    def workers(self) -> int:
+        from ingest.parse_pool import workers_from_env
+
+        return workers_from_env()
+
+    def __call__(self, path: Path) -> ParsedDocument:
+        from ingest.parse_pool import parse_pool
+
+        return parse_pool()(path)
+
+
+_default_parser = _DefaultParser()
 
 
 class Library(LibraryWriter):

@@ -3,10 +3,9 @@ next generation beside the live one and publishing it atomically (index/generati
 (index/library.py) inherits these; nothing else calls them directly."""
 from __future__ import annotations
 
-import contextvars
 import re
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import date as _date, datetime, timezone
 from pathlib import Path
@@ -16,11 +15,12 @@ import numpy as np
 
 from index import diskspace, generations
 from index.commits import CommitPolicy, IngestProgress
-from index.dense import DenseIndex
+from index.dense import FLAT_MAX, DenseIndex
 from index.duplicates import near_identical, same_number_and_date
 from index.files import _same_file, own_id, walk
 from index.keyword import KeywordIndex
 from index.library_topics import LibraryTopics
+from index.parse_ahead import ParseAhead
 from index.recipe import document_texts
 from index.records import DocumentInfo, FileOutcome, IngestReport
 from index.store import Store
@@ -71,15 +71,13 @@ class LibraryWriter(LibraryTopics):
             diskspace.ensure_room(self.home, diskspace.needed_bytes(self._generation, [
                 p for p in files if p.is_file() and not self._store.doc_by_hash(file_sha256(p))]))
             nxt = self._begin()
-            ahead = _ParseAhead(self.parser, lambda p: self._known(p, nxt.store))
+            ahead = ParseAhead(self.parser, lambda p: self._known(p, nxt.store), files)
             try:
-                parsed = ahead.start(files, 0)
                 for i, path in enumerate(files):
                     if progress:
                         progress(str(path))
-                    following = ahead.start(files, i + 1)  # parsed beside this file's embedding
+                    parsed = ahead.take(i)  # and the next files start parsing beside this one's embedding
                     outcome = self._ingest_one(path, nxt, parsed)
-                    parsed = following
                     report.outcomes.append(outcome)
                     passages += outcome.passages
                     changed += outcome.status in _CHANGES
@@ -173,8 +171,8 @@ class LibraryWriter(LibraryTopics):
                 return {"segments_before": 0, "segments_after": 0}
             nxt = self._begin()
             before = nxt.dense.segments + nxt.keyword.segments
-            nxt.dense.merge()
-            nxt.keyword.merge()
+            nxt.dense.merge(folder=nxt.folder)  # large merges written into the new generation's files
+            nxt.keyword.merge(folder=nxt.folder)
             self._finish(nxt, True, tidy=False)
             return {"segments_before": before, "segments_after": nxt.dense.segments + nxt.keyword.segments}
 
@@ -259,10 +257,9 @@ class LibraryWriter(LibraryTopics):
             self._next = None
             generations.cleanup(self.home, keep=self._generation)
             return
-        if tidy:  # many small segments: fold all but the largest (work on the small ones only)
+        if tidy:  # small segments folded together; large ones are the background merge's
             dense.tidy(MAX_SEGMENTS)
-            if keyword.segments > MAX_SEGMENTS:
-                keyword.merge(keep_largest=True)
+            keyword.tidy(MAX_SEGMENTS, FLAT_MAX)
         dense.save(folder)
         keyword.save(folder)
         generations.prepare(folder, {
@@ -328,29 +325,6 @@ class LibraryWriter(LibraryTopics):
             nxt.store.apply_corrections(doc_id)
             self._finish(nxt, True)
         return next((d for d in self.documents() if d.doc_id == doc_id), None)
-
-
-class _ParseAhead:
-    """Parses the next file in a thread (the parser itself runs in its worker process, ingest/
-    isolated.py) while the current file is checked, embedded and stored: parsing beside embedding.
-    The OCR progress callback (a context variable) goes along."""
-
-    def __init__(self, parser, known):
-        self.parser, self.known = parser, known
-        self.pool = ThreadPoolExecutor(1, thread_name_prefix="vankien-parse")
-
-    def start(self, files: list[Path], i: int) -> Future | None:
-        if i >= len(files) or not files[i].is_file():
-            return None
-        try:
-            if self.known(files[i]):
-                return None
-        except OSError:
-            return None
-        return self.pool.submit(contextvars.copy_context().run, self.parser, files[i].resolve())
-
-    def close(self) -> None:
-        self.pool.shutdown(wait=False, cancel_futures=True)
 
 
 def open_store(home: Path, gen: Path) -> tuple[Store, Path]:

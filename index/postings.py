@@ -65,6 +65,18 @@ class Segment:
                                  h, np.asarray(rows, dtype=np.int32), np.asarray(counts, dtype=np.float32))
 
     @classmethod
+    def from_counts(cls, name: str, pids: Sequence[int], counts: Sequence[tuple[np.ndarray, np.ndarray, int]],
+                    hashes: np.ndarray) -> "Segment":
+        """From per-passage (term ids, term counts, token count); term id i has hash hashes[i]."""
+        lens = np.fromiter((len(c[0]) for c in counts), dtype=np.int64, count=len(counts))
+        ids = np.concatenate([c[0] for c in counts]) if counts else np.zeros(0, np.int64)
+        tf = np.concatenate([c[1] for c in counts]) if counts else np.zeros(0, np.float32)
+        rows = np.repeat(np.arange(len(counts), dtype=np.int32), lens)
+        return cls.from_postings(name, np.asarray(list(pids), dtype=np.int64),
+                                 np.fromiter((c[2] for c in counts), dtype=np.float32, count=len(counts)),
+                                 hashes[ids] if len(ids) else np.zeros(0, np.uint64), rows, tf)
+
+    @classmethod
     def from_postings(cls, name: str, pids: np.ndarray, dl: np.ndarray, term_of: np.ndarray,
                       rows: np.ndarray, tf: np.ndarray) -> "Segment":
         """From one (term hash, row, tf) triple per posting, in any order."""

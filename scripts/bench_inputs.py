@@ -153,8 +153,11 @@ class ArrayEncoder:
         self.pos += len(texts)
         return out
 
-    def encode_query(self, text):  # pragma: no cover - not used while building
-        raise RuntimeError("ArrayEncoder only builds")
+    def encode_query(self, text):
+        """Only the topic labels ask (index/topics.py, at each commit): one fixed unit vector."""
+        out = np.zeros(self.dim, dtype=np.float32)
+        out[0] = 1.0
+        return out
 
 
 class PrecomputedQueries:

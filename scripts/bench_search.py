@@ -53,7 +53,7 @@ def build(home: Path, rows: list[dict], real_fn) -> dict:
     generation. Two steps so the slow keyword side need not wait for the real embeddings."""
     import shutil
 
-    import index.library as library_mod
+    import index.library_write as library_mod  # where commits tokenise and store
     from index import generations
     from index.dense import DenseIndex
     from index.keyword import KeywordIndex
@@ -72,7 +72,7 @@ def build(home: Path, rows: list[dict], real_fn) -> dict:
     t.wrap(library_mod.Store, "add_document", "store")
     from index.postings import Segment
 
-    t.wrap(Segment, "build", "keyword_build")  # one keyword segment per commit (index/keyword.py)
+    t.wrap(Segment, "from_counts", "keyword_build")  # one keyword segment per commit (index/keyword.py)
     t.wrap(KeywordIndex, "save", "keyword_save")
     log(f"add_documents: {len(docs)} documents, {n_passages} passages...")
     t0 = time.perf_counter()
@@ -241,7 +241,7 @@ def ingest_worker(rows_file: Path, home: Path) -> None:
 
 def ingestion(rows: list[dict]) -> dict:
     """Library.add_documents from raw text with the default encoder (no cache hits), timed by part."""
-    import index.library as library_mod
+    import index.library_write as library_mod  # where commits tokenise and store
     from index.library import Library
 
     home = Path(tempfile.mkdtemp(prefix="bench-ingest-"))

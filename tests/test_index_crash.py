@@ -23,6 +23,8 @@ from pathlib import Path
 from index.library import Library
 from tests.test_index_crash import step, state_after
 from tests.test_index_resume import StandIn
+import index.dense, index.keyword
+index.dense.FLAT_MAX, index.keyword.RANGE_POSTINGS = 4, 8  # merges written into files, as at 10^6 passages
 lib = Library.open(Path(sys.argv[1]), encoder=StandIn())
 start = int(sys.argv[2])
 for i in range(start, start + 1000):

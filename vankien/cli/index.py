@@ -38,11 +38,13 @@ def _open(args: argparse.Namespace, must_exist: bool = True, parser=None):
 
 
 def _parser(args: argparse.Namespace):
-    """The isolated parser with the limits of the command line (ingest/limits.py for the defaults)."""
-    from ingest.isolated import isolated_parser
+    """The isolated parser(s) with the limits of the command line (ingest/limits.py for the defaults);
+    `--parse-workers` of them at once (ingest/parse_pool.py)."""
     from ingest.limits import Limits
+    from ingest.parse_pool import parse_pool
 
-    return isolated_parser(Limits.from_env(max_pages=args.max_pages, max_passages=args.max_passages))
+    return parse_pool(getattr(args, "parse_workers", None),
+                      Limits.from_env(max_pages=args.max_pages, max_passages=args.max_passages))
 
 
 def add_limit_options(p: argparse.ArgumentParser) -> None:
@@ -141,6 +143,11 @@ def run_ingest(args: argparse.Namespace) -> int:
     print(f"Xong: thêm mới {report.count('added')}, cập nhật {report.count('updated')}, "
           f"không đổi {report.count('unchanged')}, trùng {report.count('duplicate')}, lỗi {report.count('failed')}. "
           f"Chỉ mục {lib.home} có {len(lib.documents())} văn bản, {len(lib)} đoạn.")
+    from index.background_merge import BackgroundMerge
+
+    if BackgroundMerge(lib.home).maybe_start(lib.stats()["segments"]):  # goes on after this command ends
+        print(f"Đang gộp {lib.stats()['segments']} phân đoạn trong nền (tìm kiếm vẫn chạy; nhật ký: "
+              f"{lib.home / 'merge.log'}).")
     return 1 if report.failed and len(report.failed) == len(report.outcomes) else 0
 
 
@@ -272,6 +279,8 @@ def register(subparsers) -> None:
                    help="lưu chỉ mục sau mỗi N tệp (mặc định 200, hoặc $VANKIEN_COMMIT_FILES)")
     g.add_argument("--commit-seconds", type=float, default=None, metavar="S",
                    help="lưu chỉ mục sau mỗi S giây (mặc định 120, hoặc $VANKIEN_COMMIT_SECONDS)")
+    p.add_argument("--parse-workers", type=int, default=None, metavar="N",
+                   help="số tiến trình đọc tệp cùng lúc, bên cạnh việc mã hóa (mặc định 1, hoặc $VANKIEN_PARSE_WORKERS)")
     _add_encoder_options(p)
     p.set_defaults(func=run_ingest)
 

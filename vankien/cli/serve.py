@@ -120,6 +120,7 @@ def run(args: argparse.Namespace) -> int:
     import app  # the UI module at the repository root (installed as a py-module)
 
     service = SearchService(library, upload_dir=home / "tai-len")
+    service.merge_if_due()  # segments left piled up by a CLI ingestion: merged in the background
     demo = app.build_app(service)
     install(access)
     # The warm-up runs beside building the UI, and ends before the server starts: launch() checks

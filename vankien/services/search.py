@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from index import diskspace
+from index.background_merge import BackgroundMerge
 from index.records import DocumentInfo, FileOutcome, IngestReport, SearchFilters, SearchHit
 from vankien.answers.citation import format_citation, format_date
 from vankien.services import uploads
@@ -108,6 +109,18 @@ class SearchService:
         self.max_upload_bytes = max_upload_bytes or uploads.max_upload_from_env()
         if self.upload_dir is not None:
             uploads.clean_partial(self.upload_dir)  # what a stopped server left half-copied
+        self._merges: BackgroundMerge | None = None  # made on first use: building the UI reads no index
+
+    @property
+    def merges(self) -> BackgroundMerge:
+        """Segments folded in a child process, off the search path (index/background_merge.py)."""
+        if self._merges is None:
+            self._merges = BackgroundMerge(self.library.home)
+        return self._merges
+
+    def merge_if_due(self) -> bool:
+        """Start a background merge when segments have piled up (after changes, and at start)."""
+        return self.merges.maybe_start(self.library.stats()["segments"])
 
     # ---- Tra cứu -------------------------------------------------------------------------------
 
@@ -251,6 +264,7 @@ class SearchService:
         outcome.outcomes[:0] = refused
         if progress:
             progress(total, total, "Đang lưu chỉ mục…")
+        self.merge_if_due()
         return self._ingest_summary(outcome)
 
     def _keep_upload(self, path: Path) -> Path:
@@ -278,6 +292,7 @@ class SearchService:
             return "Hãy chọn văn bản cần gỡ."
         doc = self.library.document(doc_id)
         removed = self.library.remove(doc_id)
+        self.merge_if_due()
         if not removed:
             return "Không tìm thấy văn bản này trong chỉ mục."
         name = doc.metadata.title if doc is not None and doc.metadata.title else doc_id
