@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-from index import generations
 from index.library import IndexMismatchError, Library
 from index.recipe import LEGACY_RECIPE, document_texts, embedded_text
 from index.settings import RetrievalSettings
 from ingest import parse_text
+from tests.index_support import one_file_index
 
 
 def test_title_and_heading_path_go_before_the_passage():
@@ -33,11 +33,7 @@ def test_document_texts_of_a_parsed_document():
 
 
 def test_recipe_recorded_and_another_recipe_asks_rebuild(tmp_path):
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "a.txt").write_text("Chi bộ sinh hoạt định kỳ hằng tháng.", encoding="utf-8")
-    Library.open(tmp_path / "idx").ingest([tmp_path / "docs"])
-    manifest = generations.current(tmp_path / "idx") / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
+    _, manifest, data = one_file_index(tmp_path, "Chi bộ sinh hoạt định kỳ hằng tháng.")
     assert data["retrieval"]["embed_recipe"] == RetrievalSettings().embed_recipe
     other = next(r for r in ("passage", "title+path+passage") if r != RetrievalSettings().embed_recipe)
     with pytest.raises(IndexMismatchError, match="vankien ingest") as err:

@@ -65,14 +65,10 @@ def test_hoac_in_running_text():
 def test_index_built_by_the_old_normaliser_asks_to_be_rebuilt(tmp_path):
     import json
 
-    from index import generations
     from index.library import IndexMismatchError, Library
+    from tests.index_support import one_file_index
 
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "a.txt").write_text("Chi bộ sinh hoạt hoặc họp định kỳ hằng tháng.", encoding="utf-8")
-    Library.open(tmp_path / "idx").ingest([tmp_path / "docs"])
-    manifest = generations.current(tmp_path / "idx") / "manifest.json"
-    data = json.loads(manifest.read_text(encoding="utf-8"))
+    _, manifest, data = one_file_index(tmp_path, "Chi bộ sinh hoạt hoặc họp định kỳ hằng tháng.")
     manifest.write_text(json.dumps({**data, "normalizer_version": "1"}), encoding="utf-8")
     with pytest.raises(IndexMismatchError, match="vankien ingest") as err:
         Library.open(tmp_path / "idx")
