@@ -60,8 +60,13 @@ def test_a_document_not_in_the_index_is_said_to_be_missing(corpus_library, quest
     assert answer.note.startswith("Chưa có văn bản") and "trong chỉ mục" in answer.note
 
 
-def test_a_url_answer_keeps_the_whole_address(corpus_library):
-    answer = answer_question(corpus_library, "Bản tin sinh hoạt chi bộ điện tử của xã Hòa An được đăng ở trang nào?")
+@pytest.mark.parametrize("question", [
+    "Bản tin sinh hoạt chi bộ điện tử của xã Hòa An được đăng ở trang nào?",
+    # typed without diacritics: the question is spelt back from the passages before it is encoded
+    # (vankien/answers/reaccent.py); compared folded, the cosine fell under the no-answer threshold
+    "ban tin dien tu cua dang uy xa hoa an dang tai dia chi nao"])
+def test_a_url_answer_keeps_the_whole_address(corpus_library, question):
+    answer = answer_question(corpus_library, question)
     assert answer.found and "https://hoaan.songlam.example.vn/ban-tin/so-10-2025.html" in answer.text
 
 
@@ -103,7 +108,8 @@ def test_a_list_of_months_is_answered_by_the_sentence_that_lists_them(corpus_lib
 # folded sentences for questions typed without diacritics: 47/53 (scripts/eval_corpus_answers.py);
 # 46/53 under the z-score fusion (issue 13), which puts the bulletin's "one of 15 tập thể" sentence
 # above the news item that also counts the 32 cá nhân (q22). The issue's target is 0.90 (corpus_eval.TARGET_ACCURACY), not met yet: this guards what is reached.
-REACHED_ACCURACY = 46 / 53
+# 47/53 once a question typed without diacritics is spelt back before encoding (q37).
+REACHED_ACCURACY = 47 / 53
 
 
 def test_our_question_set_does_not_fall_back(corpus_library):

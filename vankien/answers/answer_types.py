@@ -235,7 +235,8 @@ def has_unit(unit: tuple[str, ...], span_text: str) -> bool:
         return False
     if unit == ("%",):
         return "%" in span_text
-    return " ".join(unit) in fold_diacritics(span_text.lower())
+    # "bao nhiêu chi bộ" asks for a count: "100% chi bộ" is a share of them, not how many there are
+    return "%" not in span_text and " ".join(unit) in fold_diacritics(span_text.lower())
 
 
 def unit_share(units: tuple[tuple[str, ...], ...], span_texts: list[str]) -> float:

@@ -35,6 +35,7 @@ from vankien.answers.answer_types import (STRICT, answer_spans, asked_unit, expe
                                           needs_answer, synonym_units, type_match, unit_share,
                                           without_question_phrase)
 from vankien.answers.citation import format_citation
+from vankien.answers.reaccent import reaccent
 from vankien.answers.lexical import (_WORD, FOLDED_STOPWORDS, STOPWORDS, W_FOCUS, _units, folded_terms,  # noqa: F401
                                      join_restating, lexical_score, missing_share, neighbours, question_terms,
                                      NEIGHBOURS, rarity, restates, syllables)
@@ -239,10 +240,11 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
         chosen = set(sorted(range(len(cands)), key=lambda j: -cheap[j])[:dense_budget])
         chosen |= {j for j, (i, _) in enumerate(cands) if i < DENSE_PASSAGES}
         order = sorted(chosen)
-        qv = encoder.encode_query(normalize_query(question))
         texts = [(cands[j][1].context + " " + cands[j][1].shown).strip() for j in order]
-        if fold_diacritics(question) == question:  # typed without diacritics: compare like with like
+        asked = reaccent(question, [h.text for h in hits])  # typed without diacritics: spelt as the passages do
+        if fold_diacritics(asked) == asked:  # nothing to spell it from: compare like with like
             texts = [fold_diacritics(t) for t in texts]
+        qv = encoder.encode_query(normalize_query(asked))
         dense[order] = encoder.encode_passages(texts) @ qv
         encoded[order] = True
     rescaled = rescale_dense(dense)
