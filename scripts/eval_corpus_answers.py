@@ -127,7 +127,7 @@ def features(library, questions: list[dict], path: Path) -> None:
             name, info = docfacts.named_document(library, question, about_document=about)
             if name is not None and (info is None or about):
                 continue  # answered or refused without a threshold
-            hits = qa.retrieve(library, question, qa.PASSAGES, info.doc_id if info is not None else "")
+            hits = qa.retrieve_spelt(library, question, qa.PASSAGES, info.doc_id if info is not None else "")
             scored = qa.score_sentences(question, hits, library.encoder)
             files = {doc_id_of(f) for f in q["files"]}
 

@@ -50,27 +50,85 @@ def rows(paths) -> list[dict]:
     return [json.loads(line) for p in paths for line in open(p, encoding="utf-8")]
 
 
+LISTWISE = True  # ranker.MODEL_FEATURES (each feature against the question's best candidate); --no-listwise: FEATURES
+
+
+def names() -> tuple[str, ...]:
+    return ranker.MODEL_FEATURES if LISTWISE else ranker.FEATURES
+
+
 def arrays(data: list[dict]):
     x, y, group, weight = [], [], [], []
     for g, r in enumerate(data):
         n = len(r["sentences"])
+        if not n:
+            continue
+        m = np.asarray([s["x"] for s in r["sentences"]], dtype=np.float64)
+        x.append(ranker.with_listwise(m) if LISTWISE else m)
         for s in r["sentences"]:
-            x.append(s["x"])
             y.append(int(bool(s["gold"])))
             group.append(g)
             weight.append(1.0 / np.sqrt(n))
-    return np.asarray(x, dtype=np.float64), np.asarray(y), np.asarray(group), np.asarray(weight)
+    return np.vstack(x), np.asarray(y), np.asarray(group), np.asarray(weight)
+
+
+def _standardise(x):
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    return mean, np.where(scale > 1e-9, scale, 1.0)
 
 
 def fit(x, y, weight, c: float):
     from sklearn.linear_model import LogisticRegression
 
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale = np.where(scale > 1e-9, scale, 1.0)
+    mean, scale = _standardise(x)
     model = LogisticRegression(C=c, max_iter=2000)
     model.fit((x - mean) / scale, y, sample_weight=weight)
-    return ranker.Ranker(ranker.FEATURES, mean, scale, model.coef_[0].astype(np.float64),
+    return ranker.Ranker(names(), mean, scale, model.coef_[0].astype(np.float64),
                          float(model.intercept_[0]), 0.5)
+
+
+def _platt(z, y, w, mean, scale):
+    """Scale a ranking score z @ w to a probability (logistic fit of y on it)."""
+    from sklearn.linear_model import LogisticRegression
+
+    platt = LogisticRegression(C=100.0, max_iter=2000).fit((z @ w)[:, None], y)
+    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    return ranker.Ranker(names(), mean, scale, (w * a).astype(np.float64), b, 0.5)
+
+
+def fit_softmax(data: list[dict], c: float):
+    """Listwise: for each question with a gold sentence, maximise the softmax probability mass of
+    its gold sentences among all its candidates (L2 strength 1/c), then Platt scaling."""
+    from scipy.optimize import minimize
+
+    x, y, group, _ = arrays(data)
+    mean, scale = _standardise(x)
+    z = (x - mean) / scale
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    keep = [k for k, s in enumerate(starts) if y[s:(starts[k + 1] if k + 1 < len(starts) else len(y))].any()]
+    bounds = [(starts[k], starts[k + 1] if k + 1 < len(starts) else len(y)) for k in keep]
+    seg = np.zeros(len(y), dtype=np.int64) - 1
+    for q, (a, b) in enumerate(bounds):
+        seg[a:b] = q
+    used = seg >= 0
+    zs, ys, ss = z[used], y[used].astype(bool), seg[used]
+    nq = len(bounds)
+
+    def loss(w):
+        s = zs @ w
+        mx = np.full(nq, -np.inf)
+        np.maximum.at(mx, ss, s)
+        e = np.exp(s - mx[ss])
+        tot = np.bincount(ss, weights=e, minlength=nq)
+        gold = np.bincount(ss, weights=e * ys, minlength=nq)
+        value = -np.sum(np.log(gold) - np.log(tot)) / nq + 0.5 / c * (w @ w) / nq
+        p_all = e / tot[ss]
+        p_gold = np.where(ys, e / gold[ss], 0.0)
+        grad = zs.T @ (p_all - p_gold) / nq + w / c / nq
+        return value, grad
+
+    w = minimize(loss, np.zeros(z.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500}).x
+    return _platt(z, y, w, mean, scale)
 
 
 def fit_pairwise(data: list[dict], c: float):
@@ -79,7 +137,7 @@ def fit_pairwise(data: list[dict], c: float):
     from sklearn.linear_model import LogisticRegression
 
     x, y, group, _ = arrays(data)
-    mean, scale = x.mean(axis=0), np.where(x.std(axis=0) > 1e-9, x.std(axis=0), 1.0)
+    mean, scale = _standardise(x)
     z = (x - mean) / scale
     diffs = []
     for g in np.unique(group):
@@ -90,10 +148,7 @@ def fit_pairwise(data: list[dict], c: float):
     d = np.concatenate(diffs)
     pairs = LogisticRegression(C=c, max_iter=2000, fit_intercept=False).fit(
         np.concatenate([d, -d]), np.r_[np.ones(len(d)), np.zeros(len(d))])
-    w = pairs.coef_[0]
-    platt = LogisticRegression(C=100.0, max_iter=2000).fit((z @ w)[:, None], y)
-    a, b = float(platt.coef_[0][0]), float(platt.intercept_[0])
-    return ranker.Ranker(ranker.FEATURES, mean, scale, (w * a).astype(np.float64), b, 0.5)
+    return _platt(z, y, pairs.coef_[0], mean, scale)
 
 
 def with_prior(model: ranker.Ranker, alpha: float) -> ranker.Ranker:
@@ -103,7 +158,7 @@ def with_prior(model: ranker.Ranker, alpha: float) -> ranker.Ranker:
 
     hand = {"lex": qa.W_LEXICAL, "dense": qa.W_DENSE, "rank_inv": qa.W_RANK, "unit": qa.W_UNIT,
             "untyped": -qa.W_UNTYPED, "nofocus": -qa.W_NOFOCUS, "missing": -qa.W_MISSING}
-    prior = np.asarray([PRIOR_SCALE * hand.get(f, 0.0) for f in ranker.FEATURES])
+    prior = np.asarray([PRIOR_SCALE * hand.get(f, 0.0) for f in model.features])
     coef = model.coef + alpha * prior * model.scale
     intercept = model.intercept + alpha * (prior @ model.mean - PRIOR_SCALE * OLD_THRESHOLD)
     return ranker.Ranker(model.features, model.mean, model.scale, coef, float(intercept), model.threshold,
@@ -131,16 +186,26 @@ def top1(model: ranker.Ranker, data: list[dict]) -> float:
     return hits / max(1, len(ans))
 
 
-def cross_validate(data: list[dict], c: float, weighted: bool, folds: int = 5) -> float:
+METHODS = ("point", "point-weighted", "pairwise", "softmax")
+
+
+def fit_method(data: list[dict], c: float, method: str) -> ranker.Ranker:
+    if method == "pairwise":
+        return fit_pairwise(data, c)
+    if method == "softmax":
+        return fit_softmax(data, c)
+    x, y, _, w = arrays(data)
+    return fit(x, y, w if method == "point-weighted" else np.ones_like(w), c)
+
+
+def cross_validate(data: list[dict], c: float, method: str, folds: int = 5, prior: float = 0.0) -> float:
     order = np.random.default_rng(7).permutation(len(data))
     scores = []
     for k in range(folds):
         test_idx = set(order[k::folds].tolist())
         train = [r for i, r in enumerate(data) if i not in test_idx]
         test = [r for i, r in enumerate(data) if i in test_idx]
-        x, y, _, w = arrays(train)
-        model = fit_pairwise(train, c) if weighted is None else fit(x, y, w if weighted else np.ones_like(w), c)
-        scores.append(top1(model, test))
+        scores.append(top1(with_prior(fit_method(train, c, method), prior), test))
     return float(np.mean(scores))
 
 
@@ -195,6 +260,8 @@ def main(argv=None) -> int:
     p.add_argument("--check", type=Path, help="tệp đặc trưng của phần check: chỉ để in số liệu")
     p.add_argument("--out", type=Path, default=ranker.MODEL_FILE)
     p.add_argument("--c", type=float, help="bỏ kiểm chéo, dùng C này (hồi quy theo từng câu, không trọng số)")
+    p.add_argument("--method", choices=METHODS, help="chỉ thử cách huấn luyện này")
+    p.add_argument("--no-listwise", action="store_true", help="không thêm đặc trưng so với câu tốt nhất")
     p.add_argument("--prior-weight", type=float, default=PRIOR_WEIGHT,
                    help="trọng số của điểm chọn tay cũ cộng vào mô hình học (0: chỉ mô hình học)")
     args = p.parse_args(argv)
@@ -203,18 +270,18 @@ def main(argv=None) -> int:
     except ImportError:
         print("Cần scikit-learn để huấn luyện: .venv/bin/pip install -e '.[train]'", file=sys.stderr)
         return 2
+    global LISTWISE
+    LISTWISE = not args.no_listwise
     data = rows(args.tune)
     corpus = rows([args.corpus]) if args.corpus else []
-    results = [(0.0, args.c, False)] if args.c else []
-    for weighted in [] if args.c else (False, True, None):  # None: pairwise (it never won: kept to show it)
+    results = [(0.0, args.c, args.method or "point")] if args.c else []
+    for method in [] if args.c else ([args.method] if args.method else METHODS):
         for c in CS:
-            acc = cross_validate(data, c, weighted)
-            print(f"C={c:<5} {'từng cặp' if weighted is None else 'trọng số theo câu hỏi=' + str(weighted):<27} câu đầu đúng (kiểm chéo 5 phần): {acc:.3f}")
-            results.append((acc, c, weighted))
-    acc, c, weighted = max(results, key=lambda t: (round(t[0], 3), -t[1]))
-    x, y, _, w = arrays(data)
-    model = fit_pairwise(data, c) if weighted is None else fit(x, y, w if weighted else np.ones_like(w), c)
-    model = with_prior(model, args.prior_weight)
+            acc = cross_validate(data, c, method, prior=args.prior_weight)
+            print(f"C={c:<5} {method:<15} câu đầu đúng (kiểm chéo 5 phần): {acc:.3f}", flush=True)
+            results.append((acc, c, method))
+    acc, c, method = max(results, key=lambda t: (round(t[0], 3), -t[1]))
+    model = with_prior(fit_method(data, c, method), args.prior_weight)
     learned = ranker.Ranker(model.features, model.mean, model.scale, model.coef, model.intercept, 0.5,
                             fit_answered(model, data))
     learned = ranker.Ranker(model.features, model.mean, model.scale, model.coef, model.intercept,
@@ -231,8 +298,8 @@ def main(argv=None) -> int:
     # our unanswerable questions through ("Bao giờ tổ chức Đại hội … nhiệm kỳ 2025 - 2030?").
     model = ranker.Ranker(model.features, model.mean, model.scale, model.coef, model.intercept, 0.5,
                           refusal=hand_refusal())
-    print(f"\nchọn C={c}, {'từng cặp' if weighted is None else 'trọng số theo câu hỏi=' + str(weighted)}; ngưỡng {model.threshold:.4f}")
-    for name, coef in sorted(zip(ranker.FEATURES, model.coef), key=lambda t: -abs(t[1])):
+    print(f"\nchọn C={c}, {method}; ngưỡng {model.threshold:.4f}")
+    for name, coef in sorted(zip(model.features, model.coef), key=lambda t: -abs(t[1]))[:20]:
         print(f"  {name:<16} {coef:+.3f}")
 
     print_figures("tune", model, data)
@@ -241,12 +308,13 @@ def main(argv=None) -> int:
         una = [b for b, r in zip(conf, corpus) if not r["answerable"]]
         ans = [b for b, r in zip(conf, corpus) if r["answerable"]]
         print(f"\ncorpus/: {sum(b < model.threshold for b in una)}/{len(una)} câu không có đáp án bị từ chối, "
-              f"{sum(b < model.threshold for b in ans)}/{len(ans)} câu có đáp án bị từ chối")
+              f"{sum(b < model.threshold for b in ans)}/{len(ans)} câu có đáp án bị từ chối; "
+              f"câu đầu đúng (đúng từ và đúng văn bản) {top1(model, corpus):.3f}")
     if args.check:
         print_figures("check (chỉ báo cáo)", model, rows([args.check]))
     data_out = model.to_json()
     data_out["trained_on"] = [str(p.name) for p in args.tune]
-    data_out["C"], data_out["weighted"], data_out["prior_weight"] = c, weighted, args.prior_weight
+    data_out["C"], data_out["method"], data_out["prior_weight"] = c, method, args.prior_weight
     args.out.write_text(json.dumps(data_out, indent=1) + "\n", encoding="utf-8")
     print(f"\nđã ghi {args.out}")
     return 0

@@ -70,6 +70,15 @@ def test_a_url_answer_keeps_the_whole_address(corpus_library, question):
     assert answer.found and "https://hoaan.songlam.example.vn/ban-tin/so-10-2025.html" in answer.text
 
 
+def test_a_question_typed_without_diacritics_finds_the_sentence_a_pdf_wrapped(corpus_library):
+    # searched again as the passages spell it (qa.retrieve_spelt), the Thông báo's passage comes in; its
+    # sentence reads across the PDF's line break "… 398/426 đảng viên" / "(đạt 93,4%) sử dụng …"
+    answer = answer_question(corpus_library, "ty le dang vien xa hoa an su dung so tay dang vien dien tu den "
+                                             "31/12/2024 la bao nhieu")
+    assert answer.found and "93,4%" in answer.text and "398/426" in answer.text
+    assert answer.citations[0].doc_id == "2025-01-06-thong-bao-58-tb-du"
+
+
 def test_a_table_row_answer_reads_as_text(corpus_library):
     answer = answer_question(corpus_library, "Kế hoạch 41 đặt chỉ tiêu tỷ lệ đảng viên mới là đoàn viên năm 2025 bao nhiêu?")
     assert answer.found and "60%" in answer.text and "|" not in answer.text
@@ -108,8 +117,9 @@ def test_a_list_of_months_is_answered_by_the_sentence_that_lists_them(corpus_lib
 # folded sentences for questions typed without diacritics: 47/53 (scripts/eval_corpus_answers.py);
 # 46/53 under the z-score fusion (issue 13), which puts the bulletin's "one of 15 tập thể" sentence
 # above the news item that also counts the 32 cá nhân (q22). The issue's target is 0.90 (corpus_eval.TARGET_ACCURACY), not met yet: this guards what is reached.
-# 47/53 once a question typed without diacritics is spelt back before encoding (q37).
-REACHED_ACCURACY = 47 / 53
+# 47/53 once a question typed without diacritics is spelt back before encoding (q37); 48/53 once it is
+# also searched again as spelt and a PDF's wrapped line is read as one sentence (q28). Target reached.
+REACHED_ACCURACY = 48 / 53
 
 
 def test_our_question_set_does_not_fall_back(corpus_library):

@@ -86,3 +86,17 @@ def test_below_threshold_is_the_plain_no_answer():
     answer = select_answer("Giá vàng hôm nay bao nhiêu?", [hit], scored)
     assert not answer.found and answer.text == NO_ANSWER and answer.citations == ()
     assert select_answer("x", [], []).text == NO_ANSWER
+
+
+def test_a_line_a_pdf_wrapped_reads_as_one_sentence_but_headings_and_list_items_stay_apart():
+    text = ("Qua kiểm tra, 4 chi bộ đạt mức Tốt. Toàn Đảng bộ đến ngày 31/12/2024 có 398/426 đảng viên\n"
+            "(đạt 93,4%) sử dụng Sổ tay đảng viên điện tử. Năm 2024 kết nạp 13 đảng viên.\n"
+            "1. Ưu điểm\nCác chi bộ làm tốt\n- rà soát danh sách\n- gửi tài liệu\nSố liệu | Năm 2024\nĐảng viên | 426")
+    sentences = split_sentences(text)
+    assert [s.text for s in sentences][:3] == [
+        "Qua kiểm tra, 4 chi bộ đạt mức Tốt.",
+        "Toàn Đảng bộ đến ngày 31/12/2024 có 398/426 đảng viên\n(đạt 93,4%) sử dụng Sổ tay đảng viên điện tử.",
+        "Năm 2024 kết nạp 13 đảng viên."]
+    assert all(text[s.start:s.end] == s.text for s in sentences)
+    assert "1. Ưu điểm" in [s.text for s in sentences] and "Các chi bộ làm tốt" in [s.text for s in sentences]
+    assert [s.text for s in sentences if s.text.startswith("-")] == ["- rà soát danh sách", "- gửi tài liệu"]

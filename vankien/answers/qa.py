@@ -320,6 +320,14 @@ def retrieve(library: Library, question: str, k: int, doc_id: str = "") -> list[
     return [h for h in library.search(question, k=max(60, 4 * k)) if h.doc_id == doc_id][:k]
 
 
+def retrieve_spelt(library: Library, question: str, k: int, doc_id: str = "") -> list[SearchHit]:
+    """retrieve(); a question typed without diacritics is searched again as its passages spell it
+    (reaccent.py): the vector side matches accented text far better, the keyword side folds both."""
+    hits = retrieve(library, question, k, doc_id)
+    asked = reaccent(question, [h.text for h in hits])
+    return retrieve(library, asked, k, doc_id) if asked != question else hits
+
+
 def answer_question(library: Library, question: str, k: int = PASSAGES, threshold: float | None = None,
                     encoder: Encoder | None = None) -> Answer:
     """Answer from metadata, from the named document, or from the k best passages (see the
@@ -336,6 +344,6 @@ def answer_question(library: Library, question: str, k: int = PASSAGES, threshol
         if fact is not None:
             return Answer(question, fact.text, True, (citation_for(1, fact.hit, fact.span),), 1.0,
                           passages=(fact.hit,))
-    hits = retrieve(library, question, k, info.doc_id if info is not None else "")
+    hits = retrieve_spelt(library, question, k, info.doc_id if info is not None else "")
     scored = score_sentences(question, hits, encoder if encoder is not None else library.encoder)
     return select_answer(question, hits, scored, threshold)

@@ -63,7 +63,32 @@ FEATURES = (
     "reason",  # a "vì sao / tại sao" question and a sentence with vì, do, bởi, nhờ, nên
     "enumeration",  # a list question and a sentence that enumerates ("a, b và c")
     "name_asked",  # the question asks for a name ("tên là gì", "ai") and the sentence holds one
+    "same_doc",  # its passage is from the document of the top passage
+    "doc_rank_inv",  # 1 / (1 + rank of its document, documents ordered by their best passage)
+    "doc_share",  # share of the retrieved passages that come from its document
+    "numbers",  # share of the question's numbers (dates, years, counts) found in the sentence or its context
 )
+
+
+# Listwise columns: each of these features of a sentence against the best and the worst candidate of
+# the same question ("<f>-max" = x - max, "<f>-min" = x - min). A sentence's absolute scores say
+# little across questions (a 0.4 overlap wins one and loses another); its distance to the best
+# candidate is what decides the top one. Computed here from the FEATURES matrix of one question, so
+# the feature dumps of scripts/eval_answers.py need no new columns.
+LISTWISE = ("lex", "lex_sentence", "exact", "dense", "unit", "nofocus", "words_missed", "names", "run", "trigrams",
+            "typed", "passage_score", "restates", "new_words", "enumeration", "name_asked", "reason", "digits",
+            "doc_share", "numbers")
+MODEL_FEATURES = FEATURES + tuple(f"{f}-max" for f in LISTWISE) + tuple(f"{f}-min" for f in LISTWISE)
+_LIST_COLS = [FEATURES.index(f) for f in LISTWISE]
+
+
+def with_listwise(matrix: np.ndarray) -> np.ndarray:
+    """The FEATURES matrix of one question's candidates, with the LISTWISE columns appended."""
+    x = np.asarray(matrix, dtype=np.float64).reshape(-1, len(FEATURES))
+    if not len(x):
+        return np.zeros((0, len(MODEL_FEATURES)))
+    cols = x[:, _LIST_COLS]
+    return np.hstack([x, cols - cols.max(axis=0), cols - cols.min(axis=0)])
 
 
 # Whether the question is answered at all: features of the best sentence and of the question
@@ -120,8 +145,13 @@ class Ranker:
     refusal: Linear | None = None  # or: the best sentence's score under this per-sentence model
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
-        x = (np.asarray(matrix, dtype=np.float64).reshape(-1, len(self.features)) - self.mean) / self.scale
-        return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
+        """Per candidate; `matrix` holds FEATURES columns for all the candidates of ONE question
+        (the listwise columns compare each with the others)."""
+        x = np.asarray(matrix, dtype=np.float64).reshape(-1, len(FEATURES))
+        if len(self.features) != len(FEATURES):
+            x = with_listwise(x)
+        z = (x - self.mean) / self.scale
+        return 1.0 / (1.0 + np.exp(-(z @ self.coef + self.intercept)))
 
     def confidence(self, probs: np.ndarray, matrix: np.ndarray) -> float:
         """How sure the best sentence answers the question at all, compared with `threshold`."""
@@ -140,7 +170,7 @@ class Ranker:
         if self.answered is not None:
             out["answered"] = {"features": list(QUESTION_FEATURES), **self.answered.to_json()}
         if self.refusal is not None:
-            out["refusal"] = {"features": list(self.features), **self.refusal.to_json()}
+            out["refusal"] = {"features": list(FEATURES), **self.refusal.to_json()}
         return out
 
 
@@ -148,14 +178,14 @@ def from_json(data: dict) -> Ranker:
     names = tuple(data["features"])
     answered = data.get("answered")
     refusal = data.get("refusal")
-    if names != FEATURES or (answered and tuple(answered["features"]) != QUESTION_FEATURES) \
+    if names not in (FEATURES, MODEL_FEATURES) or (answered and tuple(answered["features"]) != QUESTION_FEATURES) \
             or (refusal and tuple(refusal["features"]) != FEATURES):
         raise ValueError("Tệp mô hình xếp hạng câu trả lời không khớp với các đặc trưng hiện tại: "
                          "chạy lại scripts/train_answer_ranker.py")
     sentence = _linear(data, len(names))
     return Ranker(names, sentence.mean, sentence.scale, sentence.coef, sentence.intercept, float(data["threshold"]),
                   _linear(answered, len(QUESTION_FEATURES)) if answered else None,
-                  _linear(refusal, len(names)) if refusal else None)
+                  _linear(refusal, len(FEATURES)) if refusal else None)
 
 
 @lru_cache(maxsize=4)

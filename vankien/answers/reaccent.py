@@ -19,18 +19,25 @@ from typing import Iterable
 from vntext.normalize import fold_diacritics, normalize_query
 
 _WORD = re.compile(r"\w+")
+# The question words are spelt from here first: the passages rarely ask, and their commonest "bao" is
+# "báo" (báo cáo), which would turn "bao nhieu" into "báo nhieu".
+QUESTION_PHRASES = ("bao nhiêu bao lâu bao giờ ở đâu tại đâu là gì làm gì những gì khi nào ngày nào năm nào "
+                    "tháng nào địa chỉ nào trang nào văn bản nào như thế nào ra sao tại sao vì sao là ai do ai "
+                    "có không được không phải không là bao nhiêu những nào mấy")
+_PHRASE_WEIGHT = 1000
+DOMINANT = 2 / 3  # a word without a spelt pair takes the passages' spelling only when most spell it so
 
 
 def _spellings(texts: Iterable[str]) -> tuple[dict[str, Counter], dict[tuple[str, str], Counter]]:
     words: dict[str, Counter] = {}
     pairs: dict[tuple[str, str], Counter] = {}
-    for text in texts:
+    for text, weight in [(QUESTION_PHRASES, _PHRASE_WEIGHT)] + [(t, 1) for t in texts]:
         tokens = [w.lower() for w in _WORD.findall(normalize_query(text))]
         folded = [fold_diacritics(w) for w in tokens]
         for w, f in zip(tokens, folded):
-            words.setdefault(f, Counter())[w] += 1
+            words.setdefault(f, Counter())[w] += weight
         for k in range(len(tokens) - 1):
-            pairs.setdefault((folded[k], folded[k + 1]), Counter())[(tokens[k], tokens[k + 1])] += 1
+            pairs.setdefault((folded[k], folded[k + 1]), Counter())[(tokens[k], tokens[k + 1])] += weight
     return words, pairs
 
 
@@ -52,7 +59,8 @@ def reaccent(question: str, texts: Iterable[str]) -> str:
     out, last = [], 0
     for m, word, spelt in zip(matches, low, chosen):
         if spelt is None and word in words:
-            spelt = words[word].most_common(1)[0][0]
+            best, n = words[word].most_common(1)[0]
+            spelt = best if n >= DOMINANT * sum(words[word].values()) else None
         spelt = spelt or m.group(0)
         if m.group(0)[:1].isupper():
             spelt = spelt[:1].upper() + spelt[1:]

@@ -26,6 +26,7 @@ _REASON = re.compile(r"\b(?:vì|bởi|do|nhờ|nên|để|nguyên nhân|lý do)\
 _NAME_Q = re.compile(r"\b(?:tên (?:là )?gì|tên gọi|là ai|ai|ten (?:la )?gi|la ai)\b")
 _ENUM = re.compile(r"[^,;]+,\s*[^,;]+(?:,\s*[^,;]+)*\s+(?:và|hoặc)\s+\S+|:\s*[^,;]+(?:[,;]\s*[^,;]+){2,}")
 _CAPS = re.compile(rf"{_CAP}[\w-]*(?:\s+{_CAP}[\w-]*)*")
+_NUMBER = re.compile(r"\d+(?:[/.,-]\d+)*")
 _ASKS = re.compile(r"\?|\b(?:ai|gì|đâu|bao nhiêu|bao giờ|bao lâu|thế nào|tại sao|vì sao)\b", re.IGNORECASE)
 
 
@@ -63,6 +64,7 @@ def matrix(question: str, kind: str, strict: bool, missing: float, hits: Sequenc
     q_tri = {tuple(q_seq[k:k + 3]) for k in range(len(q_seq) - 2)}
     q_names = {" ".join(folded_terms(m.group(0))) for m in _CAPS.finditer(question.strip())
                if m.start() > 0 or " " in m.group(0)}  # the first word is capitalised anyway
+    q_numbers = set(_NUMBER.findall(question))  # "đến 31/12/2024": the sentence about that date
     lower_q = question.lower()
     why = bool(_REASON_Q.search(lower_q) or _REASON_Q.search(fold_diacritics(lower_q)))
     wants_name = bool(_NAME_Q.search(lower_q))
@@ -72,6 +74,10 @@ def matrix(question: str, kind: str, strict: bool, missing: float, hits: Sequenc
     best_lex = max(c.lex for c in cands)
     best_dense = max((c.dense for c in cands if c.encoded), default=0.0)
     top_score = float(getattr(hits[0], "score", 0.0) or 0.0) if hits else 0.0
+    # most wrong answers of the public sets came from another article than the one the search put
+    # first: where a passage's document stands among the retrieved ones
+    docs = [getattr(h, "doc_id", "") for h in hits]
+    doc_order = {d: k for k, d in enumerate(dict.fromkeys(docs))}
     rows = []
     for j, c in enumerate(cands):
         s, hit = c.sentence, hits[c.hit_index]
@@ -110,6 +116,11 @@ def matrix(question: str, kind: str, strict: bool, missing: float, hits: Sequenc
             "reason": float(why and bool(_REASON.search(shown))),
             "enumeration": float(listing and bool(_ENUM.search(shown))),
             "name_asked": float(wants_name and bool(_NAME.search(shown))),
+            "same_doc": float(docs[c.hit_index] == docs[0]),
+            "doc_rank_inv": 1.0 / (1.0 + doc_order[docs[c.hit_index]]),
+            "doc_share": docs.count(docs[c.hit_index]) / len(docs),
+            "numbers": len(q_numbers & set(_NUMBER.findall(s.context + " " + shown))) / len(q_numbers)
+            if q_numbers else 0.0,
         }
         rows.append([values[name] for name in FEATURES])
     return np.asarray(rows, dtype=np.float64)

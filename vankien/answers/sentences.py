@@ -125,10 +125,7 @@ def split_sentences(text: str) -> list[Sentence]:
     lead_ins: list[tuple[str, str]] = []  # (list marker of the lead-in line, its text)
     header: list[str] = []
     last = ""
-    pos = 0
-    for line in text.split("\n"):
-        line_start = pos
-        pos += len(line) + 1
+    for line_start, line in wrapped_lines(text):
         if not line.strip():
             header = []
             continue
@@ -155,6 +152,28 @@ def split_sentences(text: str) -> list[Sentence]:
             lead_ins.append((marker, _LIST_ITEM.sub("", stripped)))
         elif not marker:
             lead_ins.clear()
+    return out
+
+
+_GOES_ON = re.compile(r"^\s*\(?[a-zđàáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]")
+
+
+def wrapped_lines(text: str) -> list[tuple[int, str]]:
+    """(offset, line) of the passage's lines, a line that goes on from the one before (a PDF wraps
+    "… có 398/426 đảng viên" / "(đạt 93,4%) sử dụng …") joined to it, the newline kept inside. Goes on:
+    the line before ends without punctuation and this one starts in lower case or "(" + lower case,
+    and neither is a table row or a list item."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start, pos = pos, pos + len(line) + 1
+        if out and out[-1][1].strip() and line.strip() and _GOES_ON.match(line) and not _LIST_ITEM.match(line) \
+                and not is_table_row(line) and not is_table_row(out[-1][1]) \
+                and out[-1][1].rstrip()[-1] not in ".!?:;…" and not out[-1][1].rstrip().endswith("|"):
+            prev_start = out[-1][0]
+            out[-1] = (prev_start, text[prev_start:start + len(line)])
+            continue
+        out.append((start, line))
     return out
 
 
