@@ -14,7 +14,7 @@ PASSAGES = [
 
 def test_a_folded_question_is_spelt_as_the_passages_spell_it():
     assert reaccent("ban tin dien tu cua dang uy xa hoa an dang tai dia chi nao", PASSAGES) == \
-        "bản tin điện tử của đảng ủy xã hòa an đăng tại dia chi nao"
+        "bản tin điện tử của đảng ủy xã hòa an đăng tại địa chỉ nào"
 
 
 def test_the_neighbouring_word_decides_between_two_spellings():
