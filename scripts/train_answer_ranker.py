@@ -7,10 +7,15 @@
 Training data: every candidate sentence of the TUNE questions of vinewsqa and uit_regwiki (split
 by document, vankien/evaluation/splits), labelled 1 when it contains a gold answer. Unanswerable
 questions (documents not indexed) add their sentences as negatives, so the probability also says
-whether anything answers. Model: logistic regression (scikit-learn, used only here; the product
-applies the coefficients with numpy), pointwise (two weightings) or pairwise (gold sentence against
-each other sentence of its question, then Platt scaling), chosen with the regularisation strength
-by top-1 accuracy in 5-fold cross-validation grouped by question.
+whether anything answers. Columns: ranker.MODEL_FEATURES, i.e. the sentence's features and, for
+the LISTWISE ones, their distance to the best and worst candidate of the same question
+(--no-listwise: the sentence's own features only). Model: a linear score (the product applies the
+coefficients with numpy; scikit-learn and scipy are used only here), fitted pointwise (logistic
+regression, two weightings), pairwise (gold sentence against each other sentence of its question)
+or listwise ("softmax": the probability mass of a question's gold sentences among all its
+candidates, fitted with scipy's L-BFGS), the last two then Platt-scaled to a probability; method and
+regularisation chosen by top-1 accuracy in 5-fold cross-validation grouped by question, with the
+hand-set prior (PRIOR_WEIGHT) already added, as it will be in the product.
 
 No answer: a second logistic regression over the best sentence's features and the question's
 (ranker.QUESTION_FEATURES) says how sure the question is answered at all, trained on answerable vs

@@ -1,5 +1,6 @@
-"""The learned answer-sentence ranker: a logistic regression over cheap, general features of a
-candidate sentence, giving the probability that it holds the answer.
+"""The learned answer-sentence ranker: a linear score over cheap, general features of a candidate
+sentence and (listwise, MODEL_FEATURES) of how it compares with the other candidates of the same
+question, squashed to the probability that it holds the answer.
 
     ranker = load()                       # vankien/answers/answer_ranker.json
     p = ranker.probability(matrix)        # (n, len(FEATURES)) -> (n,) in [0, 1]
