@@ -116,8 +116,8 @@ def test_a_list_of_months_is_answered_by_the_sentence_that_lists_them(corpus_lib
 # Measured with the learned ranker (vankien/answers/ranker.py), the list and given-name fixes and
 # folded sentences for questions typed without diacritics: 47/53 (scripts/eval_corpus_answers.py);
 # 46/53 under the z-score fusion (issue 13), which puts the bulletin's "one of 15 tập thể" sentence
-# above the news item that also counts the 32 cá nhân (q22). The issue's target is 0.90 (corpus_eval.TARGET_ACCURACY), not met yet: this guards what is reached.
-# 47/53 once a question typed without diacritics is spelt back before encoding (q37); 48/53 once it is
+# above the news item that also counts the 32 cá nhân (q22). The issue's target is 0.90
+# (corpus_eval.TARGET_ACCURACY); this guards what is reached. 47/53 once a question typed without diacritics is spelt back before encoding (q37); 48/53 once it is
 # also searched again as spelt and a PDF's wrapped line is read as one sentence (q28); 49/53 with the
 # listwise ranker (q22: the sentence that counts both "tập thể" and "cá nhân"). Target reached.
 REACHED_ACCURACY = 49 / 53
