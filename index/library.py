@@ -55,6 +55,7 @@ from index.recipe import LEGACY_RECIPE
 from index.records import DocumentInfo, PassageRow, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
+from index.twins import collapse_twins, twin_key
 from ingest.records import DocumentHeader, ParsedDocument
 from models.base import Encoder
 from models.factory import create_encoder
@@ -179,6 +180,7 @@ class Library(LibraryWriter):
             # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
             self._pid_doc = dict(self._store.pid_docs())
             self._boilerplate = frozenset(self._store.boilerplate_pids())  # kept in full texts, never ranked
+            self._twin_keys: dict[int, bytes] = {}  # pid -> twin_key, filled by the searches that need it
             if old is not None:
                 old.close()
 
@@ -263,9 +265,30 @@ class Library(LibraryWriter):
             # a named document first whatever the fusion's scale (z-scores are unbounded)
             first = named if self.retrieval.number_boost > 0 else ()
             ranked = sorted(scores, key=lambda pid: (doc_of[pid] not in first, -scores[pid]))
+            ranked, also = self._collapse_twins(ranked, k, doc_of, scores) if self.retrieval.twins else (ranked, {})
             ranked = cap_per_group(ranked, doc_of.__getitem__, self.retrieval.per_doc_cap,
                                    min(k, self.retrieval.page_size))[:k]
-            return self._hits(ranked, scores), self._cosines(query, ranked) if with_relevance else []
+            return self._hits(ranked, scores, also), self._cosines(query, ranked) if with_relevance else []
+
+    def _collapse_twins(self, ranked: list[int], k: int, doc_of: dict[int, str],
+                        scores: dict[int, float]) -> tuple[list[int], dict[int, tuple[str, ...]]]:
+        """Verbatim twins across documents -> one hit, the citable copy (index/twins.py). Only the
+        head of the ranking is looked at (its texts are read): twins score alike, so they sit together."""
+        window = ranked[:3 * k + 20]
+        missing = [pid for pid in window if pid not in self._twin_keys]
+        if missing:
+            self._twin_keys.update((pid, twin_key(r.text)) for pid, r in self._store.passage_rows(missing).items())
+        headers: dict[str, DocumentHeader] = {}
+
+        def header_of(doc_id: str) -> DocumentHeader:
+            if doc_id not in headers:
+                headers[doc_id] = self._store.header(doc_id)
+            return headers[doc_id]
+
+        head, also = collapse_twins(window, doc_of.__getitem__, self._twin_keys, header_of)
+        for pid in also:  # the kept copy stands where the group's best one stood
+            scores[pid] = max(scores[p] for p in window if self._twin_keys.get(p) == self._twin_keys[pid])
+        return head + ranked[len(window):], also
 
     def _cosines(self, query: str, pids: list[int]) -> list[float]:
         return passage_cosines(self._dense, pids, self.encoder.encode_query(query)) if pids else []
@@ -307,7 +330,8 @@ class Library(LibraryWriter):
             keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows and pid not in skip]
             return [rows[int(ids[i])] for i in keep], np.asarray(vectors, dtype=np.float32)[keep]
 
-    def _hits(self, pids: list[int], scores: dict[int, float]) -> list[SearchHit]:
+    def _hits(self, pids: list[int], scores: dict[int, float],
+              also: dict[int, tuple[str, ...]] | None = None) -> list[SearchHit]:
         rows = self._store.passage_rows(pids)
         headers: dict[str, DocumentHeader] = {}
         hits = []
@@ -316,7 +340,8 @@ class Library(LibraryWriter):
             if r.doc_id not in headers:
                 headers[r.doc_id] = self._store.header(r.doc_id)
             hits.append(SearchHit(r.doc_id, r.ordinal, headers[r.doc_id], r.heading_path, r.pages, r.text,
-                                  scores[pid], r.start, r.end, scanned=r.scanned))
+                                  scores[pid], r.start, r.end, scanned=r.scanned,
+                                  also_in=(also or {}).get(pid, ())))
         return hits
 
     def close(self) -> None:
