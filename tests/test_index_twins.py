@@ -92,3 +92,18 @@ def test_result_card_says_where_else_the_passage_is(tmp_path, e5_encoder):
     card = next(c for c in view.cards if c.doc_id == "91/2015/QH13@5")
     assert card.also_in == ("Bộ luật dân sự - Điều 5. Áp dụng tập quán",)
     assert "Cũng có trong: Bộ luật dân sự - Điều 5. Áp dụng tập quán" in card_html(card, 1, QUERY)
+
+
+def test_eval_counts_the_twins_a_hit_names_right_after_it():
+    from vankien.evaluation.app_systems import app_systems
+    from vankien.evaluation.beir import Document
+
+    corpus = [Document("Bộ luật dân sự@5", "Bộ luật dân sự - Điều 5. Áp dụng tập quán", ARTICLE),
+              Document("Bộ luật dân sự@6", "Bộ luật dân sự - Điều 6. Áp dụng tương tự pháp luật", OTHER),
+              Document("91/2015/QH13@5", "91/2015/QH13 - Điều 5. Áp dụng tập quán", ARTICLE_TWIN)]
+    (hybrid,) = app_systems(HashEncoder(), keys=["hybrid"])
+    try:
+        hybrid.index(corpus)
+        assert hybrid.search(QUERY, 10)[:2] == ["91/2015/QH13@5", "Bộ luật dân sự@5"]
+    finally:
+        hybrid.app.close()
