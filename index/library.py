@@ -55,7 +55,7 @@ from index.recipe import LEGACY_RECIPE
 from index.records import DocumentInfo, PassageRow, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
-from index.twins import collapse_twins, twin_key
+from index.twins import citable_rank, collapse_twins, prefix_key, twin_key, twin_keys
 from ingest.records import DocumentHeader, ParsedDocument
 from models.base import Encoder
 from models.factory import create_encoder
@@ -63,6 +63,7 @@ from models.settings import EncoderSettings
 from vntext.normalize import NORMALIZER_VERSION, normalize_query
 
 Parser = Callable[[Path], ParsedDocument]
+TWIN_CACHE = 200_000  # passages whose twin prefix/key is kept between searches (~300 bytes each)
 
 
 class IndexMismatchError(RuntimeError):
@@ -180,7 +181,9 @@ class Library(LibraryWriter):
             # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
             self._pid_doc = dict(self._store.pid_docs())
             self._boilerplate = frozenset(self._store.boilerplate_pids())  # kept in full texts, never ranked
-            self._twin_keys: dict[int, bytes] = {}  # pid -> twin_key, filled by the searches that need it
+            # index/twins.py, per passage / document of this generation: (prefix, key once needed), rank
+            self._twins: dict[int, tuple[str, bytes | None]] = {}
+            self._citable: dict[str, tuple] = {}
             if old is not None:
                 old.close()
 
@@ -273,22 +276,34 @@ class Library(LibraryWriter):
     def _collapse_twins(self, ranked: list[int], k: int, doc_of: dict[int, str],
                         scores: dict[int, float]) -> tuple[list[int], dict[int, tuple[str, ...]]]:
         """Verbatim twins across documents -> one hit, the citable copy (index/twins.py). Only the
-        head of the ranking is looked at (its texts are read): twins score alike, so they sit together."""
+        head of the ranking is looked at: twins score alike, so they sit together. Each passage's
+        prefix and key are worked out once per generation (reading texts was most of the cost)."""
         window = ranked[:3 * k + 20]
-        missing = [pid for pid in window if pid not in self._twin_keys]
-        if missing:
-            self._twin_keys.update((pid, twin_key(r.text)) for pid, r in self._store.passage_rows(missing).items())
-        headers: dict[str, DocumentHeader] = {}
+        cache = self._twins
+        if len(cache) > TWIN_CACHE:
+            cache.clear()
+        missing = [pid for pid in window if pid not in cache]
+        texts = {pid: r.text for pid, r in self._store.passage_rows(missing).items()} if missing else {}
+        for pid in missing:  # a passage that vanished mid-search cannot be a twin
+            cache[pid] = (prefix_key(texts.get(pid, "")), None)
 
-        def header_of(doc_id: str) -> DocumentHeader:
-            if doc_id not in headers:
-                headers[doc_id] = self._store.header(doc_id)
-            return headers[doc_id]
+        def key_of(pid: int) -> bytes:
+            prefix, key = cache[pid]
+            if key is None:  # keyed the first time it may have a twin
+                text = texts[pid] if pid in texts else self._store.passage_rows([pid])[pid].text
+                cache[pid] = (prefix, twin_key(text))
+            return cache[pid][1]
 
-        head, also = collapse_twins(window, doc_of.__getitem__, self._twin_keys, header_of)
+        keys = twin_keys({pid: cache[pid][0] for pid in window if cache[pid][0]}, doc_of.__getitem__, key_of)
+        head, also = collapse_twins(window, doc_of.__getitem__, keys, self._citable_rank)
         for pid in also:  # the kept copy stands where the group's best one stood
-            scores[pid] = max(scores[p] for p in window if self._twin_keys.get(p) == self._twin_keys[pid])
+            scores[pid] = max(scores[p] for p in window if keys.get(p) == keys[pid])
         return head + ranked[len(window):], also
+
+    def _citable_rank(self, doc_id: str) -> tuple:
+        if doc_id not in self._citable:
+            self._citable[doc_id] = citable_rank(self._store.header(doc_id))
+        return self._citable[doc_id]
 
     def _cosines(self, query: str, pids: list[int]) -> list[float]:
         return passage_cosines(self._dense, pids, self.encoder.encode_query(query)) if pids else []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from index.twins import collapse_twins, twin_key
+from index.twins import citable_rank, collapse_twins, twin_key
 from ingest.records import DocumentHeader
 from vankien.evaluation.baselines import BM25Syllables, E5WholeDoc
 from vankien.evaluation.beir import load_beir
@@ -33,8 +33,8 @@ def main() -> None:
     # one "passage" per document: its ids stand for pids, its header is its title (no metadata here)
     ids = [d.id for d in ds.corpus]
     pid = {d: i for i, d in enumerate(ids)}
-    keys = {i: twin_key(d.text) for i, d in enumerate(ds.corpus)}
-    headers = {d.id: DocumentHeader(title=normalize_text(d.title)) for d in ds.corpus}
+    keys = {i: twin_key(normalize_text(d.text)) for i, d in enumerate(ds.corpus)}
+    ranks = {d.id: citable_rank(DocumentHeader(title=normalize_text(d.title))) for d in ds.corpus}
     encoder = EvalEncoder()
     for system in (BM25Syllables(), E5WholeDoc(encoder)):
         system.index(ds.corpus)
@@ -42,7 +42,7 @@ def main() -> None:
         for q in ds.queries:
             ranking = system.search(q.text, 40)
             plain.append(score_query(ranking[:10], ds.qrels[q.id]))
-            kept, also = collapse_twins([pid[d] for d in ranking], ids.__getitem__, keys, headers.__getitem__)
+            kept, also = collapse_twins([pid[d] for d in ranking], ids.__getitem__, keys, ranks.__getitem__)
             # as the app's eval counts a hit: the kept copy, then the twins its card names
             shown = [d for i in kept for d in (ids[i], *also.get(i, ()))]
             twins.append(score_query(shown[:10], ds.qrels[q.id]))

@@ -8,6 +8,7 @@ against the same qrels pointed at the unnumbered word-for-word twin (`Bộ luậ
 import sys
 from pathlib import Path
 from index.twins import twin_key
+from vntext.normalize import normalize_text
 from index.settings import RetrievalSettings
 from vankien.evaluation.beir import load_beir
 from vankien.evaluation.splits import load_split, restrict
@@ -26,7 +27,7 @@ for q,rel in ds.qrels.items():
     for d,s in rel.items():
         law,art=d.split('@')
         o=f"{twin.get(law,'')}@{art}"
-        if o in byid and twin_key(byid[o].text)==twin_key(byid[d].text): new[o]=s; n+=1
+        if o in byid and twin_key(normalize_text(byid[o].text))==twin_key(normalize_text(byid[d].text)): new[o]=s; n+=1
         else: new[d]=s
     swapped[q]=new
 print('qrels swapped to the unnumbered twin:', n)

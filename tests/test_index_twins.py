@@ -4,10 +4,11 @@ from dataclasses import replace
 
 from index.library import Library
 from index.settings import RetrievalSettings
-from index.twins import citable_rank, collapse_twins, twin_key
+from index.twins import citable_rank, collapse_twins, prefix_key, twin_key, twin_keys
 from ingest import parse_text
 from ingest.records import DocumentHeader
 from tests.index_fixtures import HashEncoder
+from vntext.normalize import normalize_text
 
 ARTICLE = ("Áp dụng tập quán\n1. Tập quán là quy tắc xử sự có nội dung rõ ràng để xác định quyền, nghĩa vụ "
            "của cá nhân, pháp nhân trong quan hệ dân sự cụ thể.\n2. Trường hợp các bên không có thoả thuận "
@@ -21,9 +22,28 @@ QUERY = "tập quán là quy tắc xử sự trong quan hệ dân sự"
 
 
 def test_twin_key_ignores_layout_tone_style_and_punctuation_but_not_words():
-    assert twin_key(ARTICLE) == twin_key(ARTICLE_TWIN) != b""
+    # keys are taken of stored passages, normalised at ingestion
+    assert twin_key(normalize_text(ARTICLE)) == twin_key(normalize_text(ARTICLE_TWIN)) != b""
+    assert twin_key(ARTICLE) != twin_key(ARTICLE_TWIN)  # the tone-mark styles differ before normalising
     assert twin_key(ARTICLE) != twin_key(ARTICLE.replace("cá nhân", "tổ chức"))
     assert twin_key("Điều này bị bãi bỏ.") == b""  # short texts are alike by chance, never grouped
+
+
+def test_only_passages_that_start_alike_in_two_documents_are_keyed():
+    texts = {1: normalize_text(ARTICLE), 2: normalize_text(ARTICLE_TWIN), 3: normalize_text(OTHER),
+             4: normalize_text(ARTICLE + " Thêm một câu.")}
+    docs = {1: "a", 2: "b", 3: "a", 4: "a"}
+    prefixes = {pid: prefix_key(t) for pid, t in texts.items()}
+    keyed = []
+
+    def key_of(pid):
+        keyed.append(pid)
+        return twin_key(texts[pid])
+
+    keys = twin_keys(prefixes, docs.__getitem__, key_of)
+    assert set(keys) == set(keyed) == {1, 2, 4} and keys[1] == keys[2] != keys[4]  # 4 starts alike only
+    keyed.clear()
+    assert twin_keys({1: prefixes[1], 4: prefixes[4]}, docs.__getitem__, key_of) == {} and keyed == []
 
 
 def test_citable_copy_is_the_numbered_then_the_earlier_document():
@@ -40,10 +60,13 @@ def test_collapse_keeps_the_citable_copy_at_the_groups_best_place():
     headers = {"luat": DocumentHeader(title="Bộ luật dân sự"), "so": DocumentHeader(number="91/2015/QH13"),
                "x": DocumentHeader(), "y": DocumentHeader()}
     keys = {1: b"k", 3: b"k", 2: b"a", 4: b""}
-    pids, also = collapse_twins([1, 2, 3, 4], docs.__getitem__, keys, headers.__getitem__)
+    def rank_of(doc_id):
+        return citable_rank(headers[doc_id])
+
+    pids, also = collapse_twins([1, 2, 3, 4], docs.__getitem__, keys, rank_of)
     assert pids == [3, 2, 4] and also == {3: ("luat",)}
     # twins inside one document are not collapsed here
-    pids, also = collapse_twins([1, 2], {1: "a", 2: "a"}.__getitem__, {1: b"k", 2: b"k"}, headers.get)
+    pids, also = collapse_twins([1, 2], {1: "a", 2: "a"}.__getitem__, {1: b"k", 2: b"k"}, rank_of)
     assert pids == [1, 2] and also == {}
 
 
