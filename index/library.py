@@ -268,13 +268,13 @@ class Library(LibraryWriter):
             # a named document first whatever the fusion's scale (z-scores are unbounded)
             first = named if self.retrieval.number_boost > 0 else ()
             ranked = sorted(scores, key=lambda pid: (doc_of[pid] not in first, -scores[pid]))
-            ranked, also = self._collapse_twins(ranked, k, doc_of, scores) if self.retrieval.twins else (ranked, {})
+            ranked, also = self._collapse_twins(ranked, k, doc_of, scores, first) if self.retrieval.twins else (ranked, {})
             ranked = cap_per_group(ranked, doc_of.__getitem__, self.retrieval.per_doc_cap,
                                    min(k, self.retrieval.page_size))[:k]
             return self._hits(ranked, scores, also), self._cosines(query, ranked) if with_relevance else []
 
-    def _collapse_twins(self, ranked: list[int], k: int, doc_of: dict[int, str],
-                        scores: dict[int, float]) -> tuple[list[int], dict[int, tuple[str, ...]]]:
+    def _collapse_twins(self, ranked: list[int], k: int, doc_of: dict[int, str], scores: dict[int, float],
+                        named: Iterable[str] = ()) -> tuple[list[int], dict[int, tuple[str, ...]]]:
         """Verbatim twins across documents -> one hit, the citable copy (index/twins.py). Only the
         head of the ranking is looked at: twins score alike, so they sit together. Each passage's
         prefix and key are worked out once per generation (reading texts was most of the cost)."""
@@ -295,7 +295,12 @@ class Library(LibraryWriter):
             return cache[pid][1]
 
         keys = twin_keys({pid: cache[pid][0] for pid in window if cache[pid][0]}, doc_of.__getitem__, key_of)
-        head, also = collapse_twins(window, doc_of.__getitem__, keys, self._citable_rank)
+        named = set(named)  # a document the query names is the copy shown, citable or not
+
+        def rank_of(doc_id: str) -> tuple:
+            return (doc_id not in named, *self._citable_rank(doc_id))
+
+        head, also = collapse_twins(window, doc_of.__getitem__, keys, rank_of)
         for pid in also:  # the kept copy stands where the group's best one stood
             scores[pid] = max(scores[p] for p in window if keys.get(p) == keys[pid])
         return head + ranked[len(window):], also

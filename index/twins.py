@@ -9,7 +9,8 @@ Passages of different documents whose words are identical (`twin_key` of the sto
 and one tone-mark style since ingestion; case, punctuation and line breaks ignored) are one hit.
 The copy kept is the citable one (`citable_rank`): a document with an official number (its
 header's, or one its title starts with) before one without; then the earlier-dated one (a
-document without a date last); then the better-ranked. The hit takes the best rank of the
+document without a date last); then the better-ranked. (A document the query names is the copy
+shown whatever its rank: the Library puts it first.) The hit takes the best rank of the
 group, and names the other copies (`SearchHit.also_in`, shown as "Cũng có trong: …").
 
 Pure functions: the Library gives the ranked passages, their texts and documents' headers, and

@@ -104,6 +104,9 @@ def test_dated_copies_keep_the_earlier_one(tmp_path):
     lib.add_documents([later, earlier])
     hits = lib.search(QUERY, k=10)
     assert [h.doc_id for h in hits] == ["KH-12"] and hits[0].also_in == ("KH-27",)
+    # a query that names the later plan is shown that plan's copy
+    hits = lib.search(QUERY + " kế hoạch 27-KH/TU", k=10)
+    assert [h.doc_id for h in hits] == ["KH-27"] and hits[0].also_in == ("KH-12",)
 
 
 def test_result_card_says_where_else_the_passage_is(tmp_path, e5_encoder):
