@@ -133,3 +133,13 @@ def test_eval_counts_the_twins_a_hit_names_right_after_it():
         assert hybrid.search(QUERY, 10)[:2] == ["91/2015/QH13@5", "Bộ luật dân sự@5"]
     finally:
         hybrid.app.close()
+
+
+def test_cli_search_prints_where_else_the_passage_is(tmp_path, e5_encoder, capsys):
+    from vankien.cli.main import main
+
+    lib = _library(tmp_path, twins=True, encoder=e5_encoder)
+    lib.close()
+    assert main(["search", QUERY, "--index", str(tmp_path / "idxTrue")]) == 0
+    out = capsys.readouterr().out
+    assert "91/2015/QH13@5" in out and "Cũng có trong: Bộ luật dân sự@5" in out
