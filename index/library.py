@@ -55,6 +55,7 @@ from index.recipe import LEGACY_RECIPE
 from index.records import DocumentInfo, PassageRow, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
+from index.twins import citable_rank, collapse_twins, prefix_key, twin_key, twin_keys
 from ingest.records import DocumentHeader, ParsedDocument
 from models.base import Encoder
 from models.factory import create_encoder
@@ -62,6 +63,7 @@ from models.settings import EncoderSettings
 from vntext.normalize import NORMALIZER_VERSION, normalize_query
 
 Parser = Callable[[Path], ParsedDocument]
+TWIN_CACHE = 200_000  # passages whose twin prefix/key is kept between searches (~300 bytes each)
 
 
 class IndexMismatchError(RuntimeError):
@@ -179,6 +181,9 @@ class Library(LibraryWriter):
             # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
             self._pid_doc = dict(self._store.pid_docs())
             self._boilerplate = frozenset(self._store.boilerplate_pids())  # kept in full texts, never ranked
+            # index/twins.py, per passage / document of this generation: (prefix, key once needed), rank
+            self._twins: dict[int, tuple[str, bytes | None]] = {}
+            self._citable: dict[str, tuple] = {}
             if old is not None:
                 old.close()
 
@@ -263,9 +268,47 @@ class Library(LibraryWriter):
             # a named document first whatever the fusion's scale (z-scores are unbounded)
             first = named if self.retrieval.number_boost > 0 else ()
             ranked = sorted(scores, key=lambda pid: (doc_of[pid] not in first, -scores[pid]))
+            ranked, also = self._collapse_twins(ranked, k, doc_of, scores, first) if self.retrieval.twins else (ranked, {})
             ranked = cap_per_group(ranked, doc_of.__getitem__, self.retrieval.per_doc_cap,
                                    min(k, self.retrieval.page_size))[:k]
-            return self._hits(ranked, scores), self._cosines(query, ranked) if with_relevance else []
+            return self._hits(ranked, scores, also), self._cosines(query, ranked) if with_relevance else []
+
+    def _collapse_twins(self, ranked: list[int], k: int, doc_of: dict[int, str], scores: dict[int, float],
+                        named: Iterable[str] = ()) -> tuple[list[int], dict[int, tuple[str, ...]]]:
+        """Verbatim twins across documents -> one hit, the citable copy (index/twins.py). Only the
+        head of the ranking is looked at: twins score alike, so they sit together. Each passage's
+        prefix and key are worked out once per generation (reading texts was most of the cost)."""
+        window = ranked[:3 * k + 20]
+        cache = self._twins
+        if len(cache) > TWIN_CACHE:
+            cache.clear()
+        missing = [pid for pid in window if pid not in cache]
+        texts = {pid: r.text for pid, r in self._store.passage_rows(missing).items()} if missing else {}
+        for pid in missing:  # a passage that vanished mid-search cannot be a twin
+            cache[pid] = (prefix_key(texts.get(pid, "")), None)
+
+        def key_of(pid: int) -> bytes:
+            prefix, key = cache[pid]
+            if key is None:  # keyed the first time it may have a twin
+                text = texts[pid] if pid in texts else self._store.passage_rows([pid])[pid].text
+                cache[pid] = (prefix, twin_key(text))
+            return cache[pid][1]
+
+        keys = twin_keys({pid: cache[pid][0] for pid in window if cache[pid][0]}, doc_of.__getitem__, key_of)
+        named = set(named)  # a document the query names is the copy shown, citable or not
+
+        def rank_of(doc_id: str) -> tuple:
+            return (doc_id not in named, *self._citable_rank(doc_id))
+
+        head, also = collapse_twins(window, doc_of.__getitem__, keys, rank_of)
+        for pid in also:  # the kept copy stands where the group's best one stood
+            scores[pid] = max(scores[p] for p in window if keys.get(p) == keys[pid])
+        return head + ranked[len(window):], also
+
+    def _citable_rank(self, doc_id: str) -> tuple:
+        if doc_id not in self._citable:
+            self._citable[doc_id] = citable_rank(self._store.header(doc_id))
+        return self._citable[doc_id]
 
     def _cosines(self, query: str, pids: list[int]) -> list[float]:
         return passage_cosines(self._dense, pids, self.encoder.encode_query(query)) if pids else []
@@ -307,7 +350,8 @@ class Library(LibraryWriter):
             keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows and pid not in skip]
             return [rows[int(ids[i])] for i in keep], np.asarray(vectors, dtype=np.float32)[keep]
 
-    def _hits(self, pids: list[int], scores: dict[int, float]) -> list[SearchHit]:
+    def _hits(self, pids: list[int], scores: dict[int, float],
+              also: dict[int, tuple[str, ...]] | None = None) -> list[SearchHit]:
         rows = self._store.passage_rows(pids)
         headers: dict[str, DocumentHeader] = {}
         hits = []
@@ -316,7 +360,8 @@ class Library(LibraryWriter):
             if r.doc_id not in headers:
                 headers[r.doc_id] = self._store.header(r.doc_id)
             hits.append(SearchHit(r.doc_id, r.ordinal, headers[r.doc_id], r.heading_path, r.pages, r.text,
-                                  scores[pid], r.start, r.end, scanned=r.scanned))
+                                  scores[pid], r.start, r.end, scanned=r.scanned,
+                                  also_in=(also or {}).get(pid, ())))
         return hits
 
     def close(self) -> None:

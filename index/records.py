@@ -45,6 +45,9 @@ class SearchHit(HeaderFields):
     # read by OCR from a scanned page: citations say "(bản quét)". Keyword-only, so records that
     # extend a hit with fields of their own (answers' Citation) need not give them defaults.
     scanned: bool = field(default=False, kw_only=True)
+    # doc_ids of other documents holding this passage word for word (index/twins.py), not shown
+    # as hits of their own: "cũng có trong …"
+    also_in: tuple[str, ...] = field(default=(), kw_only=True)
 
     def to_json(self) -> dict:
         return {
@@ -53,6 +56,7 @@ class SearchHit(HeaderFields):
             "heading_path": list(self.heading_path), "pages": list(self.pages),
             "text": self.text, "score": round(float(self.score), 6),
             "ordinal": self.ordinal, "start": self.start, "end": self.end, "scanned": self.scanned,
+            "also_in": list(self.also_in),
         }
 
 

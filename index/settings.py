@@ -69,6 +69,9 @@ class RetrievalSettings:
     # this is added to their fused score
     number_boost: float = 1.0
     per_doc_cap: int = 3  # at most this many passages of one document on the first page
+    # one hit for passages that are word for word in several documents, the citable copy kept
+    # (index/twins.py; issue 13: alqac holds the Civil Code twice)
+    twins: bool = True
     page_size: int = 10
     max_k: int = 1000
     # the best result's query-passage cosine under which a search says "nothing relevant enough"

@@ -190,6 +190,8 @@ def run_search(args: argparse.Namespace) -> int:
         print(f"   {text[:300]}{'…' if len(text) > 300 else ''}")
         if group.others:
             print(f"   +{len(group.others)} đoạn khác: " + ", ".join(f"đoạn {o.ordinal}" for o in group.others))
+        if h.also_in:  # the same words in other documents (index/twins.py)
+            print(f"   Cũng có trong: {', '.join(h.also_in)}")
         print()
     return 0
 

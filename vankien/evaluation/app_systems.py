@@ -4,7 +4,8 @@ Every corpus document goes through the app's ingestion (`ingest.parse_text`, tit
 real `index.library.Library` in a temporary folder (`Library.add_documents`: the app's tokens,
 embeddings, keyword and dense indexes, store). Then:
 
-- hybrid  = `Library.search(query, k=depth)`: exactly what the app runs (z-score fusion, named documents first, caps);
+- hybrid  = `Library.search(query, k=depth)`: exactly what the app runs (z-score fusion, named documents first, caps,
+  verbatim twins as one hit: the twins a hit names come right after it, as its card shows them);
 - keyword = the Library's own `keyword.search(query, depth)` (BM25 over index.tokenize tokens);
 - dense   = the Library's own `dense.search(encode_query(normalize_query(query)), depth)`.
 
@@ -147,7 +148,9 @@ class AppIndex:
         return _first_docs((self._doc_cache[p] for p in pids), k)
 
     def hybrid_docs(self, query: str, depth: int, k: int) -> list[str]:
-        return _first_docs((h.doc_id for h in self.lib.search(query, k=depth)), k)
+        # a hit names the other documents holding its passage word for word ("cũng có trong …",
+        # index/twins.py): they are on the same card, so they count right after it
+        return _first_docs((d for h in self.lib.search(query, k=depth) for d in (h.doc_id, *h.also_in)), k)
 
 
 def _first_docs(doc_ids, k: int) -> list[str]:

@@ -64,6 +64,7 @@ class ResultCard:
     text: str  # the passage as stored (plain text; the UI escapes and marks it)
     score: float
     more: int = 0  # other passages of the same document among the results ("+N đoạn khác")
+    also_in: tuple[str, ...] = ()  # titles of other documents with this passage word for word
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,13 @@ class SearchService:
         return ResultCard(
             doc_id=hit.doc_id, ordinal=hit.ordinal, title=shorten(hit.title or citation, TITLE_CHARS),
             citation=citation, text=hit.text, score=float(hit.score),
+            also_in=tuple(self._title_of(d) for d in hit.also_in),
         )
+
+    def _title_of(self, doc_id: str) -> str:
+        """A twin's title for "Cũng có trong …" (rare: only passages held word for word elsewhere)."""
+        doc = self.library.document(doc_id)
+        return shorten((doc.info.title or doc_id) if doc else doc_id, TITLE_CHARS)
 
     def generation(self) -> str:
         """Name of the index generation now on disk ("" before the first ingestion): cheap, one small file."""

@@ -27,6 +27,8 @@ def card_html(card: ResultCard, number: int, query: str = "") -> str:
         f'<div class="vk-snippet">{snippet_html(card.text, query)}</div>'
         f'<div class="vk-citation">Trích dẫn: {html.escape(card.citation)}</div>'
         + (f'<div class="vk-more-passages">+{card.more} đoạn khác trong văn bản này</div>' if card.more else "")
+        + (f'<div class="vk-also-in">Cũng có trong: {html.escape("; ".join(card.also_in))}</div>'
+           if card.also_in else "")
     )
 
 
