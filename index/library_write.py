@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date as _date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -22,7 +22,7 @@ from index.keyword import KeywordIndex
 from index.library_topics import LibraryTopics
 from index.parse_ahead import ParseAhead
 from index.recipe import document_texts
-from index.records import DocumentInfo, FileOutcome, IngestReport
+from index.records import DocumentInfo, FileOutcome, IngestReport, PublishedChanges
 from index.store import Store
 from index.tokenize import passage_tokens
 from ingest.pipeline import file_sha256
@@ -44,6 +44,7 @@ class _NextGeneration:
     store: Store
     dense: DenseIndex
     keyword: KeywordIndex
+    changed: PublishedChanges = field(default_factory=PublishedChanges)
 
 
 class LibraryWriter(LibraryTopics):
@@ -155,6 +156,8 @@ class LibraryWriter(LibraryTopics):
                 return False
             nxt = self._begin()
             gone = nxt.store.delete_document(doc_id)
+            nxt.changed.docs.add(doc_id)
+            nxt.changed.gone_pids += gone
             nxt.dense.delete(gone)
             nxt.keyword.delete(gone)
             nxt.store.topics.delete(gone)
@@ -180,6 +183,8 @@ class LibraryWriter(LibraryTopics):
         if vectors.shape != (len(doc.passages), self.encoder.dim):
             raise ValueError(f"bộ mã hóa trả về {vectors.shape}, cần ({len(doc.passages)}, {self.encoder.dim})")
         gone = nxt.store.delete_document(doc.doc_id)
+        nxt.changed.docs.add(doc.doc_id)
+        nxt.changed.gone_pids += gone
         nxt.dense.delete(gone)
         nxt.keyword.delete(gone)
         nxt.store.topics.delete(gone)
@@ -273,7 +278,7 @@ class LibraryWriter(LibraryTopics):
         store.close()
         self._next = None
         generations.point(self.home, folder)
-        self._load(folder)
+        self._load(folder, nxt.changed)
         generations.cleanup(self.home, keep=folder)
 
     # duplicates and corrections (issue 12, item 7)
@@ -322,6 +327,7 @@ class LibraryWriter(LibraryTopics):
                 return None
             nxt = self._begin()
             nxt.store.set_corrections(doc_id, fields)
+            nxt.changed.docs.add(doc_id)
             nxt.store.apply_corrections(doc_id)
             self._finish(nxt, True)
         return next((d for d in self.documents() if d.doc_id == doc_id), None)

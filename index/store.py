@@ -215,9 +215,18 @@ class Store:
                 f"SELECT pid FROM passages WHERE doc_id IN ({','.join('?' * len(chunk))}) ORDER BY pid", chunk)]
         return out
 
-    def doc_fields(self) -> list[tuple[str, str, str, str, str]]:
-        """(doc_id, doc_type, issuer, date, number) of every document, for filtering."""
-        return list(self.conn.execute("SELECT doc_id, doc_type, issuer, date, number FROM documents"))
+    def doc_fields(self, doc_ids: Iterable[str] | None = None) -> list[tuple[str, str, str, str, str]]:
+        """(doc_id, doc_type, issuer, date, number) of every document (or of `doc_ids`), for filtering."""
+        sql = "SELECT doc_id, doc_type, issuer, date, number FROM documents"
+        if doc_ids is None:
+            return list(self.conn.execute(sql))
+        return [row for chunk in _chunks(list(doc_ids))
+                for row in self.conn.execute(f"{sql} WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)]
+
+    def passage_roles(self, doc_ids: Iterable[str]) -> list[tuple[int, str, str]]:
+        """(pid, doc_id, role) of the passages of `doc_ids`."""
+        return [row for chunk in _chunks(list(doc_ids)) for row in self.conn.execute(
+            f"SELECT pid, doc_id, role FROM passages WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)]
 
     def count_passages(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
@@ -299,3 +308,8 @@ def _info(row) -> DocumentInfo:
     """DocumentInfo from the _INFO_COLS columns."""
     doc_id, title, doc_type, number, issuer, date, *rest = row
     return DocumentInfo(doc_id, DocumentHeader(doc_type, number, date, issuer, title), *rest)
+
+
+def _chunks(items: list, size: int = 500) -> Iterable[list]:
+    """SQLite caps the number of ? in one statement."""
+    return (items[i:i + size] for i in range(0, len(items), size))
