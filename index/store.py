@@ -70,6 +70,11 @@ class Store:
             # the few letterhead/signature passages, read at every generation load without a full scan
             self.conn.execute("CREATE INDEX IF NOT EXISTS passages_boilerplate ON passages(pid) "
                               "WHERE role != 'content'")
+        if not readonly and not snapshot:
+            # the document list and the filter fields without walking past each row's full text (the
+            # columns come after it): documents() at 100k documents 2.1 s -> 0.3 s
+            self.conn.execute("CREATE INDEX IF NOT EXISTS documents_listing ON documents(date DESC, doc_id, title, "
+                              "doc_type, number, issuer, source_path, source_format, n_passages, ingested_at)")
 
     def copy_to(self, path: Path) -> "Store":
         """A writable copy (SQLite backup API), for building the next generation."""
