@@ -16,7 +16,7 @@ import numpy as np
 from index import diskspace, generations
 from index.commits import CommitPolicy, IngestProgress
 from index.dense import FLAT_MAX, DenseIndex
-from index.duplicates import near_identical, same_number_and_date
+from index.duplicates import near_identical, same_number_and_date, sketch, sketch_matches_needed
 from index.files import _same_file, own_id, walk
 from index.keyword import KeywordIndex
 from index.library_topics import LibraryTopics
@@ -173,6 +173,7 @@ class LibraryWriter(LibraryTopics):
             if self._generation is None:
                 return {"segments_before": 0, "segments_after": 0}
             nxt = self._begin()
+            nxt.store.add_missing_sketches(sketch)  # documents stored before sketches were kept
             before = nxt.dense.segments + nxt.keyword.segments
             nxt.dense.merge(folder=nxt.folder)  # large merges written into the new generation's files
             nxt.keyword.merge(folder=nxt.folder)
@@ -191,6 +192,7 @@ class LibraryWriter(LibraryTopics):
         tokens = [passage_tokens(self._keyword_text(doc, p.text), word_segment=self.retrieval.word_segments)
                   for p in doc.passages]
         pids = nxt.store.add_document(doc, tokens)
+        nxt.store.add_sketch(doc.doc_id, sketch(doc.text))
         nxt.dense.append(pids, vectors)
         nxt.keyword.append(pids, tokens)
         self._label_passages(nxt.store, pids, [p.role for p in doc.passages], vectors)  # same transaction
@@ -292,7 +294,9 @@ class LibraryWriter(LibraryTopics):
         if not target:
             # two texts that differ only in their numbers are two documents (a plan copied from a template)
             numbers = {row[0]: row[4] for row in others}
-            candidates = [(d, t) for d, t in store.texts_like(len(doc.text)) if d != doc.doc_id
+            hashes = sketch(doc.text)
+            like = store.texts_like(len(doc.text), hashes, sketch_matches_needed(len(hashes)))
+            candidates = [(d, t) for d, t in like if d != doc.doc_id
                           and not (m.number and numbers.get(d) and number_key(numbers[d]) != number_key(m.number))]
             target, score = near_identical(doc.text, candidates)
             reason = f"nội dung gần như trùng ({score:.0%})" if target else ""
