@@ -7,6 +7,7 @@ functions: the Library asks, records the second file under the first and keeps t
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 
 from vntext.docnumber import number_key
@@ -14,6 +15,7 @@ from vntext.normalize import fold_diacritics
 
 NEAR_IDENTICAL = 0.9
 SHINGLE = 5
+SKETCH = 64  # shingle hashes kept per document to find near-identical candidates without reading texts
 
 
 def _fold(text: str) -> str:
@@ -26,6 +28,20 @@ def shingles(text: str, n: int = SHINGLE, limit: int = 20000) -> set[int]:
     if len(words) < n:
         return {hash(" ".join(words))} if words else set()
     return {hash(" ".join(words[i:i + n])) for i in range(len(words) - n + 1)}
+
+
+def sketch(text: str, k: int = SKETCH) -> list[int]:
+    """The k smallest stable 63-bit hashes of the text's shingles (a bottom-k MinHash sketch): two
+    texts with Jaccard J share about J·k of them, so near-identical texts (J >= 0.9) share most."""
+    words = _fold(text[:20000]).split()
+    grams = {" ".join(words[i:i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))} if words else set()
+    hashes = {int.from_bytes(hashlib.blake2b(g.encode(), digest_size=8).digest(), "big") >> 1 for g in grams}
+    return sorted(hashes)[:k]
+
+
+def sketch_matches_needed(k: int) -> int:
+    """Shared sketch hashes that make a stored document a candidate: half of them (J 0.9 shares ~90 %)."""
+    return max(1, k // 2)
 
 
 def jaccard(a: set[int], b: set[int]) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import time
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date as _date, datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -16,13 +16,13 @@ import numpy as np
 from index import diskspace, generations
 from index.commits import CommitPolicy, IngestProgress
 from index.dense import FLAT_MAX, DenseIndex
-from index.duplicates import near_identical, same_number_and_date
+from index.duplicates import near_identical, same_number_and_date, sketch, sketch_matches_needed
 from index.files import _same_file, own_id, walk
 from index.keyword import KeywordIndex
 from index.library_topics import LibraryTopics
 from index.parse_ahead import ParseAhead
 from index.recipe import document_texts
-from index.records import DocumentInfo, FileOutcome, IngestReport
+from index.records import DocumentInfo, FileOutcome, IngestReport, PublishedChanges
 from index.store import Store
 from index.tokenize import passage_tokens
 from ingest.pipeline import file_sha256
@@ -44,6 +44,7 @@ class _NextGeneration:
     store: Store
     dense: DenseIndex
     keyword: KeywordIndex
+    changed: PublishedChanges = field(default_factory=PublishedChanges)
 
 
 class LibraryWriter(LibraryTopics):
@@ -155,6 +156,8 @@ class LibraryWriter(LibraryTopics):
                 return False
             nxt = self._begin()
             gone = nxt.store.delete_document(doc_id)
+            nxt.changed.docs.add(doc_id)
+            nxt.changed.gone_pids += gone
             nxt.dense.delete(gone)
             nxt.keyword.delete(gone)
             nxt.store.topics.delete(gone)
@@ -170,6 +173,7 @@ class LibraryWriter(LibraryTopics):
             if self._generation is None:
                 return {"segments_before": 0, "segments_after": 0}
             nxt = self._begin()
+            nxt.store.add_missing_sketches(sketch)  # documents stored before sketches were kept
             before = nxt.dense.segments + nxt.keyword.segments
             nxt.dense.merge(folder=nxt.folder)  # large merges written into the new generation's files
             nxt.keyword.merge(folder=nxt.folder)
@@ -180,12 +184,15 @@ class LibraryWriter(LibraryTopics):
         if vectors.shape != (len(doc.passages), self.encoder.dim):
             raise ValueError(f"bộ mã hóa trả về {vectors.shape}, cần ({len(doc.passages)}, {self.encoder.dim})")
         gone = nxt.store.delete_document(doc.doc_id)
+        nxt.changed.docs.add(doc.doc_id)
+        nxt.changed.gone_pids += gone
         nxt.dense.delete(gone)
         nxt.keyword.delete(gone)
         nxt.store.topics.delete(gone)
         tokens = [passage_tokens(self._keyword_text(doc, p.text), word_segment=self.retrieval.word_segments)
                   for p in doc.passages]
         pids = nxt.store.add_document(doc, tokens)
+        nxt.store.add_sketch(doc.doc_id, sketch(doc.text))
         nxt.dense.append(pids, vectors)
         nxt.keyword.append(pids, tokens)
         self._label_passages(nxt.store, pids, [p.role for p in doc.passages], vectors)  # same transaction
@@ -273,7 +280,7 @@ class LibraryWriter(LibraryTopics):
         store.close()
         self._next = None
         generations.point(self.home, folder)
-        self._load(folder)
+        self._load(folder, nxt.changed)
         generations.cleanup(self.home, keep=folder)
 
     # duplicates and corrections (issue 12, item 7)
@@ -287,7 +294,9 @@ class LibraryWriter(LibraryTopics):
         if not target:
             # two texts that differ only in their numbers are two documents (a plan copied from a template)
             numbers = {row[0]: row[4] for row in others}
-            candidates = [(d, t) for d, t in store.texts_like(len(doc.text)) if d != doc.doc_id
+            hashes = sketch(doc.text)
+            like = store.texts_like(len(doc.text), hashes, sketch_matches_needed(len(hashes)))
+            candidates = [(d, t) for d, t in like if d != doc.doc_id
                           and not (m.number and numbers.get(d) and number_key(numbers[d]) != number_key(m.number))]
             target, score = near_identical(doc.text, candidates)
             reason = f"nội dung gần như trùng ({score:.0%})" if target else ""
@@ -322,6 +331,7 @@ class LibraryWriter(LibraryTopics):
                 return None
             nxt = self._begin()
             nxt.store.set_corrections(doc_id, fields)
+            nxt.changed.docs.add(doc_id)
             nxt.store.apply_corrections(doc_id)
             self._finish(nxt, True)
         return next((d for d in self.documents() if d.doc_id == doc_id), None)

@@ -105,3 +105,12 @@ class StoredDocument:
     metadata: Metadata
     content_hash: str = ""
     page_starts: tuple[int, ...] = ()
+
+
+@dataclass
+class PublishedChanges:
+    """What one commit changed: the documents added, replaced, corrected or removed, and the passage
+    ids deleted with them (the Library patches its in-memory maps from this)."""
+
+    docs: set[str] = field(default_factory=set)
+    gone_pids: list[int] = field(default_factory=list)

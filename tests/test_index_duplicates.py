@@ -128,3 +128,35 @@ def test_cli_correct(tmp_path, capsys):
         "Thủ tướng Chính phủ (khóa XIII)"
     assert main(["correct", "khong-co", "--number", "1-KH/TU", "--index", index]) == 1
     assert main(["correct", outcome.doc_id, "--index", index]) == 2
+
+
+def test_near_identical_candidates_come_from_sketches_and_older_indexes_still_find_theirs(tmp_path):
+    """At 10^6 passages reading every stored text to find near-identical candidates made one upload
+    take seconds (issue 14): candidates now come from each document's shingle sketch. A document
+    stored before sketches were kept is still compared (its text read), until a merge sketches it."""
+    from index.duplicates import jaccard, shingles, sketch, sketch_matches_needed
+    from index.store import Store
+
+    copy = PLAN.replace("Số 27-KH/TU\n", "") + "(Bản lưu)\n"
+    assert jaccard(shingles(PLAN), shingles(copy)) >= 0.9
+    shared = len(set(sketch(PLAN)) & set(sketch(copy)))
+    assert shared >= sketch_matches_needed(len(sketch(copy))) and sketch(PLAN) == sketch(PLAN)
+    other = "Báo cáo tổng kết công tác xây dựng Đảng năm 2024 của Đảng ủy xã Tân Phú, huyện Lam Hồng."
+    assert len(set(sketch(other)) & set(sketch(copy))) < sketch_matches_needed(len(sketch(copy)))
+
+    (tmp_path / "a.txt").write_text(PLAN, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(copy, encoding="utf-8")
+    lib = _lib(tmp_path)
+    lib.ingest([tmp_path / "a.txt"])
+    store = Store(tmp_path / "idx" / "store.sqlite")
+    store.conn.execute("DELETE FROM doc_sketch")  # as an index built before sketches were kept
+    store.commit()
+    store.close()
+    report = lib.ingest([tmp_path / "b.txt"])
+    assert [o.status for o in report.outcomes] == ["duplicate"]
+    lib.merge()  # sketches the older document
+    store = Store(tmp_path / "idx" / "store.sqlite")
+    assert store.conn.execute("SELECT count(DISTINCT doc_id) FROM doc_sketch").fetchone()[0] == 1
+    store.close()
+    (tmp_path / "c.txt").write_text(PLAN.replace("Số 27-KH/TU\n", ""), encoding="utf-8")
+    assert [o.status for o in lib.ingest([tmp_path / "c.txt"]).outcomes] == ["duplicate"]  # by its sketch
