@@ -27,14 +27,17 @@ class DenseSettings:
 
     kind: str = "auto"
     exact_max: int = 50_000
+    ann: str = "hnsw"  # what "auto" builds for a large segment: "hnsw" or "ivf"
     nlist: int = 0  # 0: 4 * sqrt(n)
-    nprobe: int = 128
+    nprobe: int = 128  # also for IVF segments written before "hnsw" became the choice
     hnsw_m: int = 32
-    hnsw_ef_search: int = 128
+    hnsw_ef_search: int = 256
 
     def __post_init__(self) -> None:
         if self.kind not in ("auto", "flat", "ivf", "hnsw"):
             raise ValueError(f"kind {self.kind!r} không hỗ trợ; chọn auto, flat, ivf hoặc hnsw")
+        if self.ann not in ("hnsw", "ivf"):
+            raise ValueError(f"ann {self.ann!r} không hỗ trợ; chọn hnsw hoặc ivf")
 
 
 @dataclass(frozen=True)
