@@ -30,8 +30,9 @@ import numpy as np
 from index.postings import Segment
 
 MARGIN = 1e-4  # relative slack on bounds and theta: float32 rounding is ~6e-8
-PROBE = 1_000  # candidates scored whole to raise theta before the other terms are looked up
-SAMPLE_ROWS = 65_536  # rows whose partial scores give theta (any subset gives a lower bound)
+PROBE = 500  # candidates scored whole to raise theta before the other terms are looked up
+SAMPLE_ROWS = 65_536
+EXACT_BOUND_MIN = 4_096  # postings from which a term's bound is computed (and cached) rather than 1  # rows whose partial scores give theta (any subset gives a lower bound)
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,15 @@ class Bounds:
         self._cache: dict[tuple[str, int], tuple[float, float]] = {}
 
     def get(self, seg: Segment, h: int, a: int, b: int, norm: np.ndarray, avgdl: float) -> float:
+        if b - a < EXACT_BOUND_MIN:  # tf / (tf + norm) < 1: a short list is cheap to score anyway
+            return 1.0
         key = (seg.name, h)
         got = self._cache.get(key)
         if got is None:
             if len(self._cache) > 2_000_000:  # a long-running server sees many distinct words
                 self._cache.clear()
-            tf = np.asarray(seg.tf[a:b])
-            got = (float(np.max(tf / (tf + norm[np.asarray(seg.rows[a:b])]))) if b > a else 0.0, avgdl)
+            tf = np.asarray(seg.tf)[a:b]
+            got = (float(np.max(tf / (tf + norm[np.asarray(seg.rows)[a:b]]))) if b > a else 0.0, avgdl)
             self._cache[key] = got
         impact, at = got
         return impact * max(1.0, avgdl / at) if at > 0 else impact
@@ -104,19 +107,19 @@ def score_rows(segments: Sequence[Segment], offsets: np.ndarray, norm: np.ndarra
     parts = []
     for s, seg in enumerate(segments):
         at = np.flatnonzero(seg_of == s)
-        if len(at):
-            parts.append((s, seg, at, (rows[at] - offsets[s]).astype(np.int32)))
+        if len(at):  # plain views of the memory maps: slicing a np.memmap costs ~10 us of Python each time
+            parts.append((s, (np.asarray(seg.rows), np.asarray(seg.tf)), at, (rows[at] - offsets[s]).astype(np.int32)))
     for t in range(len(q.hashes)):  # hash order: the order the full scoring adds terms in
         if q.idf[t] == 0:
             continue
         add = np.zeros(len(rows), dtype=np.float64)
-        for s, seg, at, local in parts:
+        for s, (seg_rows, seg_tf), at, local in parts:
             a, b = int(q.starts[s, t]), int(q.ends[s, t])
             if b <= a:
                 continue
-            i, pos = _lookup(np.asarray(seg.rows[a:b]), local)
+            i, pos = _lookup(seg_rows[a:b], local)
             if len(i):
-                tf = np.asarray(seg.tf[a:b])[pos]
+                tf = seg_tf[a:b][pos]
                 add[at[i]] = _weights(q.idf, t, tf, norm[offsets[s] + local[i]])
         out += add
     return out.astype(np.float32)
@@ -127,6 +130,7 @@ def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray,
     """Global rows that can be in the top k and their exact scores (every row of the true top k
     is among them; rows scoring 0 are not)."""
     n = int(offsets[-1])
+    plain = [(np.asarray(seg.rows), np.asarray(seg.tf)) for seg in segments]  # see score_rows
     has_dead = [bool(dead[offsets[s]:offsets[s + 1]].any()) for s in range(len(segments))]
     ub = np.zeros(len(q.hashes), dtype=np.float64)
     for t in np.flatnonzero(q.idf > 0):
@@ -154,8 +158,7 @@ def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray,
             a, b = int(q.starts[s, t]), int(q.ends[s, t])
             if b <= a:
                 continue
-            rows = np.asarray(seg.rows[a:b])
-            tf = np.asarray(seg.tf[a:b])
+            rows, tf = plain[s][0][a:b], plain[s][1][a:b]
             if has_dead[s]:
                 alive = ~dead[offsets[s]:offsets[s + 1]][rows]
                 rows, tf = rows[alive], tf[alive]
@@ -193,16 +196,16 @@ def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray,
             if b <= a or not len(at):
                 continue
             local = (cand[at] - offsets[s]).astype(np.int32)
-            rows = np.asarray(seg.rows[a:b])
+            rows = plain[s][0][a:b]
             if len(at) * 8 > len(rows):  # many candidates: scattering the term's weights beats a search each
-                tf = np.asarray(seg.tf[a:b])
+                tf = plain[s][1][a:b]
                 dense = np.zeros(len(seg), dtype=np.float64)
                 dense[rows] = _weights(q.idf, t, tf, norm[offsets[s] + rows])
                 part[at] += dense[local]
                 continue
             hit, pos = _lookup(rows, local)
             if len(hit):
-                tf = np.asarray(seg.tf[a:b])[pos]
+                tf = plain[s][1][a:b][pos]
                 part[at[hit]] += _weights(q.idf, t, tf, norm[cand[at[hit]]])
         if len(part) >= k:
             theta = max(theta, float(np.partition(part, len(part) - k)[len(part) - k]))
