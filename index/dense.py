@@ -3,8 +3,8 @@ Verbs as index.base.PassageIndex: index / append / delete / search / count / sav
 
 Each segment holds ids and vectors (.npy, memory-mapped, hard-linked from one generation to the
 next: never written twice) and, above `exact_max` vectors, an approximate FAISS index of its own
-(IVF, trained once when the segment is written; scripts/bench_ann.py and scripts/bench_scale.py
-chose it). Appended vectors become one new segment per commit; deletions are tombstones (dead
+(HNSW since issue 14's third pass, IVF before: built once when the segment is written; the
+measurements behind the choice are in index/settings.py). Appended vectors become one new segment per commit; deletions are tombstones (dead
 rows per segment). A search asks every segment for its best and keeps the overall best (cosines
 are comparable across segments). `merge` folds segments into one (index/library_write.py).
 """
