@@ -3,7 +3,11 @@ with the precomputed query vectors and time each part of Library.search for the 
 queries: keyword top 100, dense top 100 (per segment), fusion, store reads (rows and headers),
 named-document look-up. Read-only.
 
-    .venv/bin/python scripts/bench_scale_profile.py ~/.cache/vankien-bench/scale-300000
+    VANKIEN_BENCH_CACHE=... .venv/bin/python scripts/bench_scale_profile.py CACHE/scale-300000
+    ... bench_scale_profile.py CACHE/scale-300000 --overlap   # dense side beside / before keyword
+
+--overlap: the whole search with the dense side in a worker thread beside the keyword scoring (as
+index/hybrid.py does) and with it run before, alternated query by query, p50/p95 of each.
 """
 from __future__ import annotations
 
@@ -88,5 +92,34 @@ def run(home: Path) -> dict:
     return out
 
 
+def overlap(home: Path) -> dict:
+    from concurrent.futures import Future
+
+    import index.hybrid as hybrid
+    from index.library import Library
+
+    class Before:  # the dense side run in the caller's thread, before the keyword side
+        def submit(self, fn, *args):
+            done = Future()
+            done.set_result(fn(*args))
+            return done
+
+    queries = json.loads((CACHE / "scale-queries.json").read_text(encoding="utf-8"))
+    lib = Library.open(home, encoder=QueryTable(queries, np.load(CACHE / "scale-queries.npy")))
+    for q in queries:
+        lib.search(q, 10)
+    pool, out = hybrid._BESIDE, {"beside": [], "before": []}
+    for i, q in enumerate(queries):
+        for mode in (("beside", "before") if i % 2 else ("before", "beside")):
+            hybrid._BESIDE = pool if mode == "beside" else Before()
+            _, ms = timed(lib.search, q, 10)
+            out[mode].append(ms)
+    hybrid._BESIDE = pool
+    return {m: (round(float(np.percentile(v, 50)), 1), round(float(np.percentile(v, 95)), 1)) for m, v in out.items()}
+
+
 if __name__ == "__main__":
-    print(json.dumps(run(Path(sys.argv[1])), ensure_ascii=False, indent=1))
+    if "--overlap" in sys.argv:
+        print(json.dumps(overlap(Path(sys.argv[1]))))
+    else:
+        print(json.dumps(run(Path(sys.argv[1])), ensure_ascii=False, indent=1))
