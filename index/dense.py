@@ -238,7 +238,7 @@ class DenseIndex:
         """The saved FAISS index of a loaded segment, read on its first search (a writer never reads it)."""
         if seg.source is None or not (seg.source / "ann.faiss").exists():
             return None
-        return _tuned(faiss.read_index(str(seg.source / "ann.faiss")), self.settings)
+        return _tuned(faiss.read_index(str(seg.source / "ann.faiss")), self.settings, len(seg))
 
     def _build_ann(self, seg: _Segment):
         """Trained on a sample, filled chunk by chunk (read(), not the memory map: at 10^6 vectors the
@@ -246,7 +246,7 @@ class DenseIndex:
         s, d, n = self.settings, self.dim, len(seg)
         if (s.ann if s.kind == "auto" else s.kind) == "hnsw":
             hnsw = faiss.IndexHNSWFlat(d, s.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            hnsw.hnsw.efSearch = s.hnsw_ef_search
+            hnsw.hnsw.efSearch = s.ef_search(n)
             index = faiss.IndexIDMap2(hnsw)
         else:
             nlist = s.nlist or max(1, int(4 * math.sqrt(n)))
@@ -323,14 +323,14 @@ def _top(scores: np.ndarray, ids: np.ndarray, k: int) -> list[tuple[float, int]]
     return [(float(scores[i]), int(ids[i])) for i in part]
 
 
-def _tuned(ann, settings: DenseSettings):
+def _tuned(ann, settings: DenseSettings, n: int):
     """A saved FAISS index with this index's search knobs: whichever kind it was written as (an
     IVF segment written before HNSW became the choice keeps serving, with `nprobe`)."""
     inner = faiss.downcast_index(ann.index) if isinstance(ann, faiss.IndexIDMap) else ann
     if hasattr(inner, "nprobe"):
         inner.nprobe = settings.nprobe
     if hasattr(inner, "hnsw"):
-        inner.hnsw.efSearch = settings.hnsw_ef_search
+        inner.hnsw.efSearch = settings.ef_search(n)
     return ann
 
 

@@ -51,6 +51,11 @@ def test_hnsw_is_the_default_above_exact_max_and_loads(tmp_path, real):
     assert recall(again, vectors, ids, queries) >= 0.95
     again.delete(ids[:5].tolist())  # tombstones: never returned
     assert not {h.pid for q in queries for h in again.search(q, 50)} & set(ids[:5].tolist())
+    # efSearch grows with the segment above hnsw_ef_ref, read from the settings at load
+    grown = DenseIndex.load(tmp_path / "g1", DenseSettings(exact_max=1000, hnsw_ef_ref=len(vectors) // 4))
+    grown.search(queries[0], 10)
+    assert faiss.downcast_index(grown._segments[0].ann.index).hnsw.efSearch == 512
+    assert faiss.downcast_index(again._segments[0].ann.index).hnsw.efSearch == 256
 
 
 def test_an_ivf_segment_written_before_keeps_serving_beside_hnsw(tmp_path, real):
