@@ -3,6 +3,7 @@ vectors and perturbed copies), for the benchmark's 200 real query vectors: recal
 exact scan, p50/p95 of one query on one thread, build time. The figures in index/settings.py.
 
     VANKIEN_BENCH_CACHE=... nice -n 10 .venv/bin/python scripts/bench_scale_ann.py CACHE/scale-300000 [--n 100000]
+    ... bench_scale_ann.py CACHE/scale-1000000 --saved     # the segment's saved HNSW at several efSearch
 """
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("home", type=Path)
     ap.add_argument("--n", type=int, default=0, help="the first n vectors only (0: all of the largest segment)")
+    ap.add_argument("--saved", action="store_true", help="the largest segment's saved HNSW (ann.faiss), no build")
     args = ap.parse_args()
     gen = args.home / (args.home / "CURRENT").read_text().strip()
     segs = [gen / "dense" / s for s in json.loads((gen / "dense" / "segments.json").read_text())]
@@ -43,6 +45,14 @@ def main() -> int:
     q = np.load(CACHE / "scale-queries.npy")
     truth = np.argsort(-(q @ x.T), axis=1)[:, :10]
     n, d = x.shape
+    if args.saved:
+        ids = np.load(seg / "ids.npy")
+        ann = faiss.read_index(str(seg / "ann.faiss"))
+        faiss.omp_set_num_threads(1)
+        for ef in (256, 384, 512, 603, 768):
+            faiss.downcast_index(ann.index).hnsw.efSearch = ef
+            print(json.dumps({"n": n, "index": f"saved hnsw efSearch {ef}", **timed_search(ann, q, ids[truth])}), flush=True)
+        return 0
     faiss.omp_set_num_threads(2)
     hnsw = faiss.IndexHNSWFlat(d, 32, faiss.METRIC_INNER_PRODUCT)
     t = time.perf_counter()
