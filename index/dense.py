@@ -3,8 +3,8 @@ Verbs as index.base.PassageIndex: index / append / delete / search / count / sav
 
 Each segment holds ids and vectors (.npy, memory-mapped, hard-linked from one generation to the
 next: never written twice) and, above `exact_max` vectors, an approximate FAISS index of its own
-(IVF, trained once when the segment is written; scripts/bench_ann.py and scripts/bench_scale.py
-chose it). Appended vectors become one new segment per commit; deletions are tombstones (dead
+(HNSW since issue 14's third pass, IVF before: built once when the segment is written; the
+measurements behind the choice are in index/settings.py). Appended vectors become one new segment per commit; deletions are tombstones (dead
 rows per segment). A search asks every segment for its best and keeps the overall best (cosines
 are comparable across segments). `merge` folds segments into one (index/library_write.py).
 """
@@ -74,7 +74,7 @@ class DenseIndex:
         if s.kind != "auto":
             return s.kind
         self._ready()
-        return "ivf" if any(self._approximate(seg) for seg in self._segments) else "flat"
+        return s.ann if any(self._approximate(seg) for seg in self._segments) else "flat"
 
     def _approximate(self, seg: _Segment) -> bool:
         """auto: an index above exact_max searches its segments of FLAT_MAX vectors or more
@@ -238,18 +238,15 @@ class DenseIndex:
         """The saved FAISS index of a loaded segment, read on its first search (a writer never reads it)."""
         if seg.source is None or not (seg.source / "ann.faiss").exists():
             return None
-        ann = faiss.read_index(str(seg.source / "ann.faiss"))
-        if hasattr(ann, "nprobe"):
-            ann.nprobe = self.settings.nprobe
-        return ann
+        return _tuned(faiss.read_index(str(seg.source / "ann.faiss")), self.settings, len(seg))
 
     def _build_ann(self, seg: _Segment):
         """Trained on a sample, filled chunk by chunk (read(), not the memory map: at 10^6 vectors the
         map's pages counted 1.5 GB more resident memory)."""
         s, d, n = self.settings, self.dim, len(seg)
-        if s.kind == "hnsw":
+        if (s.ann if s.kind == "auto" else s.kind) == "hnsw":
             hnsw = faiss.IndexHNSWFlat(d, s.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            hnsw.hnsw.efSearch = s.hnsw_ef_search
+            hnsw.hnsw.efSearch = s.ef_search(n)
             index = faiss.IndexIDMap2(hnsw)
         else:
             nlist = s.nlist or max(1, int(4 * math.sqrt(n)))
@@ -324,6 +321,17 @@ def _top(scores: np.ndarray, ids: np.ndarray, k: int) -> list[tuple[float, int]]
     part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     part = part[np.isfinite(scores[part])]
     return [(float(scores[i]), int(ids[i])) for i in part]
+
+
+def _tuned(ann, settings: DenseSettings, n: int):
+    """A saved FAISS index with this index's search knobs: whichever kind it was written as (an
+    IVF segment written before HNSW became the choice keeps serving, with `nprobe`)."""
+    inner = faiss.downcast_index(ann.index) if isinstance(ann, faiss.IndexIDMap) else ann
+    if hasattr(inner, "nprobe"):
+        inner.nprobe = settings.nprobe
+    if hasattr(inner, "hnsw"):
+        inner.hnsw.efSearch = settings.ef_search(n)
+    return ann
 
 
 def _chunks(segments: list[_Segment], size: int = 100_000):

@@ -25,11 +25,15 @@ import numpy as np
 
 from index.base import ScoredId
 from index.postings import Segment, merge, term_hashes
+from index.keyword_topk import Bounds, QueryTerms, best_k, score_rows, term_slices, top_rows
 from index.postings_merge import RANGE_POSTINGS, merge_to_folder
 from index.tokenize import query_tokens
 
 K1, B = 1.5, 0.75
 FOLDER = "keyword"
+# an `allowed` set up to this many passages is scored passage by passage (a named document, a
+# narrow filter); a broader one scores every posting
+ALLOWED_SCORED = 20_000
 
 
 class KeywordIndex:
@@ -41,6 +45,8 @@ class KeywordIndex:
         self._vocab: dict[str, int] = {}
         self._dead_mask = np.zeros(0, dtype=bool)  # tombstones: rows of the segments that were deleted
         self._stale = True
+        self._bounds = Bounds()  # per (segment, term) upper bounds for MaxScore (index/keyword_topk.py)
+        self._alive_df: dict[tuple[str, int, int], int] = {}  # live postings of a term in a segment with tombstones
         self._ready()
 
     def _ready(self) -> None:
@@ -64,6 +70,7 @@ class KeywordIndex:
         self._n_live = int(len(self.pids) - self._dead_mask.sum())
         total = float(dl[~self._dead_mask].sum())
         avgdl = total / self._n_live if self._n_live else 1.0
+        self._avgdl = avgdl or 1.0
         # k1 (1 - b + b dl / avgdl) per row: the tf part's denominator without tf
         self._norm = (K1 * (1 - B + B * dl / (avgdl or 1.0))).astype(np.float32)
         self._stale = False
@@ -186,18 +193,64 @@ class KeywordIndex:
         return out
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[ScoredId]:
-        """Best first, only passages that match at least one token; ties keep passage order."""
+        """Best first, only passages that match at least one token; ties keep passage order (id).
+        Without `allowed`, MaxScore (index/keyword_topk.py) skips most postings of frequent terms;
+        with a small `allowed` only its passages are scored; the results are those of scoring all."""
         k = min(int(k), len(self))
         if k <= 0:
             return []
-        scores = self.scores(query)
+        rows, scores = self._top_rows(query, k, allowed)
+        pick = best_k(rows, scores, self.pids, k)
+        return [ScoredId(int(self.pids[rows[i]]), float(scores[i])) for i in pick]
+
+    def _top_rows(self, query: str, k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """Rows that may be in the top k (with `allowed`: among those) and their exact scores."""
+        self._ready()
+        if allowed is not None and len(allowed) > ALLOWED_SCORED:  # a broad filter: score everything
+            scores = np.where(np.isin(self.pids, allowed), self.scores(query), 0)
+            rows = np.flatnonzero(scores > 0)
+            return rows, scores[rows]
+        q = self._query_terms(query)
+        if q is None:
+            return np.zeros(0, np.int64), np.zeros(0, np.float32)
         if allowed is not None:
-            scores = np.where(np.isin(self.pids, allowed), scores, 0)
-        hits = np.flatnonzero(scores > 0)
-        if len(hits) > k:
-            hits = hits[np.argpartition(-scores[hits], k - 1)[:k]]
-        hits = hits[np.lexsort((self.pids[hits], -scores[hits]))]
-        return [ScoredId(int(self.pids[i]), float(scores[i])) for i in hits]
+            rows = self._rows_of_pids(np.asarray(allowed, dtype=np.int64))
+            scores = score_rows(self._segments, self._offsets, self._norm, q, rows)
+            return rows[scores > 0], scores[scores > 0]
+        return top_rows(self._segments, self._offsets, self._dead_mask, self._norm, q, k, self._bounds, self._avgdl)
+
+    def _query_terms(self, query: str) -> QueryTerms | None:
+        """The query's terms, their idf (live statistics, as scores()) and posting slices."""
+        tokens = query_tokens(query) if self._n_live else []
+        if not tokens:
+            return None
+        hashes, repeats = np.unique(_query_hashes(tokens), return_counts=True)
+        starts, ends = term_slices(self._segments, hashes)
+        df = np.zeros(len(hashes), dtype=np.int64)
+        for s, (seg, a, b) in enumerate(zip(self._segments, self._offsets[:-1], self._offsets[1:])):
+            dead = self._dead_mask[a:b]
+            n_dead = int(dead.sum())
+            for t in np.flatnonzero(ends[s] > starts[s]):
+                if not n_dead:
+                    df[t] += ends[s, t] - starts[s, t]
+                    continue
+                key = (seg.name, n_dead, int(hashes[t]))  # tombstones only grow: their count dates them
+                if key not in self._alive_df:
+                    if len(self._alive_df) > 1_000_000:
+                        self._alive_df.clear()
+                    self._alive_df[key] = int(np.count_nonzero(~dead[np.asarray(seg.rows[starts[s, t]:ends[s, t]])]))
+                df[t] += self._alive_df[key]
+        idf = np.where(df > 0, np.log1p((self._n_live - df + 0.5) / (df + 0.5)), 0.0) * repeats
+        return QueryTerms(hashes, idf, starts, ends)
+
+    def _rows_of_pids(self, want: np.ndarray) -> np.ndarray:
+        """Sorted live rows of these passage ids."""
+        sorted_pids = self.pids[self._order]
+        lo, hi = np.searchsorted(sorted_pids, want, "left"), np.searchsorted(sorted_pids, want, "right")
+        rows = np.concatenate([self._order[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a]
+                              or [np.zeros(0, np.int64)])
+        rows = np.unique(rows.astype(np.int64))
+        return rows[~self._dead_mask[rows]]
 
     def save(self, folder: Path) -> None:
         """folder/keyword/: a segment folder each (hard links to loaded ones), each segment's dead

@@ -23,18 +23,44 @@ class DenseSettings:
     efSearch 64 / 128 / 256: nprobe 128 is the first IVF setting at 0.95 on real vectors. The
     Library's own dense search at 300,000 passages (one IVF of 2,190 lists): 0.866 at 64 (8 ms),
     0.94 at 128 (16 ms), 0.985 at 256 (31 ms), on a busy machine (scripts/bench_scale.py).
+    Issue 14, third pass: "auto" now builds HNSW (ann "hnsw", M 32, efConstruction 40, efSearch
+    256) for a large segment. The perturbed copies crowd a few IVF lists (largest 1,685 vectors
+    against a mean of 137 at 300k), so nprobe 128 scanned far more than 128/nlist of the vectors.
+    Same vectors, same 200 real queries, one thread, recall@10 against exact, p50 / p95 per query:
+      100k: IVF nprobe 128 0.961, 7.5 / 12.1 ms; nprobe 256 0.993, 12.2 / 17.9 ms;
+            HNSW ef 128 0.917, 0.6 / 4.7 ms; ef 256 0.967, 1.2 / 5.3 ms; build 88 s (2 threads)
+      300k: IVF nprobe 128 0.94 (Library), 13.7 / 15.3 ms; nprobe 256 22.0 / 27.1 ms;
+            HNSW ef 128 0.892, 0.9 / 5.0 ms; ef 192 0.924; ef 256 0.958, 1.6 / 9.6 ms;
+            ef 384 0.972, 5.9 / 10.1 ms; build 369 s (2 threads, machine at load 10)
+      10^6 (scale-1000000 merged by main into one IVF of 4,000 lists): Library recall 0.91 at
+            nprobe 128, so IVF would need nprobe 256+ and ~2x its scan time there.
+      Library at 300k after a merge with this code (one HNSW segment): recall@10 0.956 (ef 256),
+      0.97 (ef 330); at 10^6 merged into one HNSW (merge 607 s, peak 3,592 MiB): 0.959 (ef 603).
+    HNSW costs build time at a merge (~6 min at 300k here) and ~256 bytes a vector of graph beside
+    the vectors (IVF-flat holds the vectors too); deletions stay tombstones filtered after the
+    search, as for IVF. IVF segments written before keep serving with `nprobe` (dense._tuned).
     """
 
     kind: str = "auto"
     exact_max: int = 50_000
+    ann: str = "hnsw"  # what "auto" builds for a large segment: "hnsw" or "ivf"
     nlist: int = 0  # 0: 4 * sqrt(n)
-    nprobe: int = 128
+    nprobe: int = 128  # also for IVF segments written before "hnsw" became the choice
     hnsw_m: int = 32
-    hnsw_ef_search: int = 128
+    hnsw_ef_search: int = 256  # up to hnsw_ef_ref vectors in a segment; above, it grows as sqrt(n)
+    hnsw_ef_ref: int = 180_000
+
+    def ef_search(self, n: int) -> int:
+        """HNSW efSearch for a segment of n vectors: recall falls as the graph grows (ef 256 gave
+        0.967 at 100k, 0.958 at 300k, 0.888 at 10^6; ef 512 0.95 and 768 0.97 at 10^6), so
+        sqrt(n / hnsw_ef_ref) more candidates above hnsw_ef_ref: ~600 at 10^6 (~6 ms a query)."""
+        return int(round(self.hnsw_ef_search * max(1.0, (n / self.hnsw_ef_ref) ** 0.5)))
 
     def __post_init__(self) -> None:
         if self.kind not in ("auto", "flat", "ivf", "hnsw"):
             raise ValueError(f"kind {self.kind!r} không hỗ trợ; chọn auto, flat, ivf hoặc hnsw")
+        if self.ann not in ("hnsw", "ivf"):
+            raise ValueError(f"ann {self.ann!r} không hỗ trợ; chọn hnsw hoặc ivf")
 
 
 @dataclass(frozen=True)

