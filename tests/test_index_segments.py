@@ -114,8 +114,18 @@ def test_small_segments_are_folded(tmp_path):
     one = Library.open(tmp_path / "one", encoder=StandIn())  # the same documents in one commit
     one.add_documents([_doc(i) for i in range(MAX_SEGMENTS + 3)])
     for q in QUERIES:
-        assert [(h.doc_id, h.ordinal, round(h.score, 5)) for h in lib.search(q, 10)] == \
-            [(h.doc_id, h.ordinal, round(h.score, 5)) for h in one.search(q, 10)]
+        assert_same_ranking(lib.search(q, 10), one.search(q, 10))
+
+
+def assert_same_ranking(got, want, tol: float = 1e-4) -> None:
+    """Same scores position by position (within float noise: segments sum in another order), and the
+    same passages except among near-ties (whose order that noise may swap)."""
+    assert len(got) == len(want)
+    assert all(abs(g.score - w.score) < tol for g, w in zip(got, want))
+    scores = [w.score for w in want]
+    for i, (g, w) in enumerate(zip(got, want)):
+        tied = any(abs(scores[i] - scores[j]) < tol for j in (i - 1, i + 1) if 0 <= j < len(scores))
+        assert tied or (g.doc_id, g.ordinal) == (w.doc_id, w.ordinal)
 
 
 def test_index_written_before_segments_still_opens(tmp_path):

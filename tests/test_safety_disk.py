@@ -30,21 +30,18 @@ def tiny_disk(tmp_path):
 
 
 def _fill(disk: Path) -> None:
-    block = b"\0" * (64 << 10)
-    with open(disk / "day.bin", "wb") as fh:
+    """Write until the disk is full: 64 KiB blocks, then 512-byte ones for the rest. Unbuffered:
+    a buffered file that hit ENOSPC raised it again from close(), depending on how the free space
+    happened to divide into blocks."""
+    for name, size in (("day.bin", 64 << 10), ("day2.bin", 512)):
+        fd = os.open(disk / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         try:
-            while True:
-                fh.write(block)
-                fh.flush()
+            while os.write(fd, b"\0" * size) == size:
+                pass
         except OSError:
             pass
-    try:  # the last partial block
-        with open(disk / "day2.bin", "wb") as fh:
-            while True:
-                fh.write(b"\0" * 512)
-                fh.flush()
-    except OSError:
-        pass
+        finally:
+            os.close(fd)
 
 
 @pytest.fixture
