@@ -15,6 +15,12 @@ from tests.conftest import SHARED
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
+@pytest.fixture(autouse=True)
+def maxscore_at_every_size(monkeypatch):
+    """These indexes are small enough for KeywordIndex to score every posting: make it prune."""
+    monkeypatch.setattr("index.keyword.FULL_SCORING_MAX", 0)
+
+
 def full_top(kw: KeywordIndex, query: str, k: int, allowed=None) -> list[tuple[int, float]]:
     """The reference: every posting scored (KeywordIndex.scores), best k by score then id."""
     scores = kw.scores(query)
