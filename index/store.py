@@ -322,20 +322,21 @@ class Store:
         out = [row for chunk in _chunks(close) for row in self.conn.execute(
             f"SELECT doc_id, text FROM documents WHERE doc_id IN ({','.join('?' * len(chunk))}) "
             "AND length(text) BETWEEN ? AND ?", (*chunk, *bounds))]
-        unsketched = self.conn.execute(  # the row's text is read only for documents without a sketch
-            "SELECT doc_id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_sketch s WHERE s.doc_id = d.doc_id)"
-        ).fetchall()
-        return out + [row for chunk in _chunks([r[0] for r in unsketched]) for row in self.conn.execute(
+        return out + [row for chunk in _chunks(self._unsketched()) for row in self.conn.execute(
             f"SELECT doc_id, text FROM documents WHERE doc_id IN ({','.join('?' * len(chunk))}) "
             "AND length(text) BETWEEN ? AND ?", (*chunk, *bounds))]
+
+    def _unsketched(self) -> list[str]:
+        """Documents stored before sketches were kept (their texts are not read to find them)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT doc_id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_sketch s WHERE s.doc_id = d.doc_id)")]
 
     def add_sketch(self, doc_id: str, hashes: Iterable[int]) -> None:
         self.conn.executemany("INSERT INTO doc_sketch VALUES (?, ?)", ((doc_id, h) for h in hashes))
 
     def add_missing_sketches(self, sketch: Callable[[str], list[int]]) -> int:
         """Sketch the documents stored before sketches were kept (one pass over their texts)."""
-        missing = [r[0] for r in self.conn.execute(
-            "SELECT doc_id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_sketch s WHERE s.doc_id = d.doc_id)")]
+        missing = self._unsketched()
         for chunk in _chunks(missing):
             for doc_id, text in self.conn.execute(
                     f"SELECT doc_id, text FROM documents WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk):
