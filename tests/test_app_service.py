@@ -108,6 +108,25 @@ def test_documents_table_sorts_and_filters(service):
     assert "Tỉnh ủy Tiền Giang" in choices.issuers
 
 
+def test_a_large_archive_sends_the_browser_a_page_of_documents_and_pickers_follow_the_filter(service):
+    """~10^5 documents: the table and the removal/correction pickers carry the first rows only,
+    with the count of all the filter matched; typing in «Lọc» reaches any document."""
+    from vankien.ui.documents_tab import count_line
+
+    whole = service.documents_table()
+    page = service.documents_page(limit=2)
+    assert page.total == len(whole.rows) > 2
+    assert page.table.rows == whole.rows[:2]  # the newest first, as the whole table
+    assert count_line(len(page.table.rows), page.total).startswith(f"Hiển thị 2 trong {page.total} văn bản")
+    assert count_line(1234, 100_003).startswith("Hiển thị 1.234 trong 100.003")
+    assert count_line(5, 5) == "5 văn bản."
+    oldest = whole.rows[-1]
+    assert oldest[-1] not in [d for _, d in service.document_choices(limit=2)]
+    found = service.document_choices("tien giang", limit=2)
+    assert [d for _, d in found] == ["ke-hoach-95-kh-tu"]
+    assert service.documents_page("tien giang").total == 1
+
+
 def test_upload_reports_each_file_and_remove_takes_a_document_out(tmp_path):
     from index.library import Library
 

@@ -7,6 +7,7 @@ test-artifacts/{document-view,documents-tab,pack-builder}-<width>.png.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -145,6 +146,8 @@ def test_documents_tab_columns_rows_and_correction(open_page, server, width):
     headers = [h.strip() for h in table.locator("th").filter(visible=True).all_inner_texts() if h.strip()]
     assert "Mã" not in headers and "Số đoạn" in headers, headers
     assert PLAN_ID not in table.inner_text()  # no slugs
+    count = page.locator("#vk-documents-count")  # how many the table shows, in Vietnamese
+    assert re.search(r"^\d+ văn bản\.$", count.inner_text().strip()), count.inner_text()
     if width >= 1280:  # type, number, date and issuer in view without a sideways scroll
         box = table.bounding_box()
         for name in ("Loại", "Số hiệu", "Ngày", "Cơ quan ban hành", "Số đoạn"):

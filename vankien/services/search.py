@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 10  # documents (cards) a page
 PASSAGES_PER_CARD = 3  # passages fetched per card wanted
 TITLE_CHARS = 161  # a title shown on one line: at most this many characters, "…" included
+SHOWN_DOCUMENTS = 500  # rows of the documents table and choices of its pickers sent to a browser
 
 STATUS_LABELS = {
     "added": "Đã thêm",
@@ -84,6 +85,13 @@ class Table:
 
     def as_lists(self) -> list[list]:
         return [list(r) for r in self.rows]
+
+
+@dataclass(frozen=True)
+class DocumentsPage:
+    """The first rows of the documents table, and how many documents the filter matched in all."""
+    table: Table
+    total: int
 
 
 @dataclass(frozen=True)
@@ -225,9 +233,17 @@ class SearchService:
         )
         return Table(headers=tuple(DOCUMENT_HEADERS), rows=rows)
 
-    def document_choices(self) -> list[tuple[str, str]]:
-        """(label, doc_id) pairs for a picker, newest first."""
-        table = self.documents_table()
+    def documents_page(self, contains: str = "", doc_type: str = "", sort: str = "Mới nhất trước",
+                       limit: int = SHOWN_DOCUMENTS) -> DocumentsPage:
+        """documents_table's first `limit` rows: a provincial archive holds ~10^5 documents, and
+        the whole table (~5 MB) went to every browser on each page load and each commit."""
+        table = self.documents_table(contains, doc_type, sort)
+        return DocumentsPage(Table(table.headers, table.rows[:limit]), len(table.rows))
+
+    def document_choices(self, contains: str = "", doc_type: str = "",
+                         limit: int = SHOWN_DOCUMENTS) -> list[tuple[str, str]]:
+        """(label, doc_id) pairs for a picker, newest first, among the documents the filter matches."""
+        table = self.documents_page(contains, doc_type, limit=limit).table
         return [(f"{r[0]} ({r[3]})" if r[3] else r[0], r[-1]) for r in table.rows]
 
     def ingest_files(

@@ -25,6 +25,16 @@ ROW_SELECTOR = "#vk-documents tbody tr"
 REMEMBER_ROW_JS = REMEMBER_ROW_JS % (ROW_SELECTOR, ROW_SELECTOR)
 
 
+def count_line(shown: int, total: int) -> str:
+    """How many documents the table shows of those the filter matches (Vietnamese thousands dots)."""
+    def vi(n: int) -> str:
+        return f"{n:,}".replace(",", ".")
+    if shown < total:
+        return (f"Hiển thị {vi(shown)} trong {vi(total)} văn bản phù hợp. Gõ vào ô «Lọc» (tên, số hiệu, "
+                "cơ quan…) để tìm văn bản khác.")
+    return f"{vi(total)} văn bản." if total else ""
+
+
 def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     with gr.Tab("Văn bản", id="van-ban") as tab:
         rows_state = gr.State(())  # (shown row, doc_id) pairs of the table as now shown
@@ -35,6 +45,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
                 contains = gr.Textbox(label="Lọc", placeholder="tên, số hiệu, cơ quan…", min_width=200)
                 type_filter = gr.Dropdown(label="Loại văn bản", choices=[ALL_TYPES], value=ALL_TYPES, min_width=180)
                 sort = gr.Dropdown(label="Sắp xếp", choices=list(SORTS), value="Mới nhất trước", min_width=180)
+            shown_count = gr.Markdown("", elem_id="vk-documents-count")
             table = gr.Dataframe(label="Văn bản đã lập chỉ mục", interactive=False, wrap=True,
                                  elem_id="vk-documents", elem_classes="vk-table", column_widths=COLUMN_WIDTHS,
                                  max_height=600)
@@ -75,10 +86,11 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
         panel = build_document_panel("vk-vb", "vk-vb-doan-dang-xem", "vk-vb-doc", "← Quay lại danh sách văn bản")
 
     def show_table(text, doc_type, order):
-        result = service.documents_table(text, "" if doc_type in (None, ALL_TYPES) else doc_type, order)
+        page = service.documents_page(text, "" if doc_type in (None, ALL_TYPES) else doc_type, order)
+        result = page.table
         shown = [list(r[:-1]) for r in result.rows]
         pairs = tuple((tuple(str(x) for x in row), r[-1]) for row, r in zip(shown, result.rows))
-        return gr.Dataframe(value=shown, headers=list(result.headers[:-1])), pairs
+        return gr.Dataframe(value=shown, headers=list(result.headers[:-1])), pairs, count_line(len(shown), page.total)
 
     def open_row(pairs, evt: gr.SelectData):
         """The row clicked (matched by its values: the table may have been sorted in the page)."""
@@ -103,15 +115,18 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
         kinds = service.filter_choices().doc_types
         return gr.Dropdown(choices=[ALL_TYPES, *kinds])
 
-    def refresh_remove_choices():  # the removal and correction pickers, by title and date
-        choices = service.document_choices()
+    def refresh_remove_choices(text, doc_type):  # the removal and correction pickers, by title and date
+        choices = service.document_choices(text or "", "" if doc_type in (None, ALL_TYPES) else doc_type)
         return gr.Dropdown(choices=choices, value=None), gr.Dropdown(choices=choices)  # keeps the one being corrected
 
     table_inputs = [contains, type_filter, sort]
     gr.on([demo.load, tab.select, contains.change, type_filter.change, sort.change],
-          show_table, table_inputs, [table, rows_state])
+          show_table, table_inputs, [table, rows_state, shown_count])
     gr.on([demo.load, tab.select], refresh_choices, None, [type_filter])
-    gr.on([demo.load, tab.select], refresh_remove_choices, None, [to_remove, to_correct])
+    # the pickers list the documents the filter matches (at most SHOWN_DOCUMENTS): in a large
+    # archive one types part of a name in «Lọc» to find the document to remove or correct
+    gr.on([demo.load, tab.select, contains.change, type_filter.change], refresh_remove_choices,
+          [contains, type_filter], [to_remove, to_correct])
 
     # a CLI ingest (another process) commits a new generation: the table and pickers follow it
     # without a click; each tick reads one small file (SearchService.changed_since)
@@ -119,8 +134,8 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     demo.load(service.generation, None, seen)
     gr.Timer(10).tick(lambda g: service.generation() if service.changed_since(g) else gr.skip(), seen, seen,
                       show_progress="hidden")
-    seen.change(show_table, table_inputs, [table, rows_state], show_progress="hidden").then(
-        refresh_remove_choices, None, [to_remove, to_correct], show_progress="hidden")
+    seen.change(show_table, table_inputs, [table, rows_state, shown_count], show_progress="hidden").then(
+        refresh_remove_choices, [contains, type_filter], [to_remove, to_correct], show_progress="hidden")
 
     # Adding and removing documents is an editor's: hidden from readers, and refused on the server.
     def editor_controls(request: gr.Request):
@@ -142,9 +157,9 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
                              visible=bool(summary.table.rows)))
 
     (upload_btn.upload(ingest, [upload_btn], [ingest_status, ingest_table])
-     .then(show_table, table_inputs, [table, rows_state])
+     .then(show_table, table_inputs, [table, rows_state, shown_count])
      .then(refresh_choices, None, [type_filter])
-     .then(refresh_remove_choices, None, [to_remove, to_correct]))
+     .then(refresh_remove_choices, [contains, type_filter], [to_remove, to_correct]))
 
     def ask_confirm(doc_id):
         if not doc_id:
@@ -161,8 +176,8 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     remove_btn.click(ask_confirm, [to_remove], [confirm_row, confirm_text, remove_status])
     cancel_btn.click(lambda: gr.Row(visible=False), None, [confirm_row])
     (confirm_btn.click(do_remove, [to_remove], [confirm_row, remove_status])
-     .then(show_table, table_inputs, [table, rows_state])
-     .then(refresh_remove_choices, None, [to_remove, to_correct]))
+     .then(show_table, table_inputs, [table, rows_state, shown_count])
+     .then(refresh_remove_choices, [contains, type_filter], [to_remove, to_correct]))
 
     fix_fields = [fix_type, fix_number, fix_date, fix_issuer, fix_title]
 
@@ -180,4 +195,4 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
 
     to_correct.change(fill_form, [to_correct], [*fix_fields, correct_status])
     (correct_btn.click(save_correction, [to_correct, *fix_fields], [*fix_fields, correct_status])
-     .then(show_table, table_inputs, [table, rows_state]))
+     .then(show_table, table_inputs, [table, rows_state, shown_count]))
