@@ -53,6 +53,7 @@ class IngestProgress:
     elapsed_s: float
     current: str = ""  # the file just handled
     committing: bool = False  # a commit is starting now
+    waiting: bool = False  # another writer (a merge, another ingestion) holds the index: waiting for it
 
     @property
     def rate(self) -> float:
@@ -67,10 +68,16 @@ class IngestProgress:
 
     def message(self) -> str:
         """One Vietnamese line: files, passages, rate, time left, what search sees."""
+        if self.waiting:
+            return WAITING_MESSAGE
         eta = self.eta_s
         left = f", còn khoảng {format_seconds(eta)}" if eta is not None and self.files_done < self.files_total else ""
         return (f"{self.files_done}/{self.files_total} tệp, {self.passages} đoạn, {self.rate:.2f} tệp/giây{left}; "
                 f"đã lưu {self.published_files} tệp ({self.commits} lần lưu)")
+
+
+WAITING_MESSAGE = ("Chỉ mục đang được sắp xếp lại (gộp phân đoạn) hoặc đang nhận tệp từ nơi khác; "
+                   "tệp sẽ được thêm ngay khi việc đó xong. Tìm kiếm vẫn dùng được.")
 
 
 def format_seconds(s: float) -> str:

@@ -22,6 +22,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 POINTER = "CURRENT"
 PREFIX = "gen-"
@@ -90,10 +91,16 @@ def read_manifest(folder: Path) -> dict:
 
 
 @contextmanager
-def write_lock(home: Path):
-    """One writer per index folder; readers never wait."""
+def write_lock(home: Path, on_wait: Callable[[], None] | None = None):
+    """One writer per index folder; readers never wait. `on_wait` is called once when another
+    writer (a merge of minutes at 10^6 passages, another ingestion) holds the lock, before waiting."""
     with open(home / ".lock", "w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait is not None:
+                on_wait()
+            fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:

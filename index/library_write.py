@@ -62,12 +62,12 @@ class LibraryWriter(LibraryTopics):
         passages = published = n_commits = changed = 0
         last_commit, last_cost = started, 0.0
 
-        def tell(current: str = "", committing: bool = False) -> None:
+        def tell(current: str = "", committing: bool = False, waiting: bool = False) -> None:
             if on_progress:
                 on_progress(IngestProgress(len(report.outcomes), len(files), passages, published, n_commits,
-                                           time.monotonic() - started, current, committing))
+                                           time.monotonic() - started, current, committing, waiting))
 
-        with generations.write_lock(self.home):
+        with generations.write_lock(self.home, on_wait=lambda: tell(waiting=True)):
             self._catch_up()  # another process may have committed
             diskspace.ensure_room(self.home, diskspace.needed_bytes(self._generation, [
                 p for p in files if p.is_file() and not self._store.doc_by_hash(file_sha256(p))]))

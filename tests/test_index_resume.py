@@ -144,3 +144,40 @@ def test_the_next_file_is_parsed_while_this_one_is_embedded(tmp_path):
     lib = Library.open(tmp_path / "idx", encoder=Waiting(), parser=parser)
     assert lib.ingest(files).count("added") == len(files)
     assert overlapped == [True] * (len(files) - 1)
+
+
+def test_an_ingestion_that_waits_for_a_merge_says_so_and_then_adds_its_files(tmp_path):
+    """A merge holds the write lock for minutes at 10^6 passages: the upload tells the user it waits
+    (in Vietnamese) instead of standing still, then adds its files once the lock is free."""
+    import threading
+
+    from index import generations
+    from index.commits import WAITING_MESSAGE
+
+    files = _files(tmp_path / "docs", 2)
+    lib = Library.open(tmp_path / "idx", encoder=StandIn(), parser=parse_file)
+    held, release = threading.Event(), threading.Event()
+
+    def other_writer() -> None:  # stands for the merge child: another holder of the same lock file
+        with generations.write_lock(tmp_path / "idx"):
+            held.set()
+            release.wait(30)
+
+    writer = threading.Thread(target=other_writer)
+    writer.start()
+    held.wait(10)
+    seen: list[IngestProgress] = []
+
+    def look(p: IngestProgress) -> None:
+        seen.append(p)
+        if p.waiting:
+            release.set()  # the "merge" ends once the wait was reported
+
+    report = lib.ingest(files, on_progress=look)
+    writer.join(10)
+    assert seen[0].waiting and seen[0].message() == WAITING_MESSAGE
+    assert not any(p.waiting for p in seen[1:])
+    assert report.count("added") == 2 and len(lib.documents()) == 2
+    quiet: list[IngestProgress] = []  # nobody holds the lock: no waiting notice
+    lib.ingest(_files(tmp_path / "more", 1), on_progress=quiet.append)
+    assert quiet and not any(p.waiting for p in quiet)

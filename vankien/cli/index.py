@@ -103,6 +103,8 @@ def run_ingest(args: argparse.Namespace) -> int:
         bar.update(p.files_done - bar.n)
         if p.committing:
             bar.set_postfix_str(f"{p.passages} đoạn · đang lưu chỉ mục…")
+        elif p.waiting:
+            bar.set_postfix_str("chờ: chỉ mục đang được gộp phân đoạn hoặc đang nhận tệp từ nơi khác…")
 
     from index.diskspace import DiskFullError
     from ingest.ocr import page_progress

@@ -273,8 +273,8 @@ class SearchService:
 
         def step(p) -> None:  # after each file: passages, rate, time left (index/commits.py)
             if progress:
-                progress(len(refused) + p.files_done, total,
-                         "Đang lưu chỉ mục…" if p.committing else f"Đã xử lý {p.message()}")
+                progress(len(refused) + p.files_done, total, "Đang lưu chỉ mục…" if p.committing
+                         else p.message() if p.waiting else f"Đã xử lý {p.message()}")
 
         try:
             outcome = (self.library.ingest(sources, progress=report, on_progress=step) if sources
