@@ -288,14 +288,14 @@ class LibraryWriter(LibraryTopics):
         """The outcome "duplicate" when another stored document is this one in another file (same
         number and date, or near-identical text): the file is listed under it, not indexed again."""
         m = doc.metadata
-        others = [row for row in store.doc_fields() if row[0] != doc.doc_id]
-        target = same_number_and_date(m.number, m.date, m.issuer, others)
+        same_day = [row for row in store.doc_fields_dated(m.date) if row[0] != doc.doc_id] if m.date else []
+        target = same_number_and_date(m.number, m.date, m.issuer, same_day)
         reason = f"cùng số {m.number}, ngày {m.date}" if target else ""
         if not target:
             # two texts that differ only in their numbers are two documents (a plan copied from a template)
-            numbers = {row[0]: row[4] for row in others}
             hashes = sketch(doc.text)
             like = store.texts_like(len(doc.text), hashes, sketch_matches_needed(len(hashes)))
+            numbers = {row[0]: row[4] for row in store.doc_fields(d for d, _ in like)}
             candidates = [(d, t) for d, t in like if d != doc.doc_id
                           and not (m.number and numbers.get(d) and number_key(numbers[d]) != number_key(m.number))]
             target, score = near_identical(doc.text, candidates)
