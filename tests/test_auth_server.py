@@ -66,9 +66,9 @@ def test_every_route_needs_login(server):
         for path in ("/gradio_api/queue/join", "/gradio_api/call/run_search", "/gradio_api/run/predict",
                      "/gradio_api/upload"):
             assert client.post(url + path.lstrip("/"), json={"data": []}).status_code == 401, path
-        page = client.get(url)  # the login page, and nothing of the app in it
-        assert page.status_code == 200 and '"auth_required":true' in page.text.replace(" ", "")
-        assert "Kế hoạch" not in page.text
+        page = client.get(url)  # the login page, in Vietnamese, and nothing of the app in it
+        assert page.status_code == 200 and "Tên đăng nhập" in page.text and "Mật khẩu" in page.text
+        assert "Kế hoạch" not in page.text and "Username" not in page.text
 
 
 def test_wrong_password_is_refused_slowly(server):
@@ -91,7 +91,7 @@ def test_reader_searches_but_cannot_upload_or_remove(server):
             found = await tab.call("run_search", ["sinh hoạt chi bộ", [], "", "", "", ""])
             assert "Tìm thấy" in found[2] and "vk-card" in found[1]  # status line, then the cards
             assert await tab.call("editor_controls", []) == [{"visible": False, "__type__": "update"}] * 3  # add, remove, correct
-            choices = (await tab.call("refresh_remove_choices", []))[0]["choices"]
+            choices = (await tab.call("refresh_remove_choices", ["", "Tất cả"]))[0]["choices"]
             with pytest.raises(RuntimeError, match="chỉ được tra cứu"):
                 await tab.call("do_remove", [choices[0][1]])
             with pytest.raises(RuntimeError, match="chỉ được tra cứu"):
@@ -100,7 +100,7 @@ def test_reader_searches_but_cannot_upload_or_remove(server):
                 await tab.call("save_correction", [choices[0][1], "Chỉ thị", "99-CT/TW", "", "", "Sai"])
             upload = await client.post(url + "gradio_api/upload", files={"files": ("a.txt", b"xin chao")})
             assert upload.status_code == 403
-            after = (await tab.call("refresh_remove_choices", []))[0]["choices"]
+            after = (await tab.call("refresh_remove_choices", ["", "Tất cả"]))[0]["choices"]
             assert after == choices  # nothing was removed
     run(scenario())
     log = [json.loads(line) for line in (index / "nhat-ky.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -116,7 +116,7 @@ def test_editor_removes_and_it_is_logged(server):
         async with logged_in(url, EDITOR) as client:
             tab = Session(client, url, await endpoints(client, url))
             assert await tab.call("editor_controls", []) == [{"visible": True, "__type__": "update"}] * 3
-            choices = (await tab.call("refresh_remove_choices", []))[0]["choices"]
+            choices = (await tab.call("refresh_remove_choices", ["", "Tất cả"]))[0]["choices"]
             doc_id = next(value for label, value in choices if "50-CT" in value or "Chỉ thị" in label)
             done = await tab.call("do_remove", [doc_id])
             assert "Đã gỡ" in done[1]
@@ -162,12 +162,12 @@ def test_login_page_in_chromium_reader_sees_no_editor_controls(server):
             assert refused == []  # the login page loads whole without a session
             page.locator("input[type=text]").fill(READER[0])
             page.locator("input[type=password]").fill("không đúng đâu")
-            page.get_by_role("button", name="Login").click()
-            page.get_by_text("Incorrect", exact=False).wait_for()
+            page.get_by_role("button", name="Đăng nhập").click()
+            page.get_by_text("Sai tên đăng nhập hoặc mật khẩu").wait_for()
             assert page.locator("#vk-query").count() == 0
             page.locator("input[type=text]").fill(READER[0])
             page.locator("input[type=password]").fill(READER[1])
-            page.get_by_role("button", name="Login").click()
+            page.get_by_role("button", name="Đăng nhập").click()
             page.locator("#vk-query textarea").fill("kiểm tra, giám sát")
             page.locator("#vk-search").click()
             page.locator(".vk-citation").first.wait_for()

@@ -16,6 +16,7 @@ from typing import Any
 from starlette.requests import cookie_parser
 
 from vankien.auth.access import CLIENT_ADDRESS, Access
+from vankien.auth.login_page import login_page
 from vankien.auth.users import EDITOR
 
 # What an anonymous browser needs to show the login page and log in; and the check Gradio's
@@ -27,6 +28,8 @@ PUBLIC_PREFIXES = ("/assets/", "/static/", "/svelte/")  # the page's own scripts
 EDITOR_ONLY = {("POST", "/gradio_api/upload"), ("POST", "/gradio_api/upload/")}
 
 LOGIN_MESSAGE = "Cần đăng nhập."
+LOGIN_RULE = ("Đăng nhập bằng tài khoản do quản trị viên cấp. Nhập sai 10 lần thì tài khoản và máy đang dùng "
+              "bị tạm khóa 15 phút.")
 EDITOR_MESSAGE = "Tài khoản này chỉ được tra cứu, không được tải tệp lên."
 
 
@@ -42,7 +45,9 @@ class LoginRequired:
         token = CLIENT_ADDRESS.set((scope.get("client") or (None,))[0])
         try:
             refusal = self.refusal(scope) if self.access.login_required else None
-            if refusal is None:
+            if refusal is None and self._asks_for_login_page(scope):
+                await _send(send, 200, "text/html; charset=utf-8", login_page(LOGIN_RULE))
+            elif refusal is None:
                 await self.app(scope, receive, send)
             else:
                 await _refuse(scope, send, *refusal)
@@ -59,6 +64,11 @@ class LoginRequired:
         if (method, path) in EDITOR_ONLY and self.access.role_of(user) != EDITOR:
             return 403, EDITOR_MESSAGE
         return None
+
+    def _asks_for_login_page(self, scope) -> bool:
+        """An anonymous browser opening the app's page: it gets the Vietnamese login form."""
+        return (self.access.login_required and scope["type"] == "http" and scope.get("method") in ("GET", "HEAD")
+                and scope["path"] == "/" and self.user(scope) is None)
 
     def user(self, scope) -> str | None:
         """The logged-in name of this request, if its session is valid and its account still exists."""
@@ -85,10 +95,14 @@ async def _refuse(scope, send, status: int, message: str) -> None:
     if scope["type"] == "websocket":
         await send({"type": "websocket.close", "code": 1008})
         return
-    body = json.dumps({"detail": message}, ensure_ascii=False).encode("utf-8")
+    await _send(send, status, "application/json; charset=utf-8",
+                json.dumps({"detail": message}, ensure_ascii=False).encode("utf-8"))
+
+
+async def _send(send, status: int, content_type: str, body: bytes) -> None:
     await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+                "headers": [(b"content-type", content_type.encode()), (b"content-length", str(len(body)).encode()),
+                            (b"cache-control", b"no-store")]})
     await send({"type": "http.response.body", "body": body})
 
 
@@ -101,6 +115,5 @@ def launch_options(access: Access) -> dict[str, Any]:
                                               "middleware": [Middleware(LoginRequired, access=access)]}}
     if access.login_required:
         options["auth"] = access.authenticate
-        options["auth_message"] = ("Đăng nhập bằng tài khoản do quản trị viên cấp. Nhập sai 10 lần thì "
-                                   "tài khoản và máy đang dùng bị tạm khóa 15 phút.")
+        options["auth_message"] = LOGIN_RULE
     return options
