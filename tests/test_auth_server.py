@@ -157,7 +157,7 @@ def test_login_page_in_chromium_reader_sees_no_editor_controls(server):
             page.set_default_timeout(60_000)
             refused = []
             page.on("response", lambda r: refused.append(r.url) if r.status == 401 else None)
-            page.goto(url)
+            page.goto(url + "?doc=khong-co&p=2")  # a shared link to a passage, opened before logging in
             page.get_by_text("Nhập sai 10 lần").wait_for()  # the login page says the rule
             assert refused == []  # the login page loads whole without a session
             page.locator("input[type=text]").fill(READER[0])
@@ -168,6 +168,9 @@ def test_login_page_in_chromium_reader_sees_no_editor_controls(server):
             page.locator("input[type=text]").fill(READER[0])
             page.locator("input[type=password]").fill(READER[1])
             page.get_by_role("button", name="Đăng nhập").click()
+            page.locator("#vk-query").wait_for(state="attached")  # the app (the link may open a document)
+            assert page.url.endswith("?doc=khong-co&p=2")  # the link is kept through the login
+            page.goto(url)  # the session cookie holds: the app itself, no login page
             page.locator("#vk-query textarea").fill("kiểm tra, giám sát")
             page.locator("#vk-search").click()
             page.locator(".vk-citation").first.wait_for()
