@@ -105,7 +105,8 @@ def compose(live: Path, snap: Path, merged: Path, target: Path) -> bool:
             dead = np.union1d(_dead(merged / side / n), np.flatnonzero(np.isin(ids, gone)))
             np.save(out / n / DEAD, dead.astype(np.int64))
         for n in added:  # committed during the fold: as the live generation has them
-            shutil.copytree(live / side / n, out / n, copy_function=_link)
+            shutil.copytree(live / side / n, out / n, copy_function=_link, ignore=shutil.ignore_patterns(DEAD))
+            np.save(out / n / DEAD, _dead(live / side / n))  # a copy: saving rewrites it in place
         (out / SEGMENTS).write_text(json.dumps(names + added), encoding="utf-8")
     return True
 
