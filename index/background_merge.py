@@ -6,7 +6,8 @@ holding the GIL in long stretches, and its memory goes back to the system when t
 Searches never wait for it: the merge writes the next generation beside the live one and publishes
 it atomically (index/generations.py), and `Library.refresh` picks it up at the next search. A
 SIGKILL of the child leaves the live generation as it was (tests/test_index_crash.py kills merges).
-While it runs it holds the index's write lock, so an upload waits for it to finish, and says so
+The write lock is held only to take a snapshot at the start and to publish at the end
+(index/merge_beside.py): uploads and removals go on while it folds; one that must wait says so
 (index.commits.WAITING_MESSAGE, on the CLI bar and in the upload's progress line).
 
     python -m index.background_merge INDEX_FOLDER     # what the child runs

@@ -3,17 +3,17 @@ next generation beside the live one and publishing it atomically (index/generati
 (index/library.py) inherits these; nothing else calls them directly."""
 from __future__ import annotations
 
-import re
+import shutil
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from datetime import date as _date, datetime, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 
-from index import diskspace, generations
+from index import diskspace, generations, merge_beside
 from index.commits import CommitPolicy, IngestProgress
 from index.dense import FLAT_MAX, DenseIndex
 from index.duplicates import near_identical, same_number_and_date, sketch, sketch_matches_needed
@@ -27,7 +27,8 @@ from index.store import Store
 from index.tokenize import passage_tokens
 from ingest.pipeline import file_sha256
 from ingest.records import IngestError, ParsedDocument
-from vntext.docnumber import normalize_doc_number, number_key
+from vntext.docnumber import number_key
+from vntext.fields import normalize_field
 from vntext.normalize import NORMALIZER_VERSION
 
 
@@ -167,18 +168,51 @@ class LibraryWriter(LibraryTopics):
     @diskspace.committing
     def merge(self) -> dict:
         """Fold every segment of both passage indexes into one, tombstones dropped (same results,
-        less memory, faster searches). Searches go on meanwhile on the live generation."""
+        less memory, faster searches). Searches go on meanwhile on the live generation, and so do
+        uploads and removals: the fold holds no write lock (index/merge_beside.py)."""
+        with merge_beside.merge_lock(self.home):
+            work = merge_beside.new_work_folder(self.home)
+            try:
+                with generations.write_lock(self.home):
+                    self._catch_up()
+                    if self._generation is None:
+                        return {"segments_before": 0, "segments_after": 0}
+                    if not merge_beside.segmented(self._generation) or self._store.has_unsketched():
+                        return self._merge_locked()  # an older layout, or sketches to backfill: once
+                    snap = merge_beside.snapshot(self._generation, work / "snapshot")
+                return self._merge_beside(snap, work / "merged")
+            finally:
+                shutil.rmtree(work, ignore_errors=True)
+
+    def _merge_beside(self, snap: Path, out: Path) -> dict:
+        dense, keyword = DenseIndex.load(snap, self.dense_settings), KeywordIndex.load(snap)
+        before = dense.segments + keyword.segments
+        dense.merge(folder=out)  # minutes at 10^6 passages, while commits go on
+        keyword.merge(folder=out)
+        dense.save(out)  # the merged segment's FAISS index is built here, still without the lock
+        keyword.save(out)
+        del dense, keyword
         with generations.write_lock(self.home):
             self._catch_up()
-            if self._generation is None:
-                return {"segments_before": 0, "segments_after": 0}
-            nxt = self._begin()
-            nxt.store.add_missing_sketches(sketch)  # documents stored before sketches were kept
-            before = nxt.dense.segments + nxt.keyword.segments
-            nxt.dense.merge(folder=nxt.folder)  # large merges written into the new generation's files
-            nxt.keyword.merge(folder=nxt.folder)
+            folder = generations.new_folder(self.home)
+            self._next = _NextGeneration(folder, Store(self.home / SHARED_STORE), DenseIndex(0), KeywordIndex())
+            if not merge_beside.compose(self._generation, snap, out, folder):  # rebuilt meanwhile
+                self._finish(self._next, False)
+                return {"segments_before": before, "segments_after": before}
+            nxt = self._next = _NextGeneration(folder, self._next.store, DenseIndex.load(folder, self.dense_settings),
+                                               KeywordIndex.load(folder))
             self._finish(nxt, True, tidy=False)
             return {"segments_before": before, "segments_after": nxt.dense.segments + nxt.keyword.segments}
+
+    def _merge_locked(self) -> dict:
+        """The whole merge under the write lock (the caller holds it)."""
+        nxt = self._begin()
+        nxt.store.add_missing_sketches(sketch)  # documents stored before sketches were kept
+        before = nxt.dense.segments + nxt.keyword.segments
+        nxt.dense.merge(folder=nxt.folder)  # large merges written into the new generation's files
+        nxt.keyword.merge(folder=nxt.folder)
+        self._finish(nxt, True, tidy=False)
+        return {"segments_before": before, "segments_after": nxt.dense.segments + nxt.keyword.segments}
 
     def _put(self, doc: ParsedDocument, vectors: np.ndarray, nxt: _NextGeneration) -> None:
         if vectors.shape != (len(doc.passages), self.encoder.dim):
@@ -264,7 +298,9 @@ class LibraryWriter(LibraryTopics):
             self._next = None
             generations.cleanup(self.home, keep=self._generation)
             return
-        if tidy:  # small segments folded together; large ones are the background merge's
+        if tidy and not merge_beside.merging(self.home):
+            # small segments folded together; large ones are the background merge's. Not while a
+            # merge runs: it will carry this generation's segments over as they are (merge_beside)
             dense.tidy(MAX_SEGMENTS)
             keyword.tidy(MAX_SEGMENTS, FLAT_MAX)
         dense.save(folder)
@@ -324,7 +360,7 @@ class LibraryWriter(LibraryTopics):
         """Correct parsed metadata: doc_type, number, issuer, date (ISO or d/m/yyyy), title; "" undoes
         a correction. Stored apart from what parsing read and applied again whenever the document is
         re-ingested. Returns the document as now listed (None: no such document)."""
-        fields = {k: normalize_correction(k, v) for k, v in fields.items() if v is not None}
+        fields = {k: normalize_field(k, v) for k, v in fields.items() if v is not None}
         with generations.write_lock(self.home):
             self._catch_up()
             if doc_id not in self._fields:
@@ -359,21 +395,3 @@ def load_keyword(gen: Path, store: Store) -> KeywordIndex:
     keyword = KeywordIndex()
     keyword.index(*store.all_tokens())
     return keyword
-
-
-def normalize_correction(field: str, value: str) -> str:
-    """A corrected value in the form parsing gives: numbers canonical, dates ISO; "" stays ""."""
-    value = " ".join((value or "").split())
-    if not value:
-        return ""
-    if field == "number":
-        return normalize_doc_number(value) or value
-    if field == "date":
-        m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", value)
-        if m:
-            value = f"{m.group(3)}-{int(m.group(2)):02d}-{int(m.group(1)):02d}"
-        try:
-            return _date.fromisoformat(value).isoformat()
-        except ValueError:
-            raise ValueError(f"ngày {value!r} không hợp lệ; dùng YYYY-MM-DD hoặc ngày/tháng/năm") from None
-    return value

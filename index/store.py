@@ -344,6 +344,9 @@ class Store:
         return [r[0] for r in self.conn.execute(
             "SELECT doc_id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_sketch s WHERE s.doc_id = d.doc_id)")]
 
+    def has_unsketched(self) -> bool:
+        return bool(self._unsketched())
+
     def add_sketch(self, doc_id: str, hashes: Iterable[int]) -> None:
         self.conn.executemany("INSERT INTO doc_sketch VALUES (?, ?)", ((doc_id, h) for h in hashes))
 
