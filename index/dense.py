@@ -39,9 +39,29 @@ class _Segment:
     dead: np.ndarray  # bool (n,): tombstones
     source: Path | None = None  # folder it was loaded from (saving hard-links its files)
     ann: object = field(default=None, repr=False)  # FAISS index over ids, for a large segment
+    # kept with `dead` (kill): summing a 10^6-row mask 3-4 times per search cost ~1 ms
+    n_dead: int = field(default=0, init=False)
+    _dead_ids: frozenset | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.n_dead = int(np.count_nonzero(self.dead))
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    @property
+    def live(self) -> int:
+        return len(self.ids) - self.n_dead
+
+    def kill(self, rows: np.ndarray) -> None:
+        """Tombstones for these rows."""
+        self.dead[rows] = True
+        self.n_dead, self._dead_ids = int(np.count_nonzero(self.dead)), None
+
+    def dead_ids(self) -> frozenset:
+        if self._dead_ids is None:
+            self._dead_ids = frozenset(np.asarray(self.ids)[self.dead].tolist()) if self.n_dead else frozenset()
+        return self._dead_ids
 
 
 class DenseIndex:
@@ -57,7 +77,7 @@ class DenseIndex:
     # ---- size and kind
     def __len__(self) -> int:
         self._ready()
-        return sum(len(s) - int(s.dead.sum()) for s in self._segments)
+        return sum(s.live for s in self._segments)
 
     def count(self) -> int:
         return len(self)
@@ -117,7 +137,7 @@ class DenseIndex:
         if not self._segments or not ids:
             return
         for seg, rows in zip(self._segments, self._rows_of(np.asarray(ids, dtype=np.int64))):
-            seg.dead[rows] = True
+            seg.kill(rows)
 
     def _ready(self) -> None:
         if not self._pending:
@@ -211,7 +231,7 @@ class DenseIndex:
         q = np.asarray(query, dtype=np.float32).reshape(self.dim)
         found: list[tuple[float, int]] = []
         for seg in self._segments:
-            live = int(len(seg) - seg.dead.sum())
+            live = seg.live
             if not live:
                 continue
             if allowed is not None:
@@ -229,9 +249,8 @@ class DenseIndex:
     def _ann_search(self, seg: _Segment, q: np.ndarray, k: int) -> list[tuple[float, int]]:
         if seg.ann is None:
             seg.ann = self._read_ann(seg) or self._build_ann(seg)
-        n_dead = int(seg.dead.sum())
-        scores, ids = _one_thread_search(seg.ann, q.reshape(1, -1), min(len(seg), k + n_dead))
-        dead_ids = set(np.asarray(seg.ids)[seg.dead].tolist()) if n_dead else set()
+        scores, ids = _one_thread_search(seg.ann, q.reshape(1, -1), min(len(seg), k + seg.n_dead))
+        dead_ids = seg.dead_ids()
         return [(float(s), int(i)) for s, i in zip(scores[0], ids[0]) if i >= 0 and int(i) not in dead_ids][:k]
 
     def _read_ann(self, seg: _Segment):

@@ -64,6 +64,7 @@ from vntext.normalize import NORMALIZER_VERSION, normalize_query
 
 Parser = Callable[[Path], ParsedDocument]
 TWIN_CACHE = 200_000  # passages whose twin prefix/key is kept between searches (~300 bytes each)
+HEADER_CACHE = 100_000  # documents whose header is kept between searches
 
 
 class IndexMismatchError(RuntimeError):
@@ -105,6 +106,7 @@ class Library(LibraryWriter):
         self._encoder: Encoder | None = encoder
         self._lock = threading.RLock()
         self._generation: Path | None = None
+        self._watch = generations.PointerWatch(home)
         self._load(generations.current(home))
 
     # opening
@@ -191,6 +193,7 @@ class Library(LibraryWriter):
             # index/twins.py, per passage / document of this generation: (prefix, key once needed), rank
             self._twins: dict[int, tuple[str, bytes | None]] = {}
             self._citable: dict[str, tuple] = {}
+            self._headers: dict[str, DocumentHeader | None] = {}
             if old is not None:
                 old.close()
 
@@ -245,10 +248,12 @@ class Library(LibraryWriter):
 
     # searching
     def refresh(self) -> None:
-        """Pick up a generation another process committed (cheap: reads one small file)."""
-        gen = generations.current(self.home)
-        if gen != self._pointer:
-            self._load(gen)
+        """Pick up a generation another process committed (cheap: one fstat, generations.PointerWatch)."""
+        with self._lock:
+            if self._watch.stale():
+                gen = self._watch.read()
+                if gen != self._pointer:
+                    self._load(gen)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
         return self._search(query, k, filters, with_relevance=False)[0]
@@ -309,14 +314,14 @@ class Library(LibraryWriter):
         if len(cache) > TWIN_CACHE:
             cache.clear()
         missing = [pid for pid in window if pid not in cache]
-        texts = {pid: r.text for pid, r in self._store.passage_rows(missing).items()} if missing else {}
+        texts = self._store.passage_texts(missing) if missing else {}
         for pid in missing:  # a passage that vanished mid-search cannot be a twin
             cache[pid] = (prefix_key(texts.get(pid, "")), None)
 
         def key_of(pid: int) -> bytes:
             prefix, key = cache[pid]
             if key is None:  # keyed the first time it may have a twin
-                text = texts[pid] if pid in texts else self._store.passage_rows([pid])[pid].text
+                text = texts[pid] if pid in texts else self._store.passage_texts([pid])[pid]
                 cache[pid] = (prefix, twin_key(text))
             return cache[pid][1]
 
@@ -333,8 +338,20 @@ class Library(LibraryWriter):
 
     def _citable_rank(self, doc_id: str) -> tuple:
         if doc_id not in self._citable:
-            self._citable[doc_id] = citable_rank(self._store.header(doc_id))
+            self._citable[doc_id] = citable_rank(self._doc_headers([doc_id])[doc_id])
         return self._citable[doc_id]
+
+    def _doc_headers(self, doc_ids: Iterable[str]) -> dict[str, DocumentHeader | None]:
+        """Headers kept per generation: read one at a time they were ~10 % of a search (the header's
+        columns come after the document's full text in its row)."""
+        cache = self._headers
+        missing = [d for d in set(doc_ids) if d not in cache]
+        if missing:
+            if len(cache) > HEADER_CACHE:
+                cache.clear()
+            found = self._store.headers(missing)
+            cache.update((d, found.get(d)) for d in missing)
+        return cache
 
     def _cosines(self, query: str, pids: list[int]) -> list[float]:
         return passage_cosines(self._dense, pids, self.encoder.encode_query(query)) if pids else []
@@ -379,12 +396,10 @@ class Library(LibraryWriter):
     def _hits(self, pids: list[int], scores: dict[int, float],
               also: dict[int, tuple[str, ...]] | None = None) -> list[SearchHit]:
         rows = self._store.passage_rows(pids)
-        headers: dict[str, DocumentHeader] = {}
+        headers = self._doc_headers(r.doc_id for r in rows.values())
         hits = []
         for pid in pids:
             r = rows[pid]
-            if r.doc_id not in headers:
-                headers[r.doc_id] = self._store.header(r.doc_id)
             hits.append(SearchHit(r.doc_id, r.ordinal, headers[r.doc_id], r.heading_path, r.pages, r.text,
                                   scores[pid], r.start, r.end, scanned=r.scanned,
                                   also_in=(also or {}).get(pid, ())))
@@ -394,3 +409,4 @@ class Library(LibraryWriter):
         """Let go of the open store (the Library is not used after this)."""
         with self._lock:
             self._store.close()
+            self._watch.close()

@@ -185,6 +185,18 @@ class Store:
                                        r[5], r[6], r[7], bool(r[8]))
         return out
 
+    def passage_texts(self, pids: Iterable[int]) -> dict[int, str]:
+        """pid -> text: the columns before it only (`scanned`, after the tokens, walks their overflow pages)."""
+        pids = list(pids)
+        return {pid: text for chunk in _chunks(pids) for pid, text in self.conn.execute(
+            f"SELECT pid, text FROM passages WHERE pid IN ({','.join('?' * len(chunk))})", chunk)}
+
+    def headers(self, doc_ids: Iterable[str]) -> dict[str, DocumentHeader]:
+        """doc_id -> header of each of these documents that is stored, in one query."""
+        return {r[0]: DocumentHeader(*r[1:]) for chunk in _chunks(list(doc_ids)) for r in self.conn.execute(
+            "SELECT doc_id, doc_type, number, date, issuer, title FROM documents"
+            f" WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)}
+
     def header(self, doc_id: str) -> DocumentHeader | None:
         row = self.conn.execute(
             "SELECT doc_type, number, date, issuer, title FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
