@@ -51,6 +51,7 @@ from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
 from index.relevance import passage_cosines
 from index.library_write import SHARED_STORE, LibraryWriter, load_keyword, open_store
+from index.passage_docs import PassageDocs
 from index.recipe import LEGACY_RECIPE
 from index.records import DocumentInfo, PassageRow, PublishedChanges, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
@@ -186,8 +187,9 @@ class Library(LibraryWriter):
             else:
                 self._fields = {r[0]: DocFields(*r[1:]) for r in self._store.doc_fields()}
                 # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
-                # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
-                self._pid_doc = dict(self._store.pid_docs())
+                # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py);
+                # as id ranges (index/passage_docs.py): a dict of 10^6 entries took 1.3 s to open
+                self._pid_doc = PassageDocs.from_runs(self._store.passage_runs())
                 self._boilerplate = frozenset(self._store.boilerplate_pids())  # kept in full texts, never ranked
             self._listing: list[DocumentInfo] | None = None  # documents(), read once per generation
             # index/twins.py, per passage / document of this generation: (prefix, key once needed), rank
@@ -201,14 +203,14 @@ class Library(LibraryWriter):
         """The maps of the previous generation, less what was deleted, plus the touched documents'
         rows read again (copies: a search still holding the old maps keeps them whole)."""
         gone = set(changed.gone_pids)
-        fields, pid_doc = dict(self._fields), dict(self._pid_doc)
-        for pid in gone:
-            pid_doc.pop(pid, None)
+        fields = dict(self._fields)
         for doc_id in changed.docs:
             fields.pop(doc_id, None)
         fields.update((r[0], DocFields(*r[1:])) for r in self._store.doc_fields(changed.docs))
         rows = self._store.passage_roles(changed.docs)
-        pid_doc.update((pid, doc_id) for pid, doc_id, _ in rows)
+        # passages go with their document (gone_pids are the changed documents' old passages)
+        pid_doc = self._pid_doc.patched(set(changed.docs) | set(self.doc_of(gone).values()),
+                                        [(pid, doc_id) for pid, doc_id, _ in rows])
         boilerplate = (self._boilerplate - gone) | {pid for pid, _, role in rows if role != "content"}
         self._fields, self._pid_doc, self._boilerplate = fields, pid_doc, frozenset(boilerplate)
 
@@ -371,8 +373,7 @@ class Library(LibraryWriter):
     def doc_of(self, pids: Iterable[int]) -> dict[int, str]:
         """pid -> doc_id of each passage id that is indexed."""
         pids = list(pids)
-        known = self._pid_doc
-        out = {pid: known[pid] for pid in pids if pid in known}
+        out = self._pid_doc.lookup(pids)
         if len(out) < len(pids):  # not expected: the indexes and the store are one generation
             with self._lock:
                 out.update(self._store.doc_of(pid for pid in pids if pid not in out))
