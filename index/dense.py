@@ -254,10 +254,14 @@ class DenseIndex:
         return [(float(s), int(i)) for s, i in zip(scores[0], ids[0]) if i >= 0 and int(i) not in dead_ids][:k]
 
     def _read_ann(self, seg: _Segment):
-        """The saved FAISS index of a loaded segment, read on its first search (a writer never reads it)."""
+        """The saved FAISS index of a loaded segment, read on its first search (a writer never reads
+        it, nothing adds to it). Its vectors memory-mapped, read-only: at 10^6 reading them took 6.5 s
+        of the first search and 1.7 GiB of the process's own memory, the graph alone 1.6 s and 80 MiB
+        (the vectors' pages are then the OS cache's: same results, same time per search once read)."""
         if seg.source is None or not (seg.source / "ann.faiss").exists():
             return None
-        return _tuned(faiss.read_index(str(seg.source / "ann.faiss")), self.settings, len(seg))
+        flags = faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY
+        return _tuned(faiss.read_index(str(seg.source / "ann.faiss"), flags), self.settings, len(seg))
 
     def _build_ann(self, seg: _Segment):
         """Trained on a sample, filled chunk by chunk (read(), not the memory map: at 10^6 vectors the

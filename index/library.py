@@ -50,13 +50,13 @@ from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
 from index.relevance import passage_cosines
+from index.library_hits import LibraryHits
 from index.library_write import SHARED_STORE, LibraryWriter, load_keyword, open_store
 from index.passage_docs import PassageDocs
 from index.recipe import LEGACY_RECIPE
 from index.records import DocumentInfo, PassageRow, PublishedChanges, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
-from index.twins import citable_rank, collapse_twins, prefix_key, twin_key, twin_keys
 from ingest.records import DocumentHeader, ParsedDocument
 from models.base import Encoder
 from models.factory import create_encoder
@@ -64,8 +64,6 @@ from models.settings import EncoderSettings
 from vntext.normalize import NORMALIZER_VERSION, normalize_query
 
 Parser = Callable[[Path], ParsedDocument]
-TWIN_CACHE = 200_000  # passages whose twin prefix/key is kept between searches (~300 bytes each)
-HEADER_CACHE = 100_000  # documents whose header is kept between searches
 
 
 class IndexMismatchError(RuntimeError):
@@ -92,8 +90,9 @@ class _DefaultParser:
 _default_parser = _DefaultParser()
 
 
-class Library(LibraryWriter):
-    """Reading and searching here; adding, removing and correcting in index/library_write.py."""
+class Library(LibraryWriter, LibraryHits):
+    """Reading and searching here; adding, removing and correcting in index/library_write.py; twins
+    and hits in index/library_hits.py."""
 
     walk = staticmethod(walk)
 
@@ -306,55 +305,6 @@ class Library(LibraryWriter):
                                    min(k, self.retrieval.page_size))[:k]
             return self._hits(ranked, scores, also), self._cosines(query, ranked) if with_relevance else []
 
-    def _collapse_twins(self, ranked: list[int], k: int, doc_of: dict[int, str], scores: dict[int, float],
-                        named: Iterable[str] = ()) -> tuple[list[int], dict[int, tuple[str, ...]]]:
-        """Verbatim twins across documents -> one hit, the citable copy (index/twins.py). Only the
-        head of the ranking is looked at: twins score alike, so they sit together. Each passage's
-        prefix and key are worked out once per generation (reading texts was most of the cost)."""
-        window = ranked[:3 * k + 20]
-        cache = self._twins
-        if len(cache) > TWIN_CACHE:
-            cache.clear()
-        missing = [pid for pid in window if pid not in cache]
-        texts = self._store.passage_texts(missing) if missing else {}
-        for pid in missing:  # a passage that vanished mid-search cannot be a twin
-            cache[pid] = (prefix_key(texts.get(pid, "")), None)
-
-        def key_of(pid: int) -> bytes:
-            prefix, key = cache[pid]
-            if key is None:  # keyed the first time it may have a twin
-                text = texts[pid] if pid in texts else self._store.passage_texts([pid])[pid]
-                cache[pid] = (prefix, twin_key(text))
-            return cache[pid][1]
-
-        keys = twin_keys({pid: cache[pid][0] for pid in window if cache[pid][0]}, doc_of.__getitem__, key_of)
-        named = set(named)  # a document the query names is the copy shown, citable or not
-
-        def rank_of(doc_id: str) -> tuple:
-            return (doc_id not in named, *self._citable_rank(doc_id))
-
-        head, also = collapse_twins(window, doc_of.__getitem__, keys, rank_of)
-        for pid in also:  # the kept copy stands where the group's best one stood
-            scores[pid] = max(scores[p] for p in window if keys.get(p) == keys[pid])
-        return head + ranked[len(window):], also
-
-    def _citable_rank(self, doc_id: str) -> tuple:
-        if doc_id not in self._citable:
-            self._citable[doc_id] = citable_rank(self._doc_headers([doc_id])[doc_id])
-        return self._citable[doc_id]
-
-    def _doc_headers(self, doc_ids: Iterable[str]) -> dict[str, DocumentHeader | None]:
-        """Headers kept per generation: read one at a time they were ~10 % of a search (the header's
-        columns come after the document's full text in its row)."""
-        cache = self._headers
-        missing = [d for d in set(doc_ids) if d not in cache]
-        if missing:
-            if len(cache) > HEADER_CACHE:
-                cache.clear()
-            found = self._store.headers(missing)
-            cache.update((d, found.get(d)) for d in missing)
-        return cache
-
     def _cosines(self, query: str, pids: list[int]) -> list[float]:
         return passage_cosines(self._dense, pids, self.encoder.encode_query(query)) if pids else []
 
@@ -393,18 +343,6 @@ class Library(LibraryWriter):
             skip = self._boilerplate if content_only else frozenset()
             keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows and pid not in skip]
             return [rows[int(ids[i])] for i in keep], np.asarray(vectors, dtype=np.float32)[keep]
-
-    def _hits(self, pids: list[int], scores: dict[int, float],
-              also: dict[int, tuple[str, ...]] | None = None) -> list[SearchHit]:
-        rows = self._store.passage_rows(pids)
-        headers = self._doc_headers(r.doc_id for r in rows.values())
-        hits = []
-        for pid in pids:
-            r = rows[pid]
-            hits.append(SearchHit(r.doc_id, r.ordinal, headers[r.doc_id], r.heading_path, r.pages, r.text,
-                                  scores[pid], r.start, r.end, scanned=r.scanned,
-                                  also_in=(also or {}).get(pid, ())))
-        return hits
 
     def close(self) -> None:
         """Let go of the open store (the Library is not used after this)."""

@@ -1,5 +1,7 @@
 """What a search reads per generation instead of per search (issue 14): passage -> document as id
 ranges, the CURRENT pointer watched with an fstat, tombstone counts kept with the dense segments."""
+import os
+
 import numpy as np
 
 from index import generations
@@ -80,3 +82,22 @@ def test_tombstone_counts_follow_deletions_and_a_reload(tmp_path):
     again.delete([110])
     assert again._segments[0].dead_ids() == {101, 105, 110} and len(again) == 57
     assert 110 not in {h.pid for h in again.search(vectors[10], 10)}
+
+
+def test_a_saved_hnsw_segment_serves_memory_mapped_with_the_same_results(tmp_path):
+    rng = np.random.default_rng(5)
+    vectors = rng.normal(size=(400, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    settings = DenseSettings(kind="hnsw")
+    dense = DenseIndex(16, settings)
+    dense.index(range(1000, 1400), vectors)
+    asked = [vectors[i] + 0.05 for i in (0, 7, 99, 250)]
+    before = [dense.search(q, 20) for q in asked]
+    dense.save(tmp_path / "a")
+    again = DenseIndex.load(tmp_path / "a", settings)
+    assert [again.search(q, 20) for q in asked] == before  # read from ann.faiss, vectors mapped
+    again.delete([before[0][0].pid])
+    again.save(tmp_path / "b")  # the mapped index is hard-linked, never written
+    third = DenseIndex.load(tmp_path / "b", settings)
+    assert third.search(asked[0], 19) == before[0][1:]  # the tombstone filtered, the rest as before
+    assert os.stat(next((tmp_path / "b" / "dense").glob("*/ann.faiss"))).st_nlink == 2
