@@ -5,9 +5,9 @@ shared machine, runs minutes apart differ more than the change being measured.
     VANKIEN_BENCH_CACHE=... .venv/bin/python scripts/bench_search_ab.py /tmp/base CACHE/scale-300000 [passes]
 
 The other checkout's search modules (index/generations, fusion, twins, dense, hybrid, library) are
-loaded under other names beside this one's; both Libraries share the open store, the keyword
-index and the FAISS graphs (opened once: one index's memory), each keeps its own per-generation
-caches. Every query runs on both, alternately first (the second to read a passage finds its page
+loaded under other names beside this one's; both Libraries share the open store and the keyword
+index, each reads its own FAISS graphs (memory: the dense side twice) and keeps its own
+per-generation caches. Every query runs on both, alternately first (the second to read a passage finds its page
 in the OS cache). Prints p50/p95 of the whole search, of its non-keyword part (total minus the
 keyword scoring) and of the rest (minus the wait for the dense side as well; "rest_cpu": the
 search's thread's CPU time less the keyword scoring's, which a busy machine does not inflate), the
@@ -56,8 +56,13 @@ def twin_of(lib, modules):
     other = object.__new__(modules["library"].Library)
     other.__dict__.update({k: v for k, v in lib.__dict__.items() if k != "_watch"})
     other._lock, other._twins, other._citable, other._listing = threading.RLock(), {}, {}, None
+    if hasattr(modules["generations"], "PointerWatch"):
+        other._watch = modules["generations"].PointerWatch(lib.home)
     dense = object.__new__(modules["dense"].DenseIndex)
     dense.__dict__.update(lib._dense.__dict__)
+    # its own segment objects: it reads (or maps) the FAISS graphs its own way
+    dense._segments = [modules["dense"]._Segment(s.name, s.ids, s.vectors, s.dead.copy(), source=s.source)
+                       for s in lib._dense._segments]
     other._dense = dense
     return other
 
