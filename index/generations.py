@@ -77,7 +77,10 @@ class PointerWatch:
             os.close(fd)
 
     def __del__(self) -> None:
-        self.close()
+        try:
+            self.close()
+        except Exception:  # at interpreter exit the os module may be gone: the descriptor goes with the process
+            pass
 
 
 def new_folder(home: Path) -> Path:
