@@ -46,22 +46,36 @@ def zscore_fusion(scored_lists: Sequence[Sequence[tuple[int, float]]], weights: 
         raise ValueError(f"cần {len(scored_lists)} trọng số, nhận {len(weights)}")
     if k < 0 or missing < 0 or rank_weight < 0:
         raise ValueError("k, missing và rank_weight của phép hợp nhất phải >= 0")
-    per_list: list[tuple[dict[int, float], float, float]] = []
-    order: dict[int, int] = {}
+    # in numpy (issue 14: the dict version was ~0.5 ms of every search); the same float operations
+    # in the same order as sum(w * (z + rank term, or floor)), so the same scores to the last bit
+    lists = []
     for scored, w in zip(scored_lists, weights):
-        z: dict[int, float] = {}
-        if scored:
-            values = np.asarray([s for _, s in scored], dtype=np.float64)
+        n = len(scored)
+        pids = np.fromiter((p for p, _ in scored), dtype=np.int64, count=n)
+        values = np.fromiter((s for _, s in scored), dtype=np.float64, count=n)
+        if n:
             sd = float(values.std())
             zs = (values - values.mean()) / sd if sd > 1e-12 else np.zeros_like(values)
-            for rank, ((pid, _), zv) in enumerate(zip(scored, zs), 1):
-                if pid not in z:  # a duplicate inside one list counts once, at its best rank
-                    z[pid] = float(zv) + rank_weight / (k + rank)
-                    order.setdefault(pid, len(order))
-        floor = float(zs.min()) - missing if scored else 0.0
-        per_list.append((z, floor, float(w)))
-    scores = {pid: sum(w * (z[pid] if pid in z else floor) for z, floor, w in per_list) for pid in order}
-    return sorted(scores.items(), key=lambda item: (-item[1], order[item[0]]))
+            floor = float(zs.min()) - missing
+            zs = zs + rank_weight / (k + np.arange(1, n + 1))
+        else:
+            zs, floor = values, 0.0
+        lists.append((pids, zs, floor, float(w)))
+    every = np.concatenate([pids for pids, _, _, _ in lists] or [np.zeros(0, np.int64)])
+    if not len(every):
+        return []
+    ids, first = np.unique(every, return_index=True)
+    ids = ids[np.argsort(first, kind="stable")]  # in order of first appearance, list by list
+    scores = np.zeros(len(ids))
+    for pids, zs, floor, w in lists:
+        if not len(pids):
+            scores += w * floor
+            continue
+        own, at = np.unique(pids, return_index=True)  # a duplicate counts once, at its best rank
+        pos = np.minimum(np.searchsorted(own, ids), len(own) - 1)
+        scores += w * np.where(own[pos] == ids, zs[at[pos]], floor)
+    order = np.lexsort((np.arange(len(ids)), -scores))
+    return list(zip(ids[order].tolist(), scores[order].tolist()))
 
 
 def cap_per_group(ranked: Sequence[int], group_of: Callable[[int], Hashable], cap: int,

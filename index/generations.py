@@ -37,6 +37,53 @@ def current(home: Path) -> Path | None:
     return folder if name.startswith(PREFIX) and (folder / "manifest.json").exists() else None
 
 
+class PointerWatch:
+    """Whether CURRENT still names the generation last read from it, for one fstat: the pointer file
+    read is held open, and `point` only ever replaces it (os.replace), which unlinks the file held
+    (st_nlink 0). Reading it at every search cost ~0.2 ms (a Path.read_text and a manifest stat)."""
+
+    def __init__(self, home: Path):
+        self.home = home
+        self._fd: int | None = None
+
+    def stale(self) -> bool:
+        if self._fd is None:
+            return True
+        try:
+            return os.fstat(self._fd).st_nlink == 0
+        except OSError:
+            return True
+
+    def read(self) -> Path | None:
+        """current(home), the pointer file kept open when it names a generation."""
+        self.close()
+        try:
+            fd = os.open(self.home / POINTER, os.O_RDONLY)
+        except FileNotFoundError:
+            return None
+        try:  # read through the descriptor held: a swap after the open is seen by the next stale()
+            name = os.read(fd, 4096).decode("utf-8").strip()
+            folder = self.home / name
+            if name.startswith(PREFIX) and (folder / "manifest.json").exists():
+                self._fd, fd = fd, None
+                return folder
+            return None
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+    def close(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # at interpreter exit the os module may be gone: the descriptor goes with the process
+            pass
+
+
 def new_folder(home: Path) -> Path:
     numbers = [int(p.name[len(PREFIX):]) for p in home.glob(PREFIX + "*") if p.name[len(PREFIX):].isdigit()]
     folder = home / f"{PREFIX}{max(numbers, default=0) + 1:06d}"

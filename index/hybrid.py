@@ -4,6 +4,7 @@ Queries arrive normalised (vntext.normalize.normalize_query): the Library normal
 """
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Sequence
 
@@ -60,6 +61,9 @@ class HybridRetriever:
         # the dense side (the query's embedding, ~30 ms of native code that lets go of the GIL)
         # runs beside the keyword scoring instead of before it (issue 14)
         dense_side = _BESIDE.submit(self.dense.search, query, depth, allowed)
+        # let go of the GIL once, so the woken thread reaches faiss (which lets go of it) before the
+        # keyword scoring holds it: at 10^6 it otherwise started 2.3 ms late (p50), 0.14 ms with this
+        time.sleep(0)
         keyword = [(h.pid, h.score) for h in self.keyword.search(query, depth, allowed)]
         dense = [(h.pid, h.score) for h in dense_side.result()]
         if s.fusion == "zscore":

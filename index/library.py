@@ -50,12 +50,13 @@ from index.fusion import cap_per_group
 from index.hybrid import DenseRetriever, HybridRetriever
 from index.keyword import KeywordIndex
 from index.relevance import passage_cosines
+from index.library_hits import LibraryHits
 from index.library_write import SHARED_STORE, LibraryWriter, load_keyword, open_store
+from index.passage_docs import PassageDocs
 from index.recipe import LEGACY_RECIPE
 from index.records import DocumentInfo, PassageRow, PublishedChanges, SearchFilters, SearchHit, StoredDocument
 from index.settings import DenseSettings, RetrievalSettings
 from index.store import Store
-from index.twins import citable_rank, collapse_twins, prefix_key, twin_key, twin_keys
 from ingest.records import DocumentHeader, ParsedDocument
 from models.base import Encoder
 from models.factory import create_encoder
@@ -63,7 +64,6 @@ from models.settings import EncoderSettings
 from vntext.normalize import NORMALIZER_VERSION, normalize_query
 
 Parser = Callable[[Path], ParsedDocument]
-TWIN_CACHE = 200_000  # passages whose twin prefix/key is kept between searches (~300 bytes each)
 
 
 class IndexMismatchError(RuntimeError):
@@ -90,8 +90,9 @@ class _DefaultParser:
 _default_parser = _DefaultParser()
 
 
-class Library(LibraryWriter):
-    """Reading and searching here; adding, removing and correcting in index/library_write.py."""
+class Library(LibraryWriter, LibraryHits):
+    """Reading and searching here; adding, removing and correcting in index/library_write.py; twins
+    and hits in index/library_hits.py."""
 
     walk = staticmethod(walk)
 
@@ -105,6 +106,7 @@ class Library(LibraryWriter):
         self._encoder: Encoder | None = encoder
         self._lock = threading.RLock()
         self._generation: Path | None = None
+        self._watch = generations.PointerWatch(home)
         self._load(generations.current(home))
 
     # opening
@@ -184,13 +186,15 @@ class Library(LibraryWriter):
             else:
                 self._fields = {r[0]: DocFields(*r[1:]) for r in self._store.doc_fields()}
                 # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
-                # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py)
-                self._pid_doc = dict(self._store.pid_docs())
+                # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py);
+                # as id ranges (index/passage_docs.py): a dict of 10^6 entries took 1.3 s to open
+                self._pid_doc = PassageDocs.from_runs(self._store.passage_runs())
                 self._boilerplate = frozenset(self._store.boilerplate_pids())  # kept in full texts, never ranked
             self._listing: list[DocumentInfo] | None = None  # documents(), read once per generation
             # index/twins.py, per passage / document of this generation: (prefix, key once needed), rank
             self._twins: dict[int, tuple[str, bytes | None]] = {}
             self._citable: dict[str, tuple] = {}
+            self._headers: dict[str, DocumentHeader | None] = {}
             if old is not None:
                 old.close()
 
@@ -198,14 +202,14 @@ class Library(LibraryWriter):
         """The maps of the previous generation, less what was deleted, plus the touched documents'
         rows read again (copies: a search still holding the old maps keeps them whole)."""
         gone = set(changed.gone_pids)
-        fields, pid_doc = dict(self._fields), dict(self._pid_doc)
-        for pid in gone:
-            pid_doc.pop(pid, None)
+        fields = dict(self._fields)
         for doc_id in changed.docs:
             fields.pop(doc_id, None)
         fields.update((r[0], DocFields(*r[1:])) for r in self._store.doc_fields(changed.docs))
         rows = self._store.passage_roles(changed.docs)
-        pid_doc.update((pid, doc_id) for pid, doc_id, _ in rows)
+        # passages go with their document (gone_pids are the changed documents' old passages)
+        pid_doc = self._pid_doc.patched(set(changed.docs) | set(self.doc_of(gone).values()),
+                                        [(pid, doc_id) for pid, doc_id, _ in rows])
         boilerplate = (self._boilerplate - gone) | {pid for pid, _, role in rows if role != "content"}
         self._fields, self._pid_doc, self._boilerplate = fields, pid_doc, frozenset(boilerplate)
 
@@ -245,10 +249,12 @@ class Library(LibraryWriter):
 
     # searching
     def refresh(self) -> None:
-        """Pick up a generation another process committed (cheap: reads one small file)."""
-        gen = generations.current(self.home)
-        if gen != self._pointer:
-            self._load(gen)
+        """Pick up a generation another process committed (cheap: one fstat, generations.PointerWatch)."""
+        with self._lock:
+            if self._watch.stale():
+                gen = self._watch.read()
+                if gen != self._pointer:
+                    self._load(gen)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> list[SearchHit]:
         return self._search(query, k, filters, with_relevance=False)[0]
@@ -299,43 +305,6 @@ class Library(LibraryWriter):
                                    min(k, self.retrieval.page_size))[:k]
             return self._hits(ranked, scores, also), self._cosines(query, ranked) if with_relevance else []
 
-    def _collapse_twins(self, ranked: list[int], k: int, doc_of: dict[int, str], scores: dict[int, float],
-                        named: Iterable[str] = ()) -> tuple[list[int], dict[int, tuple[str, ...]]]:
-        """Verbatim twins across documents -> one hit, the citable copy (index/twins.py). Only the
-        head of the ranking is looked at: twins score alike, so they sit together. Each passage's
-        prefix and key are worked out once per generation (reading texts was most of the cost)."""
-        window = ranked[:3 * k + 20]
-        cache = self._twins
-        if len(cache) > TWIN_CACHE:
-            cache.clear()
-        missing = [pid for pid in window if pid not in cache]
-        texts = {pid: r.text for pid, r in self._store.passage_rows(missing).items()} if missing else {}
-        for pid in missing:  # a passage that vanished mid-search cannot be a twin
-            cache[pid] = (prefix_key(texts.get(pid, "")), None)
-
-        def key_of(pid: int) -> bytes:
-            prefix, key = cache[pid]
-            if key is None:  # keyed the first time it may have a twin
-                text = texts[pid] if pid in texts else self._store.passage_rows([pid])[pid].text
-                cache[pid] = (prefix, twin_key(text))
-            return cache[pid][1]
-
-        keys = twin_keys({pid: cache[pid][0] for pid in window if cache[pid][0]}, doc_of.__getitem__, key_of)
-        named = set(named)  # a document the query names is the copy shown, citable or not
-
-        def rank_of(doc_id: str) -> tuple:
-            return (doc_id not in named, *self._citable_rank(doc_id))
-
-        head, also = collapse_twins(window, doc_of.__getitem__, keys, rank_of)
-        for pid in also:  # the kept copy stands where the group's best one stood
-            scores[pid] = max(scores[p] for p in window if keys.get(p) == keys[pid])
-        return head + ranked[len(window):], also
-
-    def _citable_rank(self, doc_id: str) -> tuple:
-        if doc_id not in self._citable:
-            self._citable[doc_id] = citable_rank(self._store.header(doc_id))
-        return self._citable[doc_id]
-
     def _cosines(self, query: str, pids: list[int]) -> list[float]:
         return passage_cosines(self._dense, pids, self.encoder.encode_query(query)) if pids else []
 
@@ -354,8 +323,7 @@ class Library(LibraryWriter):
     def doc_of(self, pids: Iterable[int]) -> dict[int, str]:
         """pid -> doc_id of each passage id that is indexed."""
         pids = list(pids)
-        known = self._pid_doc
-        out = {pid: known[pid] for pid in pids if pid in known}
+        out = self._pid_doc.lookup(pids)
         if len(out) < len(pids):  # not expected: the indexes and the store are one generation
             with self._lock:
                 out.update(self._store.doc_of(pid for pid in pids if pid not in out))
@@ -376,21 +344,8 @@ class Library(LibraryWriter):
             keep = [i for i, pid in enumerate(ids.tolist()) if pid in rows and pid not in skip]
             return [rows[int(ids[i])] for i in keep], np.asarray(vectors, dtype=np.float32)[keep]
 
-    def _hits(self, pids: list[int], scores: dict[int, float],
-              also: dict[int, tuple[str, ...]] | None = None) -> list[SearchHit]:
-        rows = self._store.passage_rows(pids)
-        headers: dict[str, DocumentHeader] = {}
-        hits = []
-        for pid in pids:
-            r = rows[pid]
-            if r.doc_id not in headers:
-                headers[r.doc_id] = self._store.header(r.doc_id)
-            hits.append(SearchHit(r.doc_id, r.ordinal, headers[r.doc_id], r.heading_path, r.pages, r.text,
-                                  scores[pid], r.start, r.end, scanned=r.scanned,
-                                  also_in=(also or {}).get(pid, ())))
-        return hits
-
     def close(self) -> None:
         """Let go of the open store (the Library is not used after this)."""
         with self._lock:
             self._store.close()
+            self._watch.close()

@@ -36,6 +36,9 @@ class DenseSettings:
             nprobe 128, so IVF would need nprobe 256+ and ~2x its scan time there.
       Library at 300k after a merge with this code (one HNSW segment): recall@10 0.956 (ef 256),
       0.97 (ef 330); at 10^6 merged into one HNSW (merge 607 s, peak 3,592 MiB): 0.959 (ef 603).
+      Swept at 10^6 (scripts/bench_scale_ef.py, the values in turn query by query, busy machine):
+      ef 320 / 384 / 448 / 512 / 560 / 603 -> recall@10 0.908 / 0.934 / 0.942 / 0.950 / 0.952 /
+      0.959, p50 4.4 / 5.1 / 6.0 / 7.1 / 7.8 / 8.5 ms: 603 kept, 512 meets 0.95 with no margin.
     HNSW costs build time at a merge (~6 min at 300k here) and ~256 bytes a vector of graph beside
     the vectors (IVF-flat holds the vectors too); deletions stay tombstones filtered after the
     search, as for IVF. IVF segments written before keep serving with `nprobe` (dense._tuned).

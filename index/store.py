@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from ingest.records import DocumentHeader, Metadata, ParsedDocument, Passage, Reference
+from index import passage_docs
 from index.records import DocumentInfo, PassageRow, StoredDocument
 from index.topic_store import TopicTable
 
@@ -189,6 +190,18 @@ class Store:
                                        r[5], r[6], r[7], bool(r[8]))
         return out
 
+    def passage_texts(self, pids: Iterable[int]) -> dict[int, str]:
+        """pid -> text: the columns before it only (`scanned`, after the tokens, walks their overflow pages)."""
+        pids = list(pids)
+        return {pid: text for chunk in _chunks(pids) for pid, text in self.conn.execute(
+            f"SELECT pid, text FROM passages WHERE pid IN ({','.join('?' * len(chunk))})", chunk)}
+
+    def headers(self, doc_ids: Iterable[str]) -> dict[str, DocumentHeader]:
+        """doc_id -> header of each of these documents that is stored, in one query."""
+        return {r[0]: DocumentHeader(*r[1:]) for chunk in _chunks(list(doc_ids)) for r in self.conn.execute(
+            "SELECT doc_id, doc_type, number, date, issuer, title FROM documents"
+            f" WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk)}
+
     def header(self, doc_id: str) -> DocumentHeader | None:
         row = self.conn.execute(
             "SELECT doc_type, number, date, issuer, title FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
@@ -210,6 +223,24 @@ class Store:
     def pid_docs(self) -> list[tuple[int, str]]:
         """(pid, doc_id) of every passage (read from the passages_doc index, not the wide rows)."""
         return self.conn.execute("SELECT pid, doc_id FROM passages").fetchall()
+
+    def passage_runs(self) -> list[tuple[str, int, int]]:
+        """(doc_id, first pid, last pid) of each document, or of each run of consecutive ids of one
+        whose ids are not consecutive (index/passage_docs.py): two index seeks per document instead
+        of a million rows out of SQLite. Exact: the ranges must be disjoint and hold every passage,
+        else every (pid, doc_id) is read."""
+        rows = self.conn.execute(
+            "SELECT doc_id, n_passages, (SELECT min(pid) FROM passages p WHERE p.doc_id = d.doc_id),"
+            " (SELECT max(pid) FROM passages p WHERE p.doc_id = d.doc_id) FROM documents d").fetchall()
+        out = [(doc_id, lo, hi) for doc_id, n, lo, hi in rows if lo is not None and hi - lo + 1 == n]
+        scattered = [doc_id for doc_id, n, lo, hi in rows if lo is not None and hi - lo + 1 != n]
+        out += passage_docs.runs(row for chunk in _chunks(scattered) for row in self.conn.execute(
+            f"SELECT pid, doc_id FROM passages WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk))
+        out.sort(key=lambda r: r[1])
+        disjoint = all(a[2] < b[1] for a, b in zip(out, out[1:]))
+        if disjoint and sum(hi - lo + 1 for _, lo, hi in out) == self.count_passages():
+            return out
+        return passage_docs.runs(self.pid_docs())
 
     def all_tokens(self) -> tuple[list[int], list[list[str]]]:
         pids, tokens = [], []

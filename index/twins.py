@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import islice
 from collections.abc import Callable, Mapping, Sequence
 
 from ingest.records import DocumentHeader
@@ -46,9 +47,9 @@ def twin_key(text: str) -> bytes:
 def prefix_key(text: str) -> str:
     """The passage's first words: twins share them, so only passages whose prefix another
     document's passage shares are keyed in full (twin_keys)."""
-    words = _WORD.findall(text[:PREFIX_CHARS].lower())
-    # the first PREFIX_WORDS words, whole: a copy with other line breaks is cut elsewhere
-    return " ".join(words[:PREFIX_WORDS] if len(words) > PREFIX_WORDS else words)
+    # the first PREFIX_WORDS words, whole: a copy with other line breaks is cut elsewhere (only
+    # those are matched: finding all ~70 words of the 400 characters cost twice as much)
+    return " ".join([m.group() for m in islice(_WORD.finditer(text[:PREFIX_CHARS].lower()), PREFIX_WORDS)])
 
 
 def twin_keys(prefixes: Mapping[int, str], doc_of: Callable[[int], str],

@@ -8,6 +8,12 @@ named-document look-up. Read-only.
 
 --overlap: the whole search with the dense side in a worker thread beside the keyword scoring (as
 index/hybrid.py does) and with it run before, alternated query by query, p50/p95 of each.
+--rest [passes]: the whole search timed part by part (each part wrapped with a timer, ~1 us each),
+`passes` times over the queries: keyword scoring, the dense side in its thread and the wait for it,
+and every step around them; "non_keyword" = total - keyword (what the search costs beyond the
+keyword scoring), "rest" = non_keyword - the wait for the dense side. "first" is the first pass
+(each query new to this process, as the benchmark's measure child and a user see it), "later"
+the passes after (what the Library keeps per generation is warm).
 """
 from __future__ import annotations
 
@@ -118,8 +124,78 @@ def overlap(home: Path) -> dict:
     return {m: (round(float(np.percentile(v, 50)), 1), round(float(np.percentile(v, 95)), 1)) for m, v in out.items()}
 
 
+def rest(home: Path, passes: int = 2) -> dict:
+    import index.hybrid as hybrid
+    import index.library as library
+    from index.library import Library
+
+    queries = json.loads((CACHE / "scale-queries.json").read_text(encoding="utf-8"))
+    t0 = time.perf_counter()
+    lib = Library.open(home, encoder=QueryTable(queries, np.load(CACHE / "scale-queries.npy")))
+    opened = (time.perf_counter() - t0) * 1000
+    lib.search(queries[0], 10)
+    parts: dict[str, list[float]] = {"dense_thread": [], "dense_wait": []}
+
+    def wrap(owner, name, key):
+        into = parts.setdefault(key, [])
+        setattr(owner, name, _timer(getattr(owner, name), into))
+
+    class Timed:  # the dense side's pool: time the work in its thread and the caller's wait
+        def __init__(self, pool):
+            self.pool = pool
+
+        def submit(self, fn, *args):
+            future = self.pool.submit(_timer(fn, parts.setdefault("dense_thread", [])), *args)
+            result = future.result
+            future.result = _timer(result, parts.setdefault("dense_wait", []))
+            return future
+
+    wrap(lib, "refresh", "refresh")
+    wrap(library, "allowed_docs_of", "filters")
+    wrap(library, "named_docs", "named_docs")
+    wrap(lib._keyword, "search", "keyword")
+    wrap(hybrid, "zscore_fusion", "fusion")
+    wrap(hybrid, "rrf", "fusion")
+    wrap(lib, "doc_of", "doc_of")
+    wrap(lib, "_collapse_twins", "twins")
+    wrap(library, "cap_per_group", "cap")
+    wrap(lib, "_hits", "hits")
+    pool = hybrid._BESIDE
+    hybrid._BESIDE = Timed(pool)
+    totals: list[float] = []
+    try:
+        for _ in range(passes):
+            for q in queries:
+                n = {key: len(v) for key, v in parts.items()}
+                _, ms = timed(lib.search, q, 10)
+                totals.append(ms)
+                for key, v in parts.items():  # one entry per search: a part called twice is summed
+                    v[n[key]:] = [sum(v[n[key]:])]
+    finally:
+        hybrid._BESIDE = pool
+    out: dict = {"open_ms": round(opened)}
+    for name, part in (("first", slice(0, len(queries))), ("later", slice(len(queries), None))):
+        total = np.asarray(totals[part])
+        if not len(total):
+            continue
+        series = {key: np.asarray(v[part]) for key, v in parts.items()}
+        series["non_keyword"] = total - series["keyword"]
+        series["rest"] = series["non_keyword"] - series["dense_wait"]
+        series["other"] = total - sum(series[k] for k in parts if k != "dense_thread")
+        out[name] = {"searches": len(total), "total": _p(total), **{key: _p(v) for key, v in series.items()}}
+    return out
+
+
+def _p(v) -> tuple[float, float]:
+    return round(float(np.percentile(v, 50)), 2), round(float(np.percentile(v, 95)), 2)
+
+
 if __name__ == "__main__":
-    if "--overlap" in sys.argv:
+    if "--rest" in sys.argv:
+        at = sys.argv.index("--rest")
+        more = sys.argv[at + 1:at + 2]
+        print(json.dumps(rest(Path(sys.argv[1]), int(more[0]) if more and more[0].isdigit() else 2)))
+    elif "--overlap" in sys.argv:
         print(json.dumps(overlap(Path(sys.argv[1]))))
     else:
         print(json.dumps(run(Path(sys.argv[1])), ensure_ascii=False, indent=1))
