@@ -177,7 +177,7 @@ class LibraryWriter(LibraryTopics):
                     self._catch_up()
                     if self._generation is None:
                         return {"segments_before": 0, "segments_after": 0}
-                    if not merge_beside.segmented(self._generation) or self._store.has_unsketched():
+                    if not merge_beside.segmented(self._generation) or self._store.unsketched():
                         return self._merge_locked()  # an older layout, or sketches to backfill: once
                     snap = merge_beside.snapshot(self._generation, work / "snapshot")
                 return self._merge_beside(snap, work / "merged")

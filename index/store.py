@@ -363,11 +363,11 @@ class Store:
         out = [row for chunk in _chunks(close) for row in self.conn.execute(
             f"SELECT doc_id, text FROM documents WHERE doc_id IN ({','.join('?' * len(chunk))}) "
             "AND length(text) BETWEEN ? AND ?", (*chunk, *bounds))]
-        return out + [row for chunk in _chunks(self._unsketched()) for row in self.conn.execute(
+        return out + [row for chunk in _chunks(self.unsketched()) for row in self.conn.execute(
             f"SELECT doc_id, text FROM documents WHERE doc_id IN ({','.join('?' * len(chunk))}) "
             "AND length(text) BETWEEN ? AND ?", (*chunk, *bounds))]
 
-    def _unsketched(self) -> list[str]:
+    def unsketched(self) -> list[str]:
         """Documents stored before sketches were kept (their texts are not read to find them); none
         once the store says so (the query walks every document: ~70 ms per added file at 10^5)."""
         if self.get_meta(SKETCHED) == "all":
@@ -375,15 +375,12 @@ class Store:
         return [r[0] for r in self.conn.execute(
             "SELECT doc_id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM doc_sketch s WHERE s.doc_id = d.doc_id)")]
 
-    def has_unsketched(self) -> bool:
-        return bool(self._unsketched())
-
     def add_sketch(self, doc_id: str, hashes: Iterable[int]) -> None:
         self.conn.executemany("INSERT INTO doc_sketch VALUES (?, ?)", ((doc_id, h) for h in hashes))
 
     def add_missing_sketches(self, sketch: Callable[[str], list[int]]) -> int:
         """Sketch the documents stored before sketches were kept (one pass over their texts)."""
-        missing = self._unsketched()
+        missing = self.unsketched()
         for chunk in _chunks(missing):
             for doc_id, text in self.conn.execute(
                     f"SELECT doc_id, text FROM documents WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk):

@@ -159,7 +159,7 @@ def test_near_identical_candidates_come_from_sketches_and_older_indexes_still_fi
     lib.merge()  # sketches the older document
     store = Store(tmp_path / "idx" / "store.sqlite")
     assert store.conn.execute("SELECT count(DISTINCT doc_id) FROM doc_sketch").fetchone()[0] == 1
-    assert store.get_meta("sketched") == "all" and store._unsketched() == []  # no more walks over every document
+    assert store.get_meta("sketched") == "all" and store.unsketched() == []  # no more walks over every document
     store.close()
     (tmp_path / "c.txt").write_text(PLAN.replace("Số 27-KH/TU\n", ""), encoding="utf-8")
     assert [o.status for o in lib.ingest([tmp_path / "c.txt"]).outcomes] == ["duplicate"]  # by its sketch
