@@ -22,17 +22,22 @@ after a commit. Nothing new is written to the index files.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
+from index.blockmax import BLOCK_POSTINGS, Bounds, TermBlocks, at_shift, block_postings, list_at_shift
 from index.postings import Segment
+
+_LOCAL = threading.local()
 
 MARGIN = 1e-4  # relative slack on bounds and theta: float32 rounding is ~6e-8
 PROBE = 500  # candidates scored whole to raise theta before the other terms are looked up
-SAMPLE_ROWS = 65_536
-EXACT_BOUND_MIN = 4_096  # postings from which a term's bound is computed (and cached) rather than 1  # rows whose partial scores give theta (any subset gives a lower bound)
+PROBES = 2  # probes at most a query
+PROBE_GROWTH = 4  # a new probe once the passages found have grown this much
+BIG_LIST = 16_384  # postings from which a term's list is probed before it is scored
 
 
 @dataclass(frozen=True)
@@ -59,28 +64,6 @@ def term_slices(segments: Sequence[Segment], hashes: np.ndarray) -> tuple[np.nda
         starts[s, hit] = np.asarray(seg.indptr[found])
         ends[s, hit] = np.asarray(seg.indptr[found + 1])
     return starts, ends
-
-
-class Bounds:
-    """Per (segment, term): the largest tf / (tf + norm) over the term's postings, and the average
-    passage length it was computed at. Dead rows included (still an upper bound)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, int], tuple[float, float]] = {}
-
-    def get(self, seg: Segment, h: int, a: int, b: int, norm: np.ndarray, avgdl: float) -> float:
-        if b - a < EXACT_BOUND_MIN:  # tf / (tf + norm) < 1: a short list is cheap to score anyway
-            return 1.0
-        key = (seg.name, h)
-        got = self._cache.get(key)
-        if got is None:
-            if len(self._cache) > 2_000_000:  # a long-running server sees many distinct words
-                self._cache.clear()
-            tf = np.asarray(seg.tf)[a:b]
-            got = (float(np.max(tf / (tf + norm[np.asarray(seg.rows)[a:b]]))) if b > a else 0.0, avgdl)
-            self._cache[key] = got
-        impact, at = got
-        return impact * max(1.0, avgdl / at) if at > 0 else impact
 
 
 def _weights(idf: np.ndarray, t: int, tf: np.ndarray, norm_rows: np.ndarray) -> np.ndarray:
@@ -125,95 +108,258 @@ def score_rows(segments: Sequence[Segment], offsets: np.ndarray, norm: np.ndarra
     return out.astype(np.float32)
 
 
+def _buffer(n: int) -> np.ndarray:
+    """This thread's accumulator of n float64 zeros (Library.search may run in several threads).
+    Whoever uses it puts the zeros back on the rows it touched: allocating and zeroing 10^6 rows
+    and a flatnonzero over them cost ~2 ms a query at 10^6 passages."""
+    buf = getattr(_LOCAL, "acc", None)
+    if buf is None or len(buf) < n:
+        buf = _LOCAL.acc = np.zeros(n, dtype=np.float64)
+    return buf
+
+
+def _kth(values: np.ndarray, k: int) -> float:
+    return float(np.partition(values, len(values) - k)[len(values) - k]) if len(values) >= k else 0.0
+
+
 def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray, norm: np.ndarray,
              q: QueryTerms, k: int, bounds: Bounds, avgdl: float) -> tuple[np.ndarray, np.ndarray]:
     """Global rows that can be in the top k and their exact scores (every row of the true top k
     is among them; rows scoring 0 are not)."""
-    n = int(offsets[-1])
-    plain = [(np.asarray(seg.rows), np.asarray(seg.tf)) for seg in segments]  # see score_rows
-    has_dead = [bool(dead[offsets[s]:offsets[s + 1]].any()) for s in range(len(segments))]
-    ub = np.zeros(len(q.hashes), dtype=np.float64)
-    for t in np.flatnonzero(q.idf > 0):
-        best = 0.0
-        for s, seg in enumerate(segments):
-            a, b = int(q.starts[s, t]), int(q.ends[s, t])
-            if b > a:
-                best = max(best, bounds.get(seg, int(q.hashes[t]), a, b, norm[offsets[s]:offsets[s + 1]], avgdl))
-        ub[t] = q.idf[t] * best * (1 + MARGIN)
-    order = [int(t) for t in np.argsort(-ub, kind="stable") if ub[t] > 0]
-    left = np.concatenate([np.cumsum(ub[order][::-1])[::-1], [0.0]])  # bounds of order[i:], summed
-    acc = np.zeros(n, dtype=np.float64)
-    sample = np.zeros(0, dtype=np.int64)
-    in_sample = np.zeros(n, dtype=bool)
-    theta, i = 0.0, 0
-    while i < len(order):
-        if len(sample) >= k:
-            vals = acc[sample]
-            theta = max(theta, float(np.partition(vals, len(vals) - k)[len(vals) - k]))
-        if left[i] < theta * (1 - MARGIN):
-            break  # the terms left cannot lift an unmatched passage to theta
-        t = order[i]
-        touched = []
-        for s, seg in enumerate(segments):
-            a, b = int(q.starts[s, t]), int(q.ends[s, t])
-            if b <= a:
+    run = _Run(segments, offsets, dead, norm, q, bounds, avgdl)
+    try:
+        return run.top(k)
+    except BaseException:
+        run.acc[:] = 0  # whatever was touched
+        raise
+
+
+class _Run:
+    """One query's MaxScore: the state its phases share."""
+
+    def __init__(self, segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray, norm: np.ndarray,
+                 q: QueryTerms, bounds: Bounds, avgdl: float) -> None:
+        self.segments, self.offsets, self.dead, self.norm, self.q = segments, offsets, dead, norm, q
+        self.bounds, self.avgdl = bounds, avgdl
+        self.acc = _buffer(int(offsets[-1]))
+        self.plain = [(np.asarray(seg.rows), np.asarray(seg.tf)) for seg in segments]  # see score_rows
+        self.has_dead = [bool(dead[offsets[s]:offsets[s + 1]].any()) for s in range(len(segments))]
+        self._blocks: dict[int, list] = {}
+        self._shifts: dict[int, int] = {}
+        self._ranges: dict[tuple[int, int, bool], np.ndarray] = {}
+
+    def blocks(self, t: int) -> list:
+        """Per segment: None (term absent) or (factor, TermBlocks | None): a row's weight of term t
+        is at most factor x its block's maximum (factor alone without blocks)."""
+        got = self._blocks.get(t)
+        if got is None:
+            got = self._blocks[t] = [self._term_blocks(s, t) for s in range(len(self.segments))]
+        return got
+
+    def _term_blocks(self, s: int, t: int) -> tuple[float, TermBlocks | None] | None:
+        a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
+        if b <= a:
+            return None
+        o = self.offsets
+        got = self.bounds.blocks(self.segments[s], int(self.q.hashes[t]), a, b, self.norm[o[s]:o[s + 1]], self.avgdl)
+        if got is None:
+            return float(self.q.idf[t]) * (1 + MARGIN), None
+        return float(self.q.idf[t]) * got.scale(self.avgdl) * (1 + MARGIN), got
+
+    def upper_bounds(self) -> np.ndarray:
+        ub = np.zeros(len(self.q.hashes), dtype=np.float64)
+        for t in np.flatnonzero(self.q.idf > 0):
+            for got in self.blocks(int(t)):
+                if got is not None:
+                    ub[t] = max(ub[t], got[0] * (got[1].top if got[1] is not None else 1.0))
+        return ub
+
+    def postings(self, s: int, t: int, chosen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Global rows (alive) and tf of term t in segment s, all or those of the chosen blocks."""
+        a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
+        rows, tf = self.plain[s][0][a:b], self.plain[s][1][a:b]
+        if chosen is not None:
+            at = block_postings(self.blocks(t)[s][1], chosen)
+            rows, tf = rows[at], tf[at]
+        if self.has_dead[s]:
+            alive = ~self.dead[self.offsets[s]:self.offsets[s + 1]][rows]
+            rows, tf = rows[alive], tf[alive]
+        return rows.astype(np.int64) + self.offsets[s], tf
+
+    def theta_of(self, rows: np.ndarray, k: int) -> float:
+        """The k-th best whole score of these (alive, distinct) rows: a lower bound of the k-th best."""
+        return _kth(self.exact(np.sort(rows)), k)
+
+    def best_blocks_rows(self, t: int, n: int) -> np.ndarray:
+        """About n rows of term t's blocks with the largest bounds (a first probe's rows)."""
+        out = []
+        for s, got in enumerate(self.blocks(t)):
+            if got is None or got[1] is None:
                 continue
-            rows, tf = plain[s][0][a:b], plain[s][1][a:b]
-            if has_dead[s]:
-                alive = ~dead[offsets[s]:offsets[s + 1]][rows]
-                rows, tf = rows[alive], tf[alive]
-            g = rows.astype(np.int64) + offsets[s]
-            acc[g] += _weights(q.idf, t, tf, norm[g])
-            touched.append(g)
-        if touched and len(sample) < SAMPLE_ROWS:  # distinct rows: a row counted twice would inflate theta
-            g = np.concatenate(touched)
-            g = g[~in_sample[g]][:SAMPLE_ROWS - len(sample)]
-            in_sample[g] = True
-            sample = np.concatenate([sample, g])
-        i += 1
-    cand = np.flatnonzero(acc > 0)
-    part = acc[cand]
-    if len(part) >= k:  # every passage found so far, not the sample alone
-        theta = max(theta, float(np.partition(part, len(part) - k)[len(part) - k]))
-    probe = max(PROBE, 2 * k)
-    if i < len(order) and len(part) > probe:
-        # the whole scores of the PROBE best so far: their k-th is a far better theta than any
-        # partial score (it cut the candidates ~100x at 300,000 passages; probing also inside the
-        # loop above cost more than it saved)
-        best = cand[np.sort(np.argpartition(-part, probe - 1)[:probe])]
-        whole = score_rows(segments, offsets, norm, q, best)
-        theta = max(theta, float(np.partition(whole, probe - k)[probe - k]))
-    for j in range(i, len(order)):  # terms left: only for passages that can still reach theta
-        keep = part + left[j] >= theta * (1 - MARGIN)
-        cand, part = cand[keep], part[keep]
-        if not len(cand):
-            break
-        t = order[j]
-        seg_of = np.searchsorted(offsets, cand, side="right") - 1
-        for s, seg in enumerate(segments):
+            m = got[1].maxima
+            top = np.argpartition(-m, min(len(m) - 1, n // BLOCK_POSTINGS + 1))[:n // BLOCK_POSTINGS + 1]
+            out.append(self.postings(s, t, np.sort(top))[0])
+        return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+    def shift(self, s: int) -> int:
+        """Rows per range (2^shift) for segment s: the finest blocks of the query's terms there."""
+        got = self._shifts.get(s)
+        if got is None:
+            shifts = [b[s][1].shift for b in self._blocks.values() if b[s] is not None and b[s][1] is not None]
+            n = len(self.segments[s])
+            got = self._shifts[s] = min(shifts) if shifts else max(0, int(np.log2(max(1, n >> 10))))
+        return got
+
+    def ranges(self, s: int, t: int, skipped: list | None) -> np.ndarray:
+        """Term t's bound (over factor) per range of segment s's rows (float32); with `skipped`
+        (per segment, blocks of t left unscored) only in those blocks, else 0."""
+        key = (s, t, skipped is not None)
+        got = self._ranges.get(key)
+        if got is None:
+            size = (len(self.segments[s]) >> self.shift(s)) + 1
+            blocks = self.blocks(t)[s]
+            if blocks is None or (skipped is not None and skipped[s] is None):
+                got = np.zeros(size, dtype=np.float32)
+            elif blocks[1] is not None:
+                got = at_shift(blocks[1], self.shift(s), size, None if skipped is None else skipped[s])
+            else:
+                a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
+                rows, o = self.plain[s][0][a:b], self.offsets
+                got = list_at_shift(rows, self.plain[s][1][a:b], self.norm[o[s]:o[s + 1]], self.shift(s), size)
+            self._ranges[key] = got
+        return got
+
+    def bound(self, cand: np.ndarray, cuts: np.ndarray, terms: list[int], skipped: dict[int, list]) -> np.ndarray:
+        """Per candidate (grouped by segment at `cuts`), an upper bound of the weights of `terms`
+        (of a term scored in part: in the blocks left unscored) from the ranges it falls in."""
+        out = np.zeros(len(cand), dtype=np.float64)
+        for s in range(len(self.segments)):
+            lo, hi = int(cuts[s]), int(cuts[s + 1])
+            if hi <= lo:
+                continue
+            at = (cand[lo:hi] - self.offsets[s]) >> self.shift(s)
+            size = (len(self.segments[s]) >> self.shift(s)) + 1
+            total = np.zeros(size if hi - lo > size else hi - lo, dtype=np.float64)
+            for t in terms:  # summed over the ranges, or over the candidates when they are fewer
+                got = self.blocks(t)[s]
+                if got is not None:
+                    m = self.ranges(s, t, skipped.get(t))
+                    total += got[0] * (m if hi - lo > size else m[at])
+            out[lo:hi] = total[at] if hi - lo > size else total
+        return out
+
+    def add_exact(self, cand: np.ndarray, part: np.ndarray, look: np.ndarray, t: int) -> None:
+        """part[look] += term t's weights of rows cand[look] (sorted)."""
+        acc, offsets, q = self.acc, self.offsets, self.q
+        cuts = np.searchsorted(cand[look], offsets)
+        for s in range(len(self.segments)):
+            at = look[cuts[s]:cuts[s + 1]]
             a, b = int(q.starts[s, t]), int(q.ends[s, t])
-            at = np.flatnonzero(seg_of == s)
             if b <= a or not len(at):
                 continue
             local = (cand[at] - offsets[s]).astype(np.int32)
-            rows = plain[s][0][a:b]
+            rows = self.plain[s][0][a:b]
             if len(at) * 8 > len(rows):  # many candidates: scattering the term's weights beats a search each
-                tf = plain[s][1][a:b]
-                dense = np.zeros(len(seg), dtype=np.float64)
-                dense[rows] = _weights(q.idf, t, tf, norm[offsets[s] + rows])
-                part[at] += dense[local]
+                g = rows.astype(np.int64) + offsets[s]
+                acc[g] = _weights(q.idf, t, self.plain[s][1][a:b], self.norm[g])
+                part[at] += acc[cand[at]]
+                acc[g] = 0
                 continue
-            hit, pos = _lookup(rows, local)
+            hit, pos = _lookup(self.plain[s][0][a:b], local)
             if len(hit):
-                tf = plain[s][1][a:b][pos]
-                part[at[hit]] += _weights(q.idf, t, tf, norm[cand[at[hit]]])
-        if len(part) >= k:
-            theta = max(theta, float(np.partition(part, len(part) - k)[len(part) - k]))
-    if len(part) >= k:  # the survivors' partial scores are now whole: keep those that can tie the k-th
-        theta = max(theta, float(np.partition(part, len(part) - k)[len(part) - k]))
-        cand = cand[part >= theta * (1 - MARGIN)]
-    scores = score_rows(segments, offsets, norm, q, cand)
-    return cand[scores > 0], scores[scores > 0]
+                tf = self.plain[s][1][a:b][pos]
+                part[at[hit]] += _weights(q.idf, t, tf, self.norm[cand[at[hit]]])
+
+    def exact(self, rows: np.ndarray) -> np.ndarray:
+        """score_rows (bit for bit: terms added in hash order) of sorted alive rows, searched by blocks."""
+        out = np.zeros(len(rows), dtype=np.float64)
+        cuts = np.searchsorted(rows, self.offsets)
+        for t in range(len(self.q.hashes)):
+            if self.q.idf[t] == 0:
+                continue
+            for s in range(len(self.segments)):
+                lo, hi = int(cuts[s]), int(cuts[s + 1])
+                a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
+                if b <= a or hi <= lo:
+                    continue
+                local = (rows[lo:hi] - self.offsets[s]).astype(np.int32)
+                hit, pos = _lookup(self.plain[s][0][a:b], local)
+                if len(hit):
+                    tf = self.plain[s][1][a:b][pos]
+                    out[lo + hit] += _weights(self.q.idf, t, tf, self.norm[rows[lo + hit]])
+        return out.astype(np.float32)
+
+    def top(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        q, acc = self.q, self.acc
+        ub = self.upper_bounds()
+        order = [int(t) for t in np.argsort(-ub, kind="stable") if ub[t] > 0]
+        left = np.concatenate([np.cumsum(ub[order][::-1])[::-1], [0.0]])  # bounds of order[i:], summed
+        probe = max(PROBE, 2 * k)
+        found: list[np.ndarray] = []  # rows first matched by each term scored (distinct)
+        skipped: dict[int, list] = {}  # per term scored in part: per segment, its blocks left unscored
+        n_found, probed_at, probes, theta, i = 0, 0, 0, 0.0, 0
+        while i < len(order) and left[i] >= theta * (1 - MARGIN):
+            t = order[i]
+            big = int((q.ends[:, t] - q.starts[:, t]).sum()) >= BIG_LIST
+            if probes < PROBES and (n_found >= max(probe, PROBE_GROWTH * probed_at) or (big and not probes)):
+                # the whole scores of the `probe` best rows so far (or, before a long list, of its
+                # best blocks' rows): their k-th is a far better theta than any partial score, and
+                # early (after the rarest terms) it spares scoring the frequent terms whole
+                rows = np.concatenate(found) if found else np.zeros(0, np.int64)
+                found = [rows]
+                if len(rows) > probe:
+                    rows = rows[np.argpartition(-acc[rows], probe - 1)[:probe]]
+                if len(rows) < probe and big:
+                    rows = np.union1d(rows, self.best_blocks_rows(t, probe))
+                theta = max(theta, _kth(acc[found[0]], k), self.theta_of(rows, k))
+                probed_at, probes = n_found, probes + 1
+                if left[i] < theta * (1 - MARGIN):
+                    break
+            skip = [None] * len(self.segments)
+            for s, got in enumerate(self.blocks(t)):
+                if got is None:
+                    continue
+                chosen = None
+                if got[1] is not None and theta > 0:
+                    # a row first met here scores at most its block's bound + the bounds of the
+                    # terms after t: blocks below theta are left to the look-ups of rows found elsewhere
+                    low = got[1].maxima * got[0] + left[i + 1] < theta * (1 - MARGIN)
+                    if low.any():
+                        skip[s] = low
+                        chosen = np.flatnonzero(~low)
+                g, tf = self.postings(s, t, chosen)
+                new = g[acc[g] == 0]  # weights are > 0: a row at 0 was not matched yet
+                acc[g] += _weights(q.idf, t, tf, self.norm[g])
+                found.append(new)
+                n_found += len(new)
+            if any(m is not None for m in skip):
+                skipped[t] = skip
+            i += 1
+        cand = np.concatenate(found) if found else np.zeros(0, np.int64)
+        part = acc[cand]
+        acc[cand] = 0
+        theta = max(theta, _kth(part, k))
+        pending = [t for t in order[:i] if t in skipped] + order[i:]
+        keep = part + left[i] + sum(ub[t] for t in skipped) >= theta * (1 - MARGIN)  # global bounds first: cheap
+        cand, part = cand[keep], part[keep]
+        by_row = np.argsort(cand)
+        cand, part = cand[by_row], part[by_row]
+        # per candidate, the bounds of its terms not added yet, from the ranges of rows it is in
+        reach = self.bound(cand, np.searchsorted(cand, self.offsets), pending, skipped)
+        for t in pending:  # only for passages that can still reach theta
+            keep = part + reach >= theta * (1 - MARGIN)
+            cand, part, reach = cand[keep], part[keep], reach[keep]
+            if not len(cand):
+                break
+            bound = self.bound(cand, np.searchsorted(cand, self.offsets), [t], skipped)
+            reach -= bound
+            self.add_exact(cand, part, np.flatnonzero(bound > 0), t)  # no bound: no posting to look up
+            theta = max(theta, _kth(part, k))
+        if len(part) >= k:  # the survivors' partial scores are now whole: keep those that can tie the k-th
+            cand = cand[part >= theta * (1 - MARGIN)]
+        cand = np.sort(cand)
+        scores = self.exact(cand)
+        return cand[scores > 0], scores[scores > 0]
 
 
 def best_k(rows: np.ndarray, scores: np.ndarray, pids: np.ndarray, k: int) -> np.ndarray:
