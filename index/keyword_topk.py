@@ -37,6 +37,7 @@ MARGIN = 1e-4  # relative slack on bounds and theta: float32 rounding is ~6e-8
 PROBE = 500  # candidates scored whole to raise theta before the other terms are looked up
 PROBES = 2  # probes at most a query
 PROBE_GROWTH = 4  # a new probe once the passages found have grown this much
+PROBE_POOL = 8  # rows of the best partial scores whose bounds pick the probe's rows
 BIG_LIST = 16_384  # postings from which a term's list is probed before it is scored
 
 
@@ -229,6 +230,20 @@ class _Run:
             self._ranges[key] = got
         return got
 
+    def after(self, s: int, order: list[int], i: int, blocks: TermBlocks) -> np.ndarray:
+        """Per block of `blocks` (the term order[i]'s), the largest sum of bounds of the terms
+        order[i + 1:] over the ranges of rows it covers (segment s)."""
+        size = (len(self.segments[s]) >> self.shift(s)) + 1
+        suffix = np.zeros(size, dtype=np.float64)
+        for t in order[i + 1:]:
+            got = self.blocks(t)[s]
+            if got is not None:
+                suffix += got[0] * self.ranges(s, t, None)
+        width = 1 << (blocks.shift - self.shift(s))
+        padded = np.zeros(len(blocks.maxima) * width, dtype=np.float64)
+        padded[:size] = suffix
+        return padded.reshape(len(blocks.maxima), width).max(axis=1)
+
     def bound(self, cand: np.ndarray, cuts: np.ndarray, terms: list[int], skipped: dict[int, list]) -> np.ndarray:
         """Per candidate (grouped by segment at `cuts`), an upper bound of the weights of `terms`
         (of a term scored in part: in the blocks left unscored) from the ranges it falls in."""
@@ -307,8 +322,13 @@ class _Run:
                 # early (after the rarest terms) it spares scoring the frequent terms whole
                 rows = np.concatenate(found) if found else np.zeros(0, np.int64)
                 found = [rows]
-                if len(rows) > probe:
-                    rows = rows[np.argpartition(-acc[rows], probe - 1)[:probe]]
+                if len(rows) > probe:  # the rows that could score highest: partial score + bounds of the terms left
+                    if len(rows) > PROBE_POOL * probe:
+                        rows = rows[np.argpartition(-acc[rows], PROBE_POOL * probe - 1)[:PROBE_POOL * probe]]
+                    rows = np.sort(rows)
+                    terms = [u for u in order[:i] if u in skipped] + order[i:]
+                    hope = acc[rows] + self.bound(rows, np.searchsorted(rows, self.offsets), terms, skipped)
+                    rows = rows[np.argpartition(-hope, probe - 1)[:probe]]
                 if len(rows) < probe and big:
                     rows = np.union1d(rows, self.best_blocks_rows(t, probe))
                 theta = max(theta, _kth(acc[found[0]], k), self.theta_of(rows, k))
@@ -322,8 +342,13 @@ class _Run:
                 chosen = None
                 if got[1] is not None and theta > 0:
                     # a row first met here scores at most its block's bound + the bounds of the
-                    # terms after t: blocks below theta are left to the look-ups of rows found elsewhere
-                    low = got[1].maxima * got[0] + left[i + 1] < theta * (1 - MARGIN)
+                    # terms after t (in its rows' ranges, for a long list: a frequent term's
+                    # blocks mostly lie where the other terms are weak): blocks below theta are
+                    # left to the look-ups of rows found elsewhere
+                    after = left[i + 1]
+                    if int(q.ends[s, t] - q.starts[s, t]) >= BIG_LIST:
+                        after = self.after(s, order, i, got[1])
+                    low = got[1].maxima * got[0] + after < theta * (1 - MARGIN)
                     if low.any():
                         skip[s] = low
                         chosen = np.flatnonzero(~low)
