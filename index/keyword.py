@@ -207,7 +207,7 @@ class KeywordIndex:
             return []
         rows, scores = self._top_rows(query, k, allowed)
         pick = best_k(rows, scores, self.pids, k)
-        return [ScoredId(int(self.pids[rows[i]]), float(scores[i])) for i in pick]
+        return [ScoredId(p, s) for p, s in zip(self.pids[rows[pick]].tolist(), scores[pick].tolist())]
 
     def _top_rows(self, query: str, k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Rows that may be in the top k (with `allowed`: among those) and their exact scores."""

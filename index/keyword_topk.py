@@ -34,7 +34,7 @@ from index.postings import Segment
 _LOCAL = threading.local()
 
 MARGIN = 1e-4  # relative slack on bounds and theta: float32 rounding is ~6e-8
-PROBE = 500  # candidates scored whole to raise theta before the other terms are looked up
+PROBE = 200  # candidates scored whole to raise theta before the other terms are looked up
 PROBES = 2  # probes at most a query
 PROBE_GROWTH = 4  # a new probe once the passages found have grown this much
 PROBE_POOL = 8  # rows of the best partial scores whose bounds pick the probe's rows
