@@ -38,6 +38,7 @@ PROBE = 200  # candidates scored whole to raise theta before the other terms are
 PROBES = 2  # probes at most a query
 PROBE_GROWTH = 4  # a new probe once the passages found have grown this much
 PROBE_POOL = 8  # rows of the best partial scores whose bounds pick the probe's rows
+FEW = 4  # candidates per k from which the terms left are added term by term
 BIG_LIST = 16_384  # postings from which a term's list is probed before it is scored
 
 
@@ -371,18 +372,19 @@ class _Run:
         cand, part = cand[by_row], part[by_row]
         # per candidate, the bounds of its terms not added yet, from the ranges of rows it is in
         reach = self.bound(cand, np.searchsorted(cand, self.offsets), pending, skipped)
+        whole = True  # the survivors' partial scores are whole once every term is added
         for t in pending:  # only for passages that can still reach theta
             keep = part + reach >= theta * (1 - MARGIN)
             cand, part, reach = cand[keep], part[keep], reach[keep]
-            if not len(cand):
+            if len(cand) <= FEW * k:  # few left: scoring them whole costs less than a step per term
+                whole = False
                 break
             bound = self.bound(cand, np.searchsorted(cand, self.offsets), [t], skipped)
             reach -= bound
             self.add_exact(cand, part, np.flatnonzero(bound > 0), t)  # no bound: no posting to look up
             theta = max(theta, _kth(part, k))
-        if len(part) >= k:  # the survivors' partial scores are now whole: keep those that can tie the k-th
+        if whole and len(part) >= k:  # keep those that can tie the k-th
             cand = cand[part >= theta * (1 - MARGIN)]
-        cand = np.sort(cand)
         scores = self.exact(cand)
         return cand[scores > 0], scores[scores > 0]
 
