@@ -86,6 +86,7 @@ class Bounds:
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, int], TermBlocks] = {}
+        self._fine: dict[tuple[str, int, int], np.ndarray] = {}  # blocks' maxima on a finer grid
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -98,9 +99,22 @@ class Bounds:
             got = term_blocks(np.asarray(seg.rows)[a:b], np.asarray(seg.tf)[a:b], norm, len(seg), avgdl)
             with self._lock:
                 if self._bytes > CACHE_BYTES:
-                    self._cache, self._bytes = {}, 0
+                    self._cache, self._fine, self._bytes = {}, {}, 0
                 self._cache[key] = got
                 self._bytes += got.maxima.nbytes + got.ptr.nbytes
+        return got
+
+    def at_shift(self, seg: Segment, h: int, blocks: TermBlocks, shift: int, size: int) -> np.ndarray:
+        """at_shift(blocks, shift, size), kept: a frequent term comes back in query after query."""
+        key = (seg.name, h, shift)
+        got = self._fine.get(key)
+        if got is None:
+            got = at_shift(blocks, shift, size)
+            with self._lock:
+                if self._bytes > CACHE_BYTES:
+                    self._cache, self._fine, self._bytes = {}, {}, 0
+                self._fine[key] = got
+                self._bytes += got.nbytes
         return got
 
     def get(self, seg: Segment, h: int, a: int, b: int, norm: np.ndarray, avgdl: float) -> float:

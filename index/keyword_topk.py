@@ -222,8 +222,10 @@ class _Run:
             blocks = self.blocks(t)[s]
             if blocks is None or (skipped is not None and skipped[s] is None):
                 got = np.zeros(size, dtype=np.float32)
+            elif blocks[1] is not None and skipped is None:
+                got = self.bounds.at_shift(self.segments[s], int(self.q.hashes[t]), blocks[1], self.shift(s), size)
             elif blocks[1] is not None:
-                got = at_shift(blocks[1], self.shift(s), size, None if skipped is None else skipped[s])
+                got = at_shift(blocks[1], self.shift(s), size, skipped[s])
             else:
                 a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
                 rows, o = self.plain[s][0][a:b], self.offsets
@@ -290,13 +292,12 @@ class _Run:
         """score_rows (bit for bit: terms added in hash order) of sorted alive rows, searched by blocks."""
         out = np.zeros(len(rows), dtype=np.float64)
         cuts = np.searchsorted(rows, self.offsets)
-        for t in range(len(self.q.hashes)):
-            if self.q.idf[t] == 0:
-                continue
-            for s in range(len(self.segments)):
+        present = (self.q.ends > self.q.starts) & (self.q.idf > 0)
+        for t in np.flatnonzero(present.any(axis=0)).tolist():  # hash order
+            for s in np.flatnonzero(present[:, t]).tolist():
                 lo, hi = int(cuts[s]), int(cuts[s + 1])
                 a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
-                if b <= a or hi <= lo:
+                if hi <= lo:
                     continue
                 local = (rows[lo:hi] - self.offsets[s]).astype(np.int32)
                 hit, pos = _lookup(self.plain[s][0][a:b], local)
