@@ -26,7 +26,8 @@ import numpy as np
 from index.base import ScoredId
 from index.postings import Segment, merge, term_hashes
 from index.blockmax import Bounds
-from index.keyword_topk import QueryTerms, best_k, score_rows, term_slices, top_rows
+from index.keyword_rows import QueryTerms, best_k, score_rows, term_slices
+from index.keyword_topk import top_rows
 from index.postings_merge import RANGE_POSTINGS, merge_to_folder
 from index.tokenize import query_tokens
 

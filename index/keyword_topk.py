@@ -1,34 +1,48 @@
-"""Keyword top k without scoring every posting: MaxScore over the segments of index/keyword.py.
+"""Keyword top k without scoring every posting: MaxScore with block-max bounds over the segments
+of index/keyword.py.
 
 Why (issue 14): a query carries ~50 tokens with its folded forms and n-grams, and a dozen of them
 ("nam", "~viet", "của") have a posting in most passages: scoring every posting took 41 ms at the
 p95 of the benchmark's queries at 300,000 passages. A frequent term has a low idf, so its largest
-possible contribution (idf x the largest tf part over its postings: the term's "upper bound") is
-small. Terms are scored in order of decreasing bound; once the bounds of the terms left add up to
-less than a lower bound of the k-th best score (theta, the k-th best partial score of a fixed
-sample of rows), a passage none of the scored terms matched cannot enter the top k, so the terms
-left are only looked up (np.searchsorted in their sorted rows) for the passages already found,
-dropping those that can no longer reach theta as theta rises.
+possible contribution (idf x the largest tf part: the term's "upper bound") is small. Terms are
+taken in order of decreasing bound; once the bounds of the terms left add up to less than a lower
+bound of the k-th best score (theta), a passage none of the scored terms matched cannot enter the
+top k, so the terms left are only looked up for the passages already found.
+
+Method at 10^6 passages (what each step bought, CPU ms p50/p95 of keyword top 100 over the
+benchmark's 200 queries, old and new interleaved in one run on a loaded shared machine;
+before: 6.9/35):
+1. Theta early: after the rarest terms (or, before the first long list, from the rows of that
+   list's best blocks) the 200 rows with the best partial score + bounds are scored whole; their
+   k-th is within a few % of the true k-th for most queries, so the frequent terms are mostly left
+   to look-ups instead of being scattered whole (with 2, below, 4.3/21).
+2. Block-max bounds (index/blockmax.py): per term and segment, the largest tf part per block of
+   ~32 postings (2^shift rows), computed on first use and cached. A candidate's bound for the
+   terms not yet added is the sum of its blocks' bounds on a common grid of rows, one gather; a
+   long list's blocks where its bound + the other terms' bounds in the same rows stay below theta
+   are not scattered (rows found elsewhere look them up). Candidates are pruned before sorting.
+3. Fixed costs: a per-thread float64 accumulator reused (only touched rows reset), tombstones
+   counted per segment per commit, not per query (query terms 0.83 -> 0.26 ms), probe 200 rows,
+   and once <= 4k candidates are left they are scored whole instead of a step per term.
+Result, same run, CPU ms: old 6.8/37 -> new 2.8/15.5 (0.41x at p50 and p95); 100,000 passages
+2.7/9.3 -> 2.3/9.0. `python /tmp/kw5/cmp.py`-style interleaving is scripts/bench_keyword_topk.py.
 
 Exact: the survivors are rescored term by term in the order of the full scoring (sorted term
 hashes), each weight by the same expression, so scores are bit for bit those of
-KeywordIndex.scores (tests/test_keyword_topk.py compares both on a real index). Bounds carry a
-relative margin (MARGIN) so float rounding never prunes a passage that ties the k-th.
-
-A term's bound per segment is cached (segments are immutable) with the average passage length it
-was computed at; when that average grows, the bound is scaled by new/old, which stays an upper
-bound (the length part of BM25's denominator shrinks at most by that ratio), so no rescan is needed
-after a commit. Nothing new is written to the index files.
+KeywordIndex.scores (tests/test_keyword_topk.py and tests/test_keyword_blockmax.py compare both,
+the latter with every term given blocks). Bounds carry a relative margin (MARGIN) so float
+rounding never prunes a passage that ties the k-th; bounds cached at an older average passage
+length are scaled (index/blockmax.py). Nothing new is written to the index files.
 """
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from index.blockmax import BLOCK_POSTINGS, Bounds, TermBlocks, at_shift, block_postings, list_at_shift
+from index.keyword_rows import QueryTerms, _lookup, _weights, best_k  # noqa: F401 (best_k: imported from here before)
 from index.postings import Segment
 
 _LOCAL = threading.local()
@@ -40,74 +54,6 @@ PROBE_GROWTH = 4  # a new probe once the passages found have grown this much
 PROBE_POOL = 8  # rows of the best partial scores whose bounds pick the probe's rows
 FEW = 4  # candidates per k from which the terms left are added term by term
 BIG_LIST = 16_384  # postings from which a term's list is probed before it is scored
-
-
-@dataclass(frozen=True)
-class QueryTerms:
-    """A query's terms as the full scoring sees them: sorted unique hashes, idf (with repeats),
-    per segment the [start, end) of each term's postings (start == end: absent)."""
-
-    hashes: np.ndarray  # uint64 (T,)
-    idf: np.ndarray  # float64 (T,)
-    starts: np.ndarray  # int64 (S, T)
-    ends: np.ndarray  # int64 (S, T)
-
-
-def term_slices(segments: Sequence[Segment], hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    starts = np.zeros((len(segments), len(hashes)), dtype=np.int64)
-    ends = np.zeros_like(starts)
-    for s, seg in enumerate(segments):
-        if not len(seg.terms) or not len(hashes):
-            continue
-        i = np.searchsorted(seg.terms, hashes)
-        i_ok = np.minimum(i, len(seg.terms) - 1)
-        hit = (i < len(seg.terms)) & (np.asarray(seg.terms)[i_ok] == hashes)
-        found = i_ok[hit]
-        starts[s, hit] = np.asarray(seg.indptr[found])
-        ends[s, hit] = np.asarray(seg.indptr[found + 1])
-    return starts, ends
-
-
-def _weights(idf: np.ndarray, t: int, tf: np.ndarray, norm_rows: np.ndarray) -> np.ndarray:
-    """The full scoring's expression (index/keyword.py: idf[term] * tf / (tf + norm[rows])): same
-    dtypes, same rounding."""
-    return idf[t:t + 1] * tf / (tf + norm_rows)
-
-
-def _lookup(rows: np.ndarray, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(positions in `local`, positions in `rows`) of the local rows present in sorted `rows`."""
-    if not len(rows) or not len(local):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pos = np.searchsorted(rows, local)
-    ok = pos < len(rows)
-    ok[ok] = rows[pos[ok]] == local[ok]
-    return np.flatnonzero(ok), pos[ok]
-
-
-def score_rows(segments: Sequence[Segment], offsets: np.ndarray, norm: np.ndarray, q: QueryTerms,
-               rows: np.ndarray) -> np.ndarray:
-    """Exact BM25 (float32, as KeywordIndex.scores) of these global rows (sorted, alive)."""
-    out = np.zeros(len(rows), dtype=np.float64)
-    seg_of = np.searchsorted(offsets, rows, side="right") - 1
-    parts = []
-    for s, seg in enumerate(segments):
-        at = np.flatnonzero(seg_of == s)
-        if len(at):  # plain views of the memory maps: slicing a np.memmap costs ~10 us of Python each time
-            parts.append((s, (np.asarray(seg.rows), np.asarray(seg.tf)), at, (rows[at] - offsets[s]).astype(np.int32)))
-    for t in range(len(q.hashes)):  # hash order: the order the full scoring adds terms in
-        if q.idf[t] == 0:
-            continue
-        add = np.zeros(len(rows), dtype=np.float64)
-        for s, (seg_rows, seg_tf), at, local in parts:
-            a, b = int(q.starts[s, t]), int(q.ends[s, t])
-            if b <= a:
-                continue
-            i, pos = _lookup(seg_rows[a:b], local)
-            if len(i):
-                tf = seg_tf[a:b][pos]
-                add[at[i]] = _weights(q.idf, t, tf, norm[offsets[s] + local[i]])
-        out += add
-    return out.astype(np.float32)
 
 
 def _buffer(n: int) -> np.ndarray:
@@ -289,7 +235,7 @@ class _Run:
                 part[at[hit]] += _weights(q.idf, t, tf, self.norm[cand[at[hit]]])
 
     def exact(self, rows: np.ndarray) -> np.ndarray:
-        """score_rows (bit for bit: terms added in hash order) of sorted alive rows, searched by blocks."""
+        """score_rows (bit for bit: terms added in hash order) of sorted alive rows."""
         out = np.zeros(len(rows), dtype=np.float64)
         cuts = np.searchsorted(rows, self.offsets)
         present = (self.q.ends > self.q.starts) & (self.q.idf > 0)
@@ -388,15 +334,3 @@ class _Run:
             cand = cand[part >= theta * (1 - MARGIN)]
         scores = self.exact(cand)
         return cand[scores > 0], scores[scores > 0]
-
-
-def best_k(rows: np.ndarray, scores: np.ndarray, pids: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k best (score descending, passage id ascending on ties), deterministic
-    whatever rows were given beside the k: every row tying the k-th score is kept until the sort."""
-    if len(rows) > k:
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        pick = np.flatnonzero(scores >= kth)
-    else:
-        pick = np.arange(len(rows))
-    pick = pick[np.lexsort((pids[rows[pick]], -scores[pick]))]
-    return pick[:k]
