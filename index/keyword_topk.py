@@ -41,6 +41,7 @@ from typing import Sequence
 
 import numpy as np
 
+from index import blockmax
 from index.blockmax import BLOCK_POSTINGS, Bounds, TermBlocks, at_shift, block_postings, list_at_shift
 from index.keyword_rows import QueryTerms, _lookup, _weights, best_k  # noqa: F401 (best_k: imported from here before)
 from index.postings import Segment
@@ -93,6 +94,9 @@ class _Run:
         self.plain = [(np.asarray(seg.rows), np.asarray(seg.tf)) for seg in segments]  # see score_rows
         self.has_dead = [bool(dead[offsets[s]:offsets[s + 1]].any()) for s in range(len(segments))]
         self._blocks: dict[int, list] = {}
+        # plain Python numbers: a query has ~50 terms x segments, numpy scalars cost ~1 us each
+        self.slices = [list(zip(q.starts[s].tolist(), q.ends[s].tolist())) for s in range(len(segments))]
+        self.idf, self.hashes = q.idf.tolist(), q.hashes.tolist()
         self._shifts: dict[int, int] = {}
         self._ranges: dict[tuple[int, int, bool], np.ndarray] = {}
 
@@ -105,14 +109,17 @@ class _Run:
         return got
 
     def _term_blocks(self, s: int, t: int) -> tuple[float, TermBlocks | None] | None:
-        a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
+        a, b = self.slices[s][t]
         if b <= a:
             return None
+        idf = self.idf[t]
+        if b - a < blockmax.EXACT_BOUND_MIN:  # as Bounds.blocks, without the call
+            return idf * (1 + MARGIN), None
         o = self.offsets
-        got = self.bounds.blocks(self.segments[s], int(self.q.hashes[t]), a, b, self.norm[o[s]:o[s + 1]], self.avgdl)
+        got = self.bounds.blocks(self.segments[s], self.hashes[t], a, b, self.norm[o[s]:o[s + 1]], self.avgdl)
         if got is None:
-            return float(self.q.idf[t]) * (1 + MARGIN), None
-        return float(self.q.idf[t]) * got.scale(self.avgdl) * (1 + MARGIN), got
+            return idf * (1 + MARGIN), None
+        return idf * got.scale(self.avgdl) * (1 + MARGIN), got
 
     def upper_bounds(self) -> np.ndarray:
         ub = np.zeros(len(self.q.hashes), dtype=np.float64)

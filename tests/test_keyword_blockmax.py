@@ -61,6 +61,7 @@ def test_pruned_equals_full_with_blocks_on_the_sample_documents(tmp_path, blocks
     paras = sample_paragraphs()
     kw = segmented(paras, 3, 7, tmp_path)  # three segments, every 7th passage deleted
     assert assert_same(kw, paragraph_queries(paras)) > 100
+    assert len(kw._bounds._cache) > 100 and kw._bounds._fine  # the block paths ran
 
 
 def test_pruned_equals_full_with_blocks_on_wikipedia_passages(tmp_path, blocks_everywhere):
