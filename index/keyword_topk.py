@@ -55,6 +55,7 @@ PROBE_GROWTH = 4  # a new probe once the passages found have grown this much
 PROBE_POOL = 8  # rows of the best partial scores whose bounds pick the probe's rows
 ACC_DTYPE = np.float32  # partial sums only steer pruning (exact scores are recomputed): half the memory traffic
 FEW = 4  # candidates per k from which the terms left are added term by term
+SUFFIX_MIN = 16_384
 BIG_LIST = 16_384  # postings from which a term's list is probed before it is scored
 
 
@@ -95,6 +96,7 @@ class _Run:
         self.plain = [(np.asarray(seg.rows), np.asarray(seg.tf)) for seg in segments]  # see score_rows
         self.has_dead = [bool(dead[offsets[s]:offsets[s + 1]].any()) for s in range(len(segments))]
         self._blocks: dict[int, list] = {}
+        self._suffix: dict[int, tuple[int, np.ndarray]] = {}  # per segment: (i, bounds of order[i + 1:] per range)
         # plain Python numbers: a query has ~50 terms x segments, numpy scalars cost ~1 us each
         self.slices = [list(zip(q.starts[s].tolist(), q.ends[s].tolist())) for s in range(len(segments))]
         self.idf, self.hashes = q.idf.tolist(), q.hashes.tolist()
@@ -190,15 +192,21 @@ class _Run:
     def after(self, s: int, order: list[int], i: int, blocks: TermBlocks) -> np.ndarray:
         """Per block of `blocks` (the term order[i]'s), the largest sum of bounds of the terms
         order[i + 1:] over the ranges of rows it covers (segment s)."""
-        size = (len(self.segments[s]) >> self.shift(s)) + 1
-        suffix = np.zeros(size, dtype=np.float64)
-        for t in order[i + 1:]:
-            got = self.blocks(t)[s]
-            if got is not None:
-                suffix += got[0] * self.ranges(s, t, None)
+        have = self._suffix.get(s)
+        if have is None or have[0] > i:
+            suffix = np.zeros((len(self.segments[s]) >> self.shift(s)) + 1, dtype=np.float64)
+            for t in order[i + 1:]:
+                if self.blocks(t)[s] is not None:
+                    suffix += self.blocks(t)[s][0] * self.ranges(s, t, None)
+        else:  # the sum kept from an earlier term, less the terms since (drift << MARGIN)
+            suffix = have[1]
+            for t in order[have[0] + 1:i + 1]:
+                if self.blocks(t)[s] is not None:
+                    suffix -= self.blocks(t)[s][0] * self.ranges(s, t, None)
+        self._suffix[s] = (i, suffix)
         width = 1 << (blocks.shift - self.shift(s))
         padded = np.zeros(len(blocks.maxima) * width, dtype=np.float64)
-        padded[:size] = suffix
+        padded[:len(suffix)] = suffix
         return padded.reshape(len(blocks.maxima), width).max(axis=1)
 
     def bound(self, cand: np.ndarray, cuts: np.ndarray, terms: list[int], skipped: dict[int, list]) -> np.ndarray:
@@ -302,7 +310,7 @@ class _Run:
                     # blocks mostly lie where the other terms are weak): blocks below theta are
                     # left to the look-ups of rows found elsewhere
                     after = left[i + 1]
-                    if int(q.ends[s, t] - q.starts[s, t]) >= BIG_LIST:
+                    if int(q.ends[s, t] - q.starts[s, t]) >= SUFFIX_MIN:
                         after = self.after(s, order, i, got[1])
                     low = got[1].maxima * got[0] + after < theta * (1 - MARGIN)
                     if low.any():
