@@ -94,7 +94,7 @@ class _Run:
         self.bounds, self.avgdl = bounds, avgdl
         self.acc = _buffer(int(offsets[-1]))
         self.plain = [(np.asarray(seg.rows), np.asarray(seg.tf)) for seg in segments]  # see score_rows
-        self.has_dead = [bool(dead[offsets[s]:offsets[s + 1]].any()) for s in range(len(segments))]
+        self.any_dead = bool(dead.any())
         self._blocks: dict[int, list] = {}
         self._suffix: dict[int, tuple[int, np.ndarray]] = {}  # per segment: (i, bounds of order[i + 1:] per range)
         # plain Python numbers: a query has ~50 terms x segments, numpy scalars cost ~1 us each
@@ -133,20 +133,21 @@ class _Run:
         return ub
 
     def postings(self, s: int, t: int, chosen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Global rows (alive) and tf of term t in segment s, all or those of the chosen blocks."""
+        """Global rows and tf of term t in segment s, all or those of the chosen blocks. Dead rows
+        too: tombstones are few, filtering every list costs more than dropping them once found."""
         a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
         rows, tf = self.plain[s][0][a:b], self.plain[s][1][a:b]
         if chosen is not None:
             at = block_postings(self.blocks(t)[s][1], chosen)
             rows, tf = rows[at], tf[at]
-        if self.has_dead[s]:
-            alive = ~self.dead[self.offsets[s]:self.offsets[s + 1]][rows]
-            rows, tf = rows[alive], tf[alive]
         return rows.astype(np.int64) + self.offsets[s], tf
 
+    def alive(self, rows: np.ndarray) -> np.ndarray:
+        return rows[~self.dead[rows]] if self.any_dead else rows
+
     def theta_of(self, rows: np.ndarray, k: int) -> float:
-        """The k-th best whole score of these (alive, distinct) rows: a lower bound of the k-th best."""
-        return _kth(self.exact(np.sort(rows)), k)
+        """The k-th best whole score of these (distinct) rows: a lower bound of the k-th best."""
+        return _kth(self.exact(np.sort(self.alive(rows))), k)
 
     def best_blocks_rows(self, t: int, n: int) -> np.ndarray:
         """About n rows of term t's blocks with the largest bounds (a first probe's rows)."""
@@ -284,8 +285,9 @@ class _Run:
                 # the whole scores of the `probe` best rows so far (or, before a long list, of its
                 # best blocks' rows): their k-th is a far better theta than any partial score, and
                 # early (after the rarest terms) it spares scoring the frequent terms whole
-                rows = np.concatenate(found) if found else np.zeros(0, np.int64)
-                found = [rows]
+                found = [np.concatenate(found)] if found else []
+                rows = self.alive(found[0]) if found else np.zeros(0, np.int64)
+                theta = max(theta, _kth(acc[rows], k))
                 if len(rows) > probe:  # the rows that could score highest: partial score + bounds of the terms left
                     if len(rows) > PROBE_POOL * probe:
                         rows = rows[np.argpartition(-acc[rows], PROBE_POOL * probe - 1)[:PROBE_POOL * probe]]
@@ -295,7 +297,7 @@ class _Run:
                     rows = rows[np.argpartition(-hope, probe - 1)[:probe]]
                 if len(rows) < probe and big:
                     rows = np.union1d(rows, self.best_blocks_rows(t, probe))
-                theta = max(theta, _kth(acc[found[0]], k), self.theta_of(rows, k))
+                theta = max(theta, self.theta_of(rows, k))
                 probed_at, probes = n_found, probes + 1
                 if left[i] < theta * (1 - MARGIN):
                     break
@@ -327,6 +329,9 @@ class _Run:
         cand = np.concatenate(found) if found else np.zeros(0, np.int64)
         part = acc[cand].astype(np.float64)
         acc[cand] = 0
+        if self.any_dead:
+            keep = ~self.dead[cand]
+            cand, part = cand[keep], part[keep]
         theta = max(theta, _kth(part, k))
         pending = [t for t in order[:i] if t in skipped] + order[i:]
         keep = part + left[i] + sum(ub[t] for t in skipped) >= theta * (1 - MARGIN)  # global bounds first: cheap
