@@ -86,7 +86,7 @@ class Bounds:
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, int], TermBlocks] = {}
-        self._fine: dict[tuple[str, int, int], np.ndarray] = {}  # blocks' maxima on a finer grid
+        self._fine: dict[tuple[str, int, int, float], np.ndarray] = {}  # blocks' maxima on a finer grid
         self._bytes = 0
         self._lock = threading.Lock()
 
@@ -106,7 +106,7 @@ class Bounds:
 
     def at_shift(self, seg: Segment, h: int, blocks: TermBlocks, shift: int, size: int) -> np.ndarray:
         """at_shift(blocks, shift, size), kept: a frequent term comes back in query after query."""
-        key = (seg.name, h, shift)
+        key = (seg.name, h, shift, blocks.at)  # `at`: of these blocks, not of blocks computed again since
         got = self._fine.get(key)
         if got is None:
             got = at_shift(blocks, shift, size)

@@ -2,37 +2,35 @@
 of index/keyword.py.
 
 Why (issue 14): a query carries ~50 tokens with its folded forms and n-grams, and a dozen of them
-("nam", "~viet", "của") have a posting in most passages: scoring every posting took 41 ms at the
-p95 of the benchmark's queries at 300,000 passages. A frequent term has a low idf, so its largest
-possible contribution (idf x the largest tf part: the term's "upper bound") is small. Terms are
+("nam", "~viet", "của") have a posting in most passages. A frequent term has a low idf, so its
+largest possible contribution (idf x the largest tf part: its "upper bound") is small. Terms are
 taken in order of decreasing bound; once the bounds of the terms left add up to less than a lower
 bound of the k-th best score (theta), a passage none of the scored terms matched cannot enter the
 top k, so the terms left are only looked up for the passages already found.
 
-Method at 10^6 passages (what each step bought, CPU ms p50/p95 of keyword top 100 over the
-benchmark's 200 queries, old and new interleaved in one run on a loaded shared machine;
-before: 6.9/35):
-1. Theta early: after the rarest terms (or, before the first long list, from the rows of that
-   list's best blocks) the 200 rows with the best partial score + bounds are scored whole; their
-   k-th is within a few % of the true k-th for most queries, so the frequent terms are mostly left
-   to look-ups instead of being scattered whole (with 2, below, 4.3/21).
+What makes it fast at 10^6 passages (before this, 83 % of a warm search was here, with every
+posting of most terms scattered into a 10^6-long float64 array):
+1. Theta early: after the rarest terms (or, before the first long list, from its best blocks'
+   rows) the 200 rows with the best partial score + bounds are scored whole; their k-th is within
+   a few % of the true k-th for most queries, so frequent terms are left to look-ups.
 2. Block-max bounds (index/blockmax.py): per term and segment, the largest tf part per block of
-   ~32 postings (2^shift rows), computed on first use and cached. A candidate's bound for the
-   terms not yet added is the sum of its blocks' bounds on a common grid of rows, one gather; a
-   long list's blocks where its bound + the other terms' bounds in the same rows stay below theta
-   are not scattered (rows found elsewhere look them up). Candidates are pruned before sorting.
-3. Fixed costs: a per-thread float64 accumulator reused (only touched rows reset), tombstones
-   counted per segment per commit, not per query (query terms 0.83 -> 0.26 ms), probe 200 rows,
-   and once <= 4k candidates are left they are scored whole instead of a step per term.
-Result, same run, CPU ms: old 6.8/37 -> new 2.8/15.5 (0.41x at p50 and p95); 100,000 passages
-2.7/9.3 -> 2.3/9.0. `python /tmp/kw5/cmp.py`-style interleaving is scripts/bench_keyword_topk.py.
+   ~32 postings, computed on first use and cached. A candidate's bound for the terms it still
+   lacks is the sum of its blocks' bounds on the query's grid of rows (one gather), which prunes
+   most candidates before any look-up; a long list's blocks where its bound + the other terms'
+   bounds over the same rows stay below theta are not scattered (rows found elsewhere look them
+   up, as for a term left).
+3. Fixed costs: a per-thread float32 accumulator kept between queries (touched rows reset),
+   tombstones dropped from the rows found rather than from every list, counted per commit not per
+   query, and once <= 4k candidates are left they are scored whole instead of term by term.
+Figures (keyword top 100, the benchmark's 200 queries, this code against the one before, one
+process, alternated query by query: `scripts/bench_keyword_topk.py CACHE/scale3-1000000 --against
+2df7592 --rounds 2`), CPU ms p50/p95: FIGURES
 
 Exact: the survivors are rescored term by term in the order of the full scoring (sorted term
 hashes), each weight by the same expression, so scores are bit for bit those of
 KeywordIndex.scores (tests/test_keyword_topk.py and tests/test_keyword_blockmax.py compare both,
 the latter with every term given blocks). Bounds carry a relative margin (MARGIN) so float
-rounding never prunes a passage that ties the k-th; bounds cached at an older average passage
-length are scaled (index/blockmax.py). Nothing new is written to the index files.
+rounding never prunes a passage that ties the k-th. Nothing new is written to the index files.
 """
 from __future__ import annotations
 
