@@ -18,11 +18,13 @@ from tests.test_keyword_topk import assert_same, full_top, pruned_top, sample_pa
 
 @pytest.fixture
 def blocks_everywhere(monkeypatch):
-    """Blocks for every term, a few postings each, probes before any list of 32 postings."""
+    """Blocks for every term, a few postings each, probes before any list of 16 postings."""
     monkeypatch.setattr("index.keyword.FULL_SCORING_MAX", 0)
     monkeypatch.setattr(blockmax, "EXACT_BOUND_MIN", 1)
     monkeypatch.setattr(blockmax, "BLOCK_POSTINGS", 4)
     monkeypatch.setattr(keyword_topk, "BIG_LIST", 32)
+    monkeypatch.setattr(keyword_topk, "SUFFIX_MIN", 32)
+    monkeypatch.setattr(keyword_topk, "PROBE_BEFORE", 16)
     monkeypatch.setattr(keyword_topk, "PROBE", 20)
 
 
