@@ -22,9 +22,12 @@ posting of most terms scattered into a 10^6-long float64 array):
 3. Fixed costs: a per-thread float32 accumulator kept between queries (touched rows reset),
    tombstones dropped from the rows found rather than from every list, counted per commit not per
    query, and once <= 4k candidates are left they are scored whole instead of term by term.
-Figures (keyword top 100, the benchmark's 200 queries, this code against the one before, one
-process, alternated query by query: `scripts/bench_keyword_topk.py CACHE/scale3-1000000 --against
-2df7592 --rounds 2`), CPU ms p50/p95: FIGURES
+Figures (keyword top 100, the benchmark's 200 queries, this code against the one before in one
+process, alternated query by query, on the shared machine under load 6-9:
+`scripts/bench_keyword_topk.py CACHE/scale3-1000000 --against 2df7592 --rounds 3`), p50/p95 ms:
+10^6 passages CPU 6.8/33.8 -> 3.4/15.4, wall 10.3/52.8 -> 5.5/25.0 (scoring every posting: CPU
+19.8/108.9); 10^5 CPU 2.1/7.6 -> 2.0/6.6. The first pass over the queries (bounds not cached yet)
+CPU p50/p95 9.4/42.4 -> 6.4/31.5. 0 of 200 queries differ from scoring every posting.
 
 Exact: the survivors are rescored term by term in the order of the full scoring (sorted term
 hashes), each weight by the same expression, so scores are bit for bit those of
