@@ -58,7 +58,7 @@ ACC_DTYPE = np.float32  # partial sums only steer pruning (exact scores are reco
 FEW = 4  # candidates per k from which the terms left are added term by term
 SUFFIX_MIN = 16_384
 PROBE_BEFORE = 8_192  # postings of the next list from which a probe pays (100,000 passages: p95 7.9 -> 5.9 ms)
-BIG_LIST = 16_384  # postings from which a term's list is probed before it is scored
+BIG_LIST = 16_384  # postings from which a list is probed first (from its best blocks if nothing is found yet)
 
 
 def _buffer(n: int) -> np.ndarray:
