@@ -44,7 +44,7 @@ import numpy as np
 
 from index import blockmax
 from index.blockmax import BLOCK_POSTINGS, Bounds, TermBlocks, at_shift, block_postings, list_at_shift
-from index.keyword_rows import QueryTerms, _lookup, _weights, best_k  # noqa: F401 (best_k: imported from here before)
+from index.keyword_rows import QueryTerms, _lookup, _weights, best_k, score_rows, term_slices  # noqa: F401 (imported from here before)
 from index.postings import Segment
 
 _LOCAL = threading.local()
