@@ -25,7 +25,9 @@ import numpy as np
 
 from index.base import ScoredId
 from index.postings import Segment, merge, term_hashes
-from index.keyword_topk import Bounds, QueryTerms, best_k, score_rows, term_slices, top_rows
+from index.blockmax import Bounds
+from index.keyword_rows import QueryTerms, best_k, score_rows, term_slices
+from index.keyword_topk import top_rows
 from index.postings_merge import RANGE_POSTINGS, merge_to_folder
 from index.tokenize import query_tokens
 
@@ -72,6 +74,7 @@ class KeywordIndex:
         dl = np.concatenate([np.asarray(s.dl, dtype=np.float64) for s in self._segments]) if self._segments \
             else np.zeros(0)
         self._n_live = int(len(self.pids) - self._dead_mask.sum())
+        self._seg_dead = [int(self._dead_mask[a:b].sum()) for a, b in zip(self._offsets[:-1], self._offsets[1:])]
         total = float(dl[~self._dead_mask].sum())
         avgdl = total / self._n_live if self._n_live else 1.0
         self._avgdl = avgdl or 1.0
@@ -205,7 +208,7 @@ class KeywordIndex:
             return []
         rows, scores = self._top_rows(query, k, allowed)
         pick = best_k(rows, scores, self.pids, k)
-        return [ScoredId(int(self.pids[rows[i]]), float(scores[i])) for i in pick]
+        return [ScoredId(p, s) for p, s in zip(self.pids[rows[pick]].tolist(), scores[pick].tolist())]
 
     def _top_rows(self, query: str, k: int, allowed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """Rows that may be in the top k (with `allowed`: among those) and their exact scores."""
@@ -236,18 +239,21 @@ class KeywordIndex:
         starts, ends = term_slices(self._segments, hashes)
         df = np.zeros(len(hashes), dtype=np.int64)
         for s, (seg, a, b) in enumerate(zip(self._segments, self._offsets[:-1], self._offsets[1:])):
+            present = np.flatnonzero(ends[s] > starts[s])
+            n_dead = self._seg_dead[s]
+            if not n_dead:
+                df[present] += ends[s, present] - starts[s, present]
+                continue
             dead = self._dead_mask[a:b]
-            n_dead = int(dead.sum())
-            for t in np.flatnonzero(ends[s] > starts[s]):
-                if not n_dead:
-                    df[t] += ends[s, t] - starts[s, t]
-                    continue
-                key = (seg.name, n_dead, int(hashes[t]))  # tombstones only grow: their count dates them
-                if key not in self._alive_df:
+            for t, h, lo, hi in zip(present.tolist(), hashes[present].tolist(), starts[s, present].tolist(),
+                                    ends[s, present].tolist()):
+                key = (seg.name, n_dead, h)  # tombstones only grow: their count dates them
+                got = self._alive_df.get(key)
+                if got is None:
                     if len(self._alive_df) > 1_000_000:
                         self._alive_df.clear()
-                    self._alive_df[key] = int(np.count_nonzero(~dead[np.asarray(seg.rows[starts[s, t]:ends[s, t]])]))
-                df[t] += self._alive_df[key]
+                    got = self._alive_df[key] = int(np.count_nonzero(~dead[np.asarray(seg.rows[lo:hi])]))
+                df[t] += got
         idf = np.where(df > 0, np.log1p((self._n_live - df + 0.5) / (df + 0.5)), 0.0) * repeats
         return QueryTerms(hashes, idf, starts, ends)
 

@@ -1,228 +1,362 @@
-"""Keyword top k without scoring every posting: MaxScore over the segments of index/keyword.py.
+"""Keyword top k without scoring every posting: MaxScore with block-max bounds over the segments
+of index/keyword.py.
 
 Why (issue 14): a query carries ~50 tokens with its folded forms and n-grams, and a dozen of them
-("nam", "~viet", "của") have a posting in most passages: scoring every posting took 41 ms at the
-p95 of the benchmark's queries at 300,000 passages. A frequent term has a low idf, so its largest
-possible contribution (idf x the largest tf part over its postings: the term's "upper bound") is
-small. Terms are scored in order of decreasing bound; once the bounds of the terms left add up to
-less than a lower bound of the k-th best score (theta, the k-th best partial score of a fixed
-sample of rows), a passage none of the scored terms matched cannot enter the top k, so the terms
-left are only looked up (np.searchsorted in their sorted rows) for the passages already found,
-dropping those that can no longer reach theta as theta rises.
+("nam", "~viet", "của") have a posting in most passages. A frequent term has a low idf, so its
+largest possible contribution (idf x the largest tf part: its "upper bound") is small. Terms are
+taken in order of decreasing bound; once the bounds of the terms left add up to less than a lower
+bound of the k-th best score (theta), a passage none of the scored terms matched cannot enter the
+top k, so the terms left are only looked up for the passages already found.
+
+What makes it fast at 10^6 passages (before this, 83 % of a warm search was here, with every
+posting of most terms scattered into a 10^6-long float64 array):
+1. Theta early: after the rarest terms (or, before the first long list, from its best blocks'
+   rows) the 200 rows with the best partial score + bounds are scored whole; their k-th is within
+   a few % of the true k-th for most queries, so frequent terms are left to look-ups.
+2. Block-max bounds (index/blockmax.py): per term and segment, the largest tf part per block of
+   ~32 postings, computed on first use and cached. A candidate's bound for the terms it still
+   lacks is the sum of its blocks' bounds on the query's grid of rows (one gather), which prunes
+   most candidates before any look-up; a long list's blocks where its bound + the other terms'
+   bounds over the same rows stay below theta are not scattered (rows found elsewhere look them
+   up, as for a term left).
+3. Fixed costs: a per-thread float32 accumulator kept between queries (touched rows reset),
+   tombstones dropped from the rows found rather than from every list, counted per commit not per
+   query, and once <= 4k candidates are left they are scored whole instead of term by term.
+Figures (keyword top 100, the benchmark's 200 queries, this code against the one before in one
+process, alternated query by query, on the shared machine under load 6-9:
+`scripts/bench_keyword_topk.py CACHE/scale3-1000000 --against 2df7592 --rounds 3`), p50/p95 ms:
+10^6 passages CPU 6.8/33.8 -> 3.4/15.4, wall 10.3/52.8 -> 5.5/25.0 (scoring every posting: CPU
+19.8/108.9); 10^5 CPU 2.1/7.6 -> 2.0/6.6. The first pass over the queries (bounds not cached yet)
+CPU p50/p95 9.4/42.4 -> 6.4/31.5. 0 of 200 queries differ from scoring every posting.
 
 Exact: the survivors are rescored term by term in the order of the full scoring (sorted term
 hashes), each weight by the same expression, so scores are bit for bit those of
-KeywordIndex.scores (tests/test_keyword_topk.py compares both on a real index). Bounds carry a
-relative margin (MARGIN) so float rounding never prunes a passage that ties the k-th.
-
-A term's bound per segment is cached (segments are immutable) with the average passage length it
-was computed at; when that average grows, the bound is scaled by new/old, which stays an upper
-bound (the length part of BM25's denominator shrinks at most by that ratio), so no rescan is needed
-after a commit. Nothing new is written to the index files.
+KeywordIndex.scores (tests/test_keyword_topk.py and tests/test_keyword_blockmax.py compare both,
+the latter with every term given blocks). Bounds carry a relative margin (MARGIN) so float
+rounding never prunes a passage that ties the k-th. Nothing new is written to the index files.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
 from typing import Sequence
 
 import numpy as np
 
+from index import blockmax
+from index.blockmax import BLOCK_POSTINGS, Bounds, TermBlocks, at_shift, block_postings, list_at_shift
+from index.keyword_rows import QueryTerms, _lookup, _weights, best_k, score_rows, term_slices  # noqa: F401 (imported from here before)
 from index.postings import Segment
 
+_LOCAL = threading.local()
+
 MARGIN = 1e-4  # relative slack on bounds and theta: float32 rounding is ~6e-8
-PROBE = 500  # candidates scored whole to raise theta before the other terms are looked up
-SAMPLE_ROWS = 65_536
-EXACT_BOUND_MIN = 4_096  # postings from which a term's bound is computed (and cached) rather than 1  # rows whose partial scores give theta (any subset gives a lower bound)
+PROBE = 200  # candidates scored whole to raise theta before the other terms are looked up
+PROBES = 2  # probes at most a query
+PROBE_GROWTH = 4  # a new probe once the passages found have grown this much
+PROBE_POOL = 8  # rows of the best partial scores whose bounds pick the probe's rows
+ACC_DTYPE = np.float32  # partial sums only steer pruning (exact scores are recomputed): half the memory traffic
+FEW = 4  # candidates per k from which the terms left are added term by term
+SUFFIX_MIN = 16_384
+PROBE_BEFORE = 8_192  # postings of the next list from which a probe pays (100,000 passages: p95 7.9 -> 5.9 ms)
+BIG_LIST = 16_384  # postings from which a list is probed first (from its best blocks if nothing is found yet)
 
 
-@dataclass(frozen=True)
-class QueryTerms:
-    """A query's terms as the full scoring sees them: sorted unique hashes, idf (with repeats),
-    per segment the [start, end) of each term's postings (start == end: absent)."""
-
-    hashes: np.ndarray  # uint64 (T,)
-    idf: np.ndarray  # float64 (T,)
-    starts: np.ndarray  # int64 (S, T)
-    ends: np.ndarray  # int64 (S, T)
-
-
-def term_slices(segments: Sequence[Segment], hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    starts = np.zeros((len(segments), len(hashes)), dtype=np.int64)
-    ends = np.zeros_like(starts)
-    for s, seg in enumerate(segments):
-        if not len(seg.terms) or not len(hashes):
-            continue
-        i = np.searchsorted(seg.terms, hashes)
-        i_ok = np.minimum(i, len(seg.terms) - 1)
-        hit = (i < len(seg.terms)) & (np.asarray(seg.terms)[i_ok] == hashes)
-        found = i_ok[hit]
-        starts[s, hit] = np.asarray(seg.indptr[found])
-        ends[s, hit] = np.asarray(seg.indptr[found + 1])
-    return starts, ends
+def _buffer(n: int) -> np.ndarray:
+    """This thread's accumulator of n zeros (Library.search may run in several threads).
+    Whoever uses it puts the zeros back on the rows it touched: allocating and zeroing 10^6 rows
+    and a flatnonzero over them cost ~2 ms a query at 10^6 passages."""
+    buf = getattr(_LOCAL, "acc", None)
+    if buf is None or len(buf) < n or buf.dtype != ACC_DTYPE:
+        buf = _LOCAL.acc = np.zeros(n, dtype=ACC_DTYPE)
+    return buf
 
 
-class Bounds:
-    """Per (segment, term): the largest tf / (tf + norm) over the term's postings, and the average
-    passage length it was computed at. Dead rows included (still an upper bound)."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[str, int], tuple[float, float]] = {}
-
-    def get(self, seg: Segment, h: int, a: int, b: int, norm: np.ndarray, avgdl: float) -> float:
-        if b - a < EXACT_BOUND_MIN:  # tf / (tf + norm) < 1: a short list is cheap to score anyway
-            return 1.0
-        key = (seg.name, h)
-        got = self._cache.get(key)
-        if got is None:
-            if len(self._cache) > 2_000_000:  # a long-running server sees many distinct words
-                self._cache.clear()
-            tf = np.asarray(seg.tf)[a:b]
-            got = (float(np.max(tf / (tf + norm[np.asarray(seg.rows)[a:b]]))) if b > a else 0.0, avgdl)
-            self._cache[key] = got
-        impact, at = got
-        return impact * max(1.0, avgdl / at) if at > 0 else impact
-
-
-def _weights(idf: np.ndarray, t: int, tf: np.ndarray, norm_rows: np.ndarray) -> np.ndarray:
-    """The full scoring's expression (index/keyword.py: idf[term] * tf / (tf + norm[rows])): same
-    dtypes, same rounding."""
-    return idf[t:t + 1] * tf / (tf + norm_rows)
-
-
-def _lookup(rows: np.ndarray, local: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(positions in `local`, positions in `rows`) of the local rows present in sorted `rows`."""
-    if not len(rows) or not len(local):
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    pos = np.searchsorted(rows, local)
-    ok = pos < len(rows)
-    ok[ok] = rows[pos[ok]] == local[ok]
-    return np.flatnonzero(ok), pos[ok]
-
-
-def score_rows(segments: Sequence[Segment], offsets: np.ndarray, norm: np.ndarray, q: QueryTerms,
-               rows: np.ndarray) -> np.ndarray:
-    """Exact BM25 (float32, as KeywordIndex.scores) of these global rows (sorted, alive)."""
-    out = np.zeros(len(rows), dtype=np.float64)
-    seg_of = np.searchsorted(offsets, rows, side="right") - 1
-    parts = []
-    for s, seg in enumerate(segments):
-        at = np.flatnonzero(seg_of == s)
-        if len(at):  # plain views of the memory maps: slicing a np.memmap costs ~10 us of Python each time
-            parts.append((s, (np.asarray(seg.rows), np.asarray(seg.tf)), at, (rows[at] - offsets[s]).astype(np.int32)))
-    for t in range(len(q.hashes)):  # hash order: the order the full scoring adds terms in
-        if q.idf[t] == 0:
-            continue
-        add = np.zeros(len(rows), dtype=np.float64)
-        for s, (seg_rows, seg_tf), at, local in parts:
-            a, b = int(q.starts[s, t]), int(q.ends[s, t])
-            if b <= a:
-                continue
-            i, pos = _lookup(seg_rows[a:b], local)
-            if len(i):
-                tf = seg_tf[a:b][pos]
-                add[at[i]] = _weights(q.idf, t, tf, norm[offsets[s] + local[i]])
-        out += add
-    return out.astype(np.float32)
+def _kth(values: np.ndarray, k: int) -> float:
+    return float(np.partition(values, len(values) - k)[len(values) - k]) if len(values) >= k else 0.0
 
 
 def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray, norm: np.ndarray,
              q: QueryTerms, k: int, bounds: Bounds, avgdl: float) -> tuple[np.ndarray, np.ndarray]:
     """Global rows that can be in the top k and their exact scores (every row of the true top k
     is among them; rows scoring 0 are not)."""
-    n = int(offsets[-1])
-    plain = [(np.asarray(seg.rows), np.asarray(seg.tf)) for seg in segments]  # see score_rows
-    has_dead = [bool(dead[offsets[s]:offsets[s + 1]].any()) for s in range(len(segments))]
-    ub = np.zeros(len(q.hashes), dtype=np.float64)
-    for t in np.flatnonzero(q.idf > 0):
-        best = 0.0
-        for s, seg in enumerate(segments):
-            a, b = int(q.starts[s, t]), int(q.ends[s, t])
-            if b > a:
-                best = max(best, bounds.get(seg, int(q.hashes[t]), a, b, norm[offsets[s]:offsets[s + 1]], avgdl))
-        ub[t] = q.idf[t] * best * (1 + MARGIN)
-    order = [int(t) for t in np.argsort(-ub, kind="stable") if ub[t] > 0]
-    left = np.concatenate([np.cumsum(ub[order][::-1])[::-1], [0.0]])  # bounds of order[i:], summed
-    acc = np.zeros(n, dtype=np.float64)
-    sample = np.zeros(0, dtype=np.int64)
-    in_sample = np.zeros(n, dtype=bool)
-    theta, i = 0.0, 0
-    while i < len(order):
-        if len(sample) >= k:
-            vals = acc[sample]
-            theta = max(theta, float(np.partition(vals, len(vals) - k)[len(vals) - k]))
-        if left[i] < theta * (1 - MARGIN):
-            break  # the terms left cannot lift an unmatched passage to theta
-        t = order[i]
-        touched = []
-        for s, seg in enumerate(segments):
-            a, b = int(q.starts[s, t]), int(q.ends[s, t])
-            if b <= a:
+    run = _Run(segments, offsets, dead, norm, q, bounds, avgdl)
+    try:
+        return run.top(k)
+    except BaseException:
+        run.acc[:] = 0  # whatever was touched
+        raise
+
+
+class _Run:
+    """One query's MaxScore: the state its phases share."""
+
+    def __init__(self, segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray, norm: np.ndarray,
+                 q: QueryTerms, bounds: Bounds, avgdl: float) -> None:
+        self.segments, self.offsets, self.dead, self.norm, self.q = segments, offsets, dead, norm, q
+        self.bounds, self.avgdl = bounds, avgdl
+        self.acc = _buffer(int(offsets[-1]))
+        self.plain = [(np.asarray(seg.rows), np.asarray(seg.tf)) for seg in segments]  # see score_rows
+        self.any_dead = bool(dead.any())
+        self._blocks: dict[int, list] = {}
+        self._suffix: dict[int, tuple[int, np.ndarray]] = {}  # per segment: (i, bounds of order[i + 1:] per range)
+        # plain Python numbers: a query has ~50 terms x segments, numpy scalars cost ~1 us each
+        self.slices = [list(zip(q.starts[s].tolist(), q.ends[s].tolist())) for s in range(len(segments))]
+        self.idf, self.hashes = q.idf.tolist(), q.hashes.tolist()
+        self._shifts: dict[int, int] = {}
+        self._ranges: dict[tuple[int, int, bool], np.ndarray] = {}
+
+    def blocks(self, t: int) -> list:
+        """Per segment: None (term absent) or (factor, TermBlocks | None): a row's weight of term t
+        is at most factor x its block's maximum (factor alone without blocks)."""
+        got = self._blocks.get(t)
+        if got is None:
+            got = self._blocks[t] = [self._term_blocks(s, t) for s in range(len(self.segments))]
+        return got
+
+    def _term_blocks(self, s: int, t: int) -> tuple[float, TermBlocks | None] | None:
+        a, b = self.slices[s][t]
+        if b <= a:
+            return None
+        idf = self.idf[t]
+        if b - a < blockmax.EXACT_BOUND_MIN:  # as Bounds.blocks, without the call
+            return idf * (1 + MARGIN), None
+        o = self.offsets
+        got = self.bounds.blocks(self.segments[s], self.hashes[t], a, b, self.norm[o[s]:o[s + 1]], self.avgdl)
+        if got is None:
+            return idf * (1 + MARGIN), None
+        return idf * got.scale(self.avgdl) * (1 + MARGIN), got
+
+    def upper_bounds(self) -> np.ndarray:
+        ub = np.zeros(len(self.q.hashes), dtype=np.float64)
+        for t in np.flatnonzero(self.q.idf > 0):
+            for got in self.blocks(int(t)):
+                if got is not None:
+                    ub[t] = max(ub[t], got[0] * (got[1].top if got[1] is not None else 1.0))
+        return ub
+
+    def postings(self, s: int, t: int, chosen: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Global rows and tf of term t in segment s, all or those of the chosen blocks. Dead rows
+        too: tombstones are few, filtering every list costs more than dropping them once found."""
+        a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
+        rows, tf = self.plain[s][0][a:b], self.plain[s][1][a:b]
+        if chosen is not None:
+            at = block_postings(self.blocks(t)[s][1], chosen)
+            rows, tf = rows[at], tf[at]
+        return rows.astype(np.int64) + self.offsets[s], tf
+
+    def alive(self, rows: np.ndarray) -> np.ndarray:
+        return rows[~self.dead[rows]] if self.any_dead else rows
+
+    def theta_of(self, rows: np.ndarray, k: int) -> float:
+        """The k-th best whole score of these (distinct) rows: a lower bound of the k-th best."""
+        return _kth(self.exact(np.sort(self.alive(rows))), k)
+
+    def best_blocks_rows(self, t: int, n: int) -> np.ndarray:
+        """About n rows of term t's blocks with the largest bounds (a first probe's rows)."""
+        out = []
+        for s, got in enumerate(self.blocks(t)):
+            if got is None or got[1] is None:
                 continue
-            rows, tf = plain[s][0][a:b], plain[s][1][a:b]
-            if has_dead[s]:
-                alive = ~dead[offsets[s]:offsets[s + 1]][rows]
-                rows, tf = rows[alive], tf[alive]
-            g = rows.astype(np.int64) + offsets[s]
-            acc[g] += _weights(q.idf, t, tf, norm[g])
-            touched.append(g)
-        if touched and len(sample) < SAMPLE_ROWS:  # distinct rows: a row counted twice would inflate theta
-            g = np.concatenate(touched)
-            g = g[~in_sample[g]][:SAMPLE_ROWS - len(sample)]
-            in_sample[g] = True
-            sample = np.concatenate([sample, g])
-        i += 1
-    cand = np.flatnonzero(acc > 0)
-    part = acc[cand]
-    if len(part) >= k:  # every passage found so far, not the sample alone
-        theta = max(theta, float(np.partition(part, len(part) - k)[len(part) - k]))
-    probe = max(PROBE, 2 * k)
-    if i < len(order) and len(part) > probe:
-        # the whole scores of the PROBE best so far: their k-th is a far better theta than any
-        # partial score (it cut the candidates ~100x at 300,000 passages; probing also inside the
-        # loop above cost more than it saved)
-        best = cand[np.sort(np.argpartition(-part, probe - 1)[:probe])]
-        whole = score_rows(segments, offsets, norm, q, best)
-        theta = max(theta, float(np.partition(whole, probe - k)[probe - k]))
-    for j in range(i, len(order)):  # terms left: only for passages that can still reach theta
-        keep = part + left[j] >= theta * (1 - MARGIN)
-        cand, part = cand[keep], part[keep]
-        if not len(cand):
-            break
-        t = order[j]
-        seg_of = np.searchsorted(offsets, cand, side="right") - 1
-        for s, seg in enumerate(segments):
+            m = got[1].maxima
+            top = np.argpartition(-m, min(len(m) - 1, n // BLOCK_POSTINGS + 1))[:n // BLOCK_POSTINGS + 1]
+            out.append(self.postings(s, t, np.sort(top))[0])
+        return np.concatenate(out) if out else np.zeros(0, np.int64)
+
+    def shift(self, s: int) -> int:
+        """Rows per range (2^shift) for segment s: the finest blocks of the query's terms there."""
+        got = self._shifts.get(s)
+        if got is None:
+            shifts = [b[s][1].shift for b in self._blocks.values() if b[s] is not None and b[s][1] is not None]
+            n = len(self.segments[s])
+            got = self._shifts[s] = min(shifts) if shifts else max(0, int(np.log2(max(1, n >> 10))))
+        return got
+
+    def ranges(self, s: int, t: int, skipped: list | None) -> np.ndarray:
+        """Term t's bound (over factor) per range of segment s's rows (float32); with `skipped`
+        (per segment, blocks of t left unscored) only in those blocks, else 0."""
+        key = (s, t, skipped is not None)
+        got = self._ranges.get(key)
+        if got is None:
+            size = (len(self.segments[s]) >> self.shift(s)) + 1
+            blocks = self.blocks(t)[s]
+            if blocks is None or (skipped is not None and skipped[s] is None):
+                got = np.zeros(size, dtype=np.float32)
+            elif blocks[1] is not None and skipped is None:
+                got = self.bounds.at_shift(self.segments[s], int(self.q.hashes[t]), blocks[1], self.shift(s), size)
+            elif blocks[1] is not None:
+                got = at_shift(blocks[1], self.shift(s), size, skipped[s])
+            else:
+                a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
+                rows, o = self.plain[s][0][a:b], self.offsets
+                got = list_at_shift(rows, self.plain[s][1][a:b], self.norm[o[s]:o[s + 1]], self.shift(s), size)
+            self._ranges[key] = got
+        return got
+
+    def after(self, s: int, order: list[int], i: int, blocks: TermBlocks) -> np.ndarray:
+        """Per block of `blocks` (the term order[i]'s), the largest sum of bounds of the terms
+        order[i + 1:] over the ranges of rows it covers (segment s)."""
+        have = self._suffix.get(s)
+        if have is None or have[0] > i:
+            suffix = np.zeros((len(self.segments[s]) >> self.shift(s)) + 1, dtype=np.float64)
+            for t in order[i + 1:]:
+                if self.blocks(t)[s] is not None:
+                    suffix += self.blocks(t)[s][0] * self.ranges(s, t, None)
+        else:  # the sum kept from an earlier term, less the terms since (drift << MARGIN)
+            suffix = have[1]
+            for t in order[have[0] + 1:i + 1]:
+                if self.blocks(t)[s] is not None:
+                    suffix -= self.blocks(t)[s][0] * self.ranges(s, t, None)
+        self._suffix[s] = (i, suffix)
+        width = 1 << (blocks.shift - self.shift(s))
+        padded = np.zeros(len(blocks.maxima) * width, dtype=np.float64)
+        padded[:len(suffix)] = suffix
+        return padded.reshape(len(blocks.maxima), width).max(axis=1)
+
+    def bound(self, cand: np.ndarray, cuts: np.ndarray, terms: list[int], skipped: dict[int, list]) -> np.ndarray:
+        """Per candidate (grouped by segment at `cuts`), an upper bound of the weights of `terms`
+        (of a term scored in part: in the blocks left unscored) from the ranges it falls in."""
+        out = np.zeros(len(cand), dtype=np.float64)
+        for s in range(len(self.segments)):
+            lo, hi = int(cuts[s]), int(cuts[s + 1])
+            if hi <= lo:
+                continue
+            at = (cand[lo:hi] - self.offsets[s]) >> self.shift(s)
+            size = (len(self.segments[s]) >> self.shift(s)) + 1
+            total = np.zeros(size if hi - lo > size else hi - lo, dtype=np.float64)
+            for t in terms:  # summed over the ranges, or over the candidates when they are fewer
+                got = self.blocks(t)[s]
+                if got is not None:
+                    m = self.ranges(s, t, skipped.get(t))
+                    total += got[0] * (m if hi - lo > size else m[at])
+            out[lo:hi] = total[at] if hi - lo > size else total
+        return out
+
+    def add_exact(self, cand: np.ndarray, part: np.ndarray, look: np.ndarray, t: int) -> None:
+        """part[look] += term t's weights of rows cand[look] (sorted)."""
+        acc, offsets, q = self.acc, self.offsets, self.q
+        cuts = np.searchsorted(cand[look], offsets)
+        for s in range(len(self.segments)):
+            at = look[cuts[s]:cuts[s + 1]]
             a, b = int(q.starts[s, t]), int(q.ends[s, t])
-            at = np.flatnonzero(seg_of == s)
             if b <= a or not len(at):
                 continue
             local = (cand[at] - offsets[s]).astype(np.int32)
-            rows = plain[s][0][a:b]
+            rows = self.plain[s][0][a:b]
             if len(at) * 8 > len(rows):  # many candidates: scattering the term's weights beats a search each
-                tf = plain[s][1][a:b]
-                dense = np.zeros(len(seg), dtype=np.float64)
-                dense[rows] = _weights(q.idf, t, tf, norm[offsets[s] + rows])
-                part[at] += dense[local]
+                g = rows.astype(np.int64) + offsets[s]
+                acc[g] = _weights(q.idf, t, self.plain[s][1][a:b], self.norm[g])
+                part[at] += acc[cand[at]]
+                acc[g] = 0
                 continue
-            hit, pos = _lookup(rows, local)
+            hit, pos = _lookup(self.plain[s][0][a:b], local)
             if len(hit):
-                tf = plain[s][1][a:b][pos]
-                part[at[hit]] += _weights(q.idf, t, tf, norm[cand[at[hit]]])
-        if len(part) >= k:
-            theta = max(theta, float(np.partition(part, len(part) - k)[len(part) - k]))
-    if len(part) >= k:  # the survivors' partial scores are now whole: keep those that can tie the k-th
-        theta = max(theta, float(np.partition(part, len(part) - k)[len(part) - k]))
-        cand = cand[part >= theta * (1 - MARGIN)]
-    scores = score_rows(segments, offsets, norm, q, cand)
-    return cand[scores > 0], scores[scores > 0]
+                tf = self.plain[s][1][a:b][pos]
+                part[at[hit]] += _weights(q.idf, t, tf, self.norm[cand[at[hit]]])
 
+    def exact(self, rows: np.ndarray) -> np.ndarray:
+        """score_rows (bit for bit: terms added in hash order) of sorted alive rows."""
+        out = np.zeros(len(rows), dtype=np.float64)
+        cuts = np.searchsorted(rows, self.offsets)
+        present = (self.q.ends > self.q.starts) & (self.q.idf > 0)
+        for t in np.flatnonzero(present.any(axis=0)).tolist():  # hash order
+            for s in np.flatnonzero(present[:, t]).tolist():
+                lo, hi = int(cuts[s]), int(cuts[s + 1])
+                a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
+                if hi <= lo:
+                    continue
+                local = (rows[lo:hi] - self.offsets[s]).astype(np.int32)
+                hit, pos = _lookup(self.plain[s][0][a:b], local)
+                if len(hit):
+                    tf = self.plain[s][1][a:b][pos]
+                    out[lo + hit] += _weights(self.q.idf, t, tf, self.norm[rows[lo + hit]])
+        return out.astype(np.float32)
 
-def best_k(rows: np.ndarray, scores: np.ndarray, pids: np.ndarray, k: int) -> np.ndarray:
-    """Positions of the k best (score descending, passage id ascending on ties), deterministic
-    whatever rows were given beside the k: every row tying the k-th score is kept until the sort."""
-    if len(rows) > k:
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        pick = np.flatnonzero(scores >= kth)
-    else:
-        pick = np.arange(len(rows))
-    pick = pick[np.lexsort((pids[rows[pick]], -scores[pick]))]
-    return pick[:k]
+    def top(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        q, acc = self.q, self.acc
+        ub = self.upper_bounds()
+        order = [int(t) for t in np.argsort(-ub, kind="stable") if ub[t] > 0]
+        left = np.concatenate([np.cumsum(ub[order][::-1])[::-1], [0.0]])  # bounds of order[i:], summed
+        probe = max(PROBE, 2 * k)
+        found: list[np.ndarray] = []  # rows first matched by each term scored (distinct)
+        skipped: dict[int, list] = {}  # per term scored in part: per segment, its blocks left unscored
+        n_found, probed_at, probes, theta, i = 0, 0, 0, 0.0, 0
+        while i < len(order) and left[i] >= theta * (1 - MARGIN):
+            t = order[i]
+            size = int((q.ends[:, t] - q.starts[:, t]).sum())
+            big = size >= BIG_LIST
+            # before a list long enough that pruning it pays for a probe
+            if probes < PROBES and size >= PROBE_BEFORE and (n_found >= max(probe, PROBE_GROWTH * probed_at) or
+                                                             (big and not probes)):
+                # the whole scores of the `probe` best rows so far (or, before a long list, of its
+                # best blocks' rows): their k-th is a far better theta than any partial score, and
+                # early (after the rarest terms) it spares scoring the frequent terms whole
+                found = [np.concatenate(found)] if found else []
+                rows = self.alive(found[0]) if found else np.zeros(0, np.int64)
+                theta = max(theta, _kth(acc[rows], k))
+                if len(rows) > probe:  # the rows that could score highest: partial score + bounds of the terms left
+                    if len(rows) > PROBE_POOL * probe:
+                        rows = rows[np.argpartition(-acc[rows], PROBE_POOL * probe - 1)[:PROBE_POOL * probe]]
+                    rows = np.sort(rows)
+                    terms = [u for u in order[:i] if u in skipped] + order[i:]
+                    hope = acc[rows] + self.bound(rows, np.searchsorted(rows, self.offsets), terms, skipped)
+                    rows = rows[np.argpartition(-hope, probe - 1)[:probe]]
+                if len(rows) < probe and big:
+                    rows = np.union1d(rows, self.best_blocks_rows(t, probe))
+                theta = max(theta, self.theta_of(rows, k))
+                probed_at, probes = n_found, probes + 1
+                if left[i] < theta * (1 - MARGIN):
+                    break
+            skip = [None] * len(self.segments)
+            for s, got in enumerate(self.blocks(t)):
+                if got is None:
+                    continue
+                chosen = None
+                if got[1] is not None and theta > 0:
+                    # a row first met here scores at most its block's bound + the bounds of the
+                    # terms after t (in its rows' ranges, for a long list: a frequent term's
+                    # blocks mostly lie where the other terms are weak): blocks below theta are
+                    # left to the look-ups of rows found elsewhere
+                    after = left[i + 1]
+                    if int(q.ends[s, t] - q.starts[s, t]) >= SUFFIX_MIN:
+                        after = self.after(s, order, i, got[1])
+                    low = got[1].maxima * got[0] + after < theta * (1 - MARGIN)
+                    if low.any():
+                        skip[s] = low
+                        chosen = np.flatnonzero(~low)
+                g, tf = self.postings(s, t, chosen)
+                new = g[acc[g] == 0]  # weights are > 0: a row at 0 was not matched yet
+                acc[g] += _weights(q.idf, t, tf, self.norm[g])
+                found.append(new)
+                n_found += len(new)
+            if any(m is not None for m in skip):
+                skipped[t] = skip
+            i += 1
+        cand = np.concatenate(found) if found else np.zeros(0, np.int64)
+        part = acc[cand].astype(np.float64)
+        acc[cand] = 0
+        if self.any_dead:
+            keep = ~self.dead[cand]
+            cand, part = cand[keep], part[keep]
+        theta = max(theta, _kth(part, k))
+        pending = [t for t in order[:i] if t in skipped] + order[i:]
+        keep = part + left[i] + sum(ub[t] for t in skipped) >= theta * (1 - MARGIN)  # global bounds first: cheap
+        cand, part = cand[keep], part[keep]
+        by_row = np.argsort(cand)
+        cand, part = cand[by_row], part[by_row]
+        # per candidate, the bounds of its terms not added yet, from the ranges of rows it is in
+        reach = self.bound(cand, np.searchsorted(cand, self.offsets), pending, skipped)
+        whole = True  # the survivors' partial scores are whole once every term is added
+        for t in pending:  # only for passages that can still reach theta
+            keep = part + reach >= theta * (1 - MARGIN)
+            cand, part, reach = cand[keep], part[keep], reach[keep]
+            if len(cand) <= FEW * k:  # few left: scoring them whole costs less than a step per term
+                whole = False
+                break
+            bound = self.bound(cand, np.searchsorted(cand, self.offsets), [t], skipped)
+            reach -= bound
+            self.add_exact(cand, part, np.flatnonzero(bound > 0), t)  # no bound: no posting to look up
+            theta = max(theta, _kth(part, k))
+        if whole and len(part) >= k:  # keep those that can tie the k-th
+            cand = cand[part >= theta * (1 - MARGIN)]
+        scores = self.exact(cand)
+        return cand[scores > 0], scores[scores > 0]

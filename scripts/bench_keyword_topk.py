@@ -1,51 +1,111 @@
 """Keyword top 100 by MaxScore (index/keyword_topk.py) against scoring every posting, on a
-benchmark index (scripts/bench_scale.py), for the benchmark's 200 queries: p50/p95 of each and how
-many queries differ (0 expected). Read-only.
+benchmark index (scripts/bench_scale.py), for the benchmark's 200 queries: p50/p95 (wall and CPU
+time of this thread: the machine is shared, CPU time is less hurt by the others' load) and how
+many queries differ from scoring every posting (0 expected). Read-only.
 
-    VANKIEN_BENCH_CACHE=... .venv/bin/python scripts/bench_keyword_topk.py CACHE/scale-300000
+    VANKIEN_BENCH_CACHE=... .venv/bin/python scripts/bench_keyword_topk.py CACHE/scale3-1000000
+    ... bench_keyword_topk.py CACHE/scale3-1000000 --against 2df7592 --rounds 2
+
+--against COMMIT: that commit's index/keyword_topk.py beside this tree's, alternated query by
+query in one process on the same index (needs the git history).
 """
 from __future__ import annotations
 
+import argparse
+import importlib.util
 import json
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scale_inputs import CACHE  # noqa: E402
 
 
-def main(home: Path, k: int = 100) -> None:
+def _older(commit: str):
+    """index/keyword_topk.py as it was at `commit`, as a module."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "keyword_topk_then.py"
+        path.write_text(subprocess.run(["git", "show", f"{commit}:index/keyword_topk.py"], cwd=ROOT, check=True,
+                                       capture_output=True, text=True).stdout, encoding="utf-8")
+        spec = importlib.util.spec_from_file_location("keyword_topk_then", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return module
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("home", type=Path)
+    ap.add_argument("--k", type=int, default=100)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--against", help="a commit whose keyword_topk.py runs beside this tree's")
+    args = ap.parse_args()
     from index.keyword import KeywordIndex
-    from index.keyword_topk import best_k
+    from index.keyword_rows import best_k
     from vntext.normalize import normalize_query
 
+    home, k = args.home, args.k
     kw = KeywordIndex.load(home / (home / "CURRENT").read_text().strip())
     queries = [normalize_query(q) for q in json.loads((CACHE / "scale-queries.json").read_text(encoding="utf-8"))]
+
+    def listed(rows, scores):
+        return [(int(kw.pids[rows[i]]), float(scores[i])) for i in best_k(rows, scores, kw.pids, k)]
 
     def full(q):
         s = kw.scores(q)
         rows = np.flatnonzero(s > 0)
-        return [(int(kw.pids[rows[i]]), float(s[rows[i]])) for i in best_k(rows, s[rows], kw.pids, k)]
+        return listed(rows, s[rows])
 
-    t_full, t_pruned, differ = [], [], 0
-    for q in queries:  # alternated, so load on the machine weighs on both alike
-        t = time.perf_counter()
-        want = full(q)
-        t_full.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        got = [(h.pid, h.score) for h in kw.search(q, k)]
-        t_pruned.append(time.perf_counter() - t)
-        differ += got != want
+    modes = {"maxscore": lambda q: [(h.pid, h.score) for h in kw.search(q, k)]}
+    if args.against:
+        then = _older(args.against)
+        bounds = then.Bounds()
+
+        def older(q):
+            terms = kw._query_terms(q)
+            if terms is None:
+                return []
+            return listed(*then.top_rows(kw._segments, kw._offsets, kw._dead_mask, kw._norm, terms, k, bounds,
+                                         kw._avgdl))
+        modes[f"at {args.against}"] = older
+    for q in queries:  # first use: blocks and bounds computed and cached, pages mapped
+        for run in modes.values():
+            run(q)
+    wall: dict[str, list[float]] = {m: [] for m in ["full", *modes]}
+    cpu: dict[str, list[float]] = {m: [] for m in wall}
+    differ = dict.fromkeys(modes, 0)
+    for r in range(args.rounds):
+        for i, q in enumerate(queries):  # alternated, so load on the machine weighs on all alike
+            names = list(modes) if (i + r) % 2 else list(modes)[::-1]
+            if r == 0:
+                t, c = time.perf_counter(), time.thread_time()
+                want = full(q)
+                wall["full"].append(time.perf_counter() - t)
+                cpu["full"].append(time.thread_time() - c)
+            for name in names:
+                t, c = time.perf_counter(), time.thread_time()
+                got = modes[name](q)
+                wall[name].append(time.perf_counter() - t)
+                cpu[name].append(time.thread_time() - c)
+                if r == 0:
+                    differ[name] += got != want
 
     def p(v):
         return [round(float(np.percentile(v, x)) * 1000, 1) for x in (50, 95)]
 
     print(json.dumps({"passages": len(kw), "segments": kw.segments, "queries": len(queries), "k": k,
-                      "full_ms_p50_p95": p(t_full), "maxscore_ms_p50_p95": p(t_pruned), "queries_differing": differ}))
+                      "rounds": args.rounds,
+                      "wall_ms_p50_p95": {m: p(v) for m, v in wall.items()},
+                      "cpu_ms_p50_p95": {m: p(v) for m, v in cpu.items()},
+                      "queries_differing_from_full": differ}, ensure_ascii=False))
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main()

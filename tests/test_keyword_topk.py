@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from index.keyword import KeywordIndex
-from index.keyword_topk import best_k
+from index.keyword_rows import best_k
 from index.tokenize import passage_tokens
 from tests.conftest import SHARED
 
