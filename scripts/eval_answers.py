@@ -66,20 +66,22 @@ def load(folder: Path):
     return corpus, [q for q in qas if q["doc_id"] in corpus and any(a.strip() for a in q["answers"])]
 
 
-def sample(corpus, qas, n: int, distractors: int, rng: random.Random):
-    """(documents to index, answerable questions, unanswerable questions)."""
-    indexed_half = [q for q in qas if _half(q["doc_id"]) == 0]
-    other_half = [q for q in qas if _half(q["doc_id"]) == 1]
+def sample(corpus, qas, n: int, distractors: int, rng: random.Random, per_doc: int = 2, half: int = 0):
+    """(documents to index, answerable questions, unanswerable questions). `half` says which half of
+    the documents is indexed; `per_doc` > 2 and the other half only make more training rows
+    (scripts/train_answer_ranker.py): the reported figures keep the defaults."""
+    indexed_half = [q for q in qas if _half(q["doc_id"]) == half]
+    other_half = [q for q in qas if _half(q["doc_id"]) != half]
     # At most 2 questions per document, so the figure is not about a handful of articles.
-    answerable = _spread(indexed_half, n, rng)
-    unanswerable = _spread(other_half, n, rng)
+    answerable = _spread(indexed_half, n, rng, per_doc)
+    unanswerable = _spread(other_half, n, rng, per_doc)
     docs = {q["doc_id"] for q in answerable}
-    pool = sorted(d for d in corpus if _half(d) == 0 and d not in docs)
+    pool = sorted(d for d in corpus if _half(d) == half and d not in docs)
     docs |= set(rng.sample(pool, min(distractors, len(pool))))
     return [corpus[d] for d in sorted(docs)], answerable, unanswerable
 
 
-def _spread(qas, n: int, rng: random.Random):
+def _spread(qas, n: int, rng: random.Random, per_doc: int = 2):
     by_doc: dict[str, list] = {}
     for q in qas:
         by_doc.setdefault(q["doc_id"], []).append(q)
@@ -87,7 +89,7 @@ def _spread(qas, n: int, rng: random.Random):
     docs = sorted(by_doc)
     rng.shuffle(docs)
     for d in docs:
-        out += rng.sample(by_doc[d], min(2, len(by_doc[d])))
+        out += rng.sample(by_doc[d], min(per_doc, len(by_doc[d])))
         if len(out) >= n:
             break
     return out[:n]
@@ -121,7 +123,8 @@ def run(args) -> None:
 
             part = set(load_split(name).part(args.split))
             qas = [q for q in qas if q["id"] in part]
-        docs, answerable, unanswerable = sample(corpus, qas, args.n, args.distractors, rng)
+        docs, answerable, unanswerable = sample(corpus, qas, args.n, args.distractors, rng, args.per_doc,
+                                                args.half)
         all_docs += docs
         questions += [(name, True, q) for q in answerable] + [(name, False, q) for q in unanswerable]
         print(f"{name}: {len(docs)} văn bản đưa vào chỉ mục, {len(answerable)} câu có đáp án trong chỉ mục, "
@@ -250,6 +253,9 @@ def main(argv=None) -> int:
     p.add_argument("--report", type=Path, metavar="FILE.jsonl", help="chỉ in số liệu từ tệp đặc trưng đã có")
     p.add_argument("--misses", type=Path, metavar="FILE.jsonl",
                    help="in các câu chọn sai từ tệp đặc trưng đã có: lỗi truy hồi hay lỗi chọn câu")
+    p.add_argument("--per-doc", type=int, default=2, help="câu hỏi tối đa mỗi văn bản (>2: thêm dữ liệu huấn luyện)")
+    p.add_argument("--half", type=int, choices=(0, 1), default=0,
+                   help="nửa văn bản được đưa vào chỉ mục (1: nửa kia, thêm dữ liệu huấn luyện)")
     p.add_argument("--split", choices=("tune", "check"),
                    help="chỉ dùng câu hỏi của phần tune (để chỉnh) hoặc check (để báo cáo), "
                         "theo vankien/evaluation/splits")

@@ -20,12 +20,25 @@ def _hit(text: str, doc_id: str = "kh12", score: float = 1.0) -> SearchHit:
     return SearchHit(doc_id, 0, header, ("II. NỘI DUNG",), (), text, score, 0, len(text))
 
 
+def _typical(model: ranker.Ranker, n: int = 2) -> np.ndarray:
+    """n candidates at the model's mean on every sentence column it reads (0 elsewhere)."""
+    row = np.zeros(len(ranker.FEATURES))
+    for name, mean in zip(model.features, model.mean):
+        if name in ranker.FEATURES:
+            row[ranker.FEATURES.index(name)] = mean
+    return np.tile(row, (n, 1))
+
+
 def test_the_committed_model_loads_with_the_current_features():
     model = ranker.load()
-    assert model.features == ranker.MODEL_FEATURES and model.coef.shape == (len(ranker.MODEL_FEATURES),)
+    assert set(model.features) <= set(ranker.MODEL_FEATURES) and model.coef.shape == (len(model.features),)
     assert (model.refusal is not None or model.answered is not None) and 0.0 < model.threshold < 1.0
     data = json.loads(ranker.MODEL_FILE.read_text(encoding="utf-8"))
     data["features"] = data["features"][:-1]  # a file written for other columns is refused, not misread
+    with pytest.raises(ValueError, match="train_answer_ranker"):
+        ranker.from_json(data)
+    data = json.loads(ranker.MODEL_FILE.read_text(encoding="utf-8"))
+    data["features"][0] = "no_such_feature"
     with pytest.raises(ValueError, match="train_answer_ranker"):
         ranker.from_json(data)
 
@@ -65,7 +78,7 @@ def test_listwise_columns_compare_each_candidate_with_the_best_and_the_worst():
 def test_the_same_sentence_scores_lower_beside_a_candidate_that_answers_better():
     """Listwise: a sentence's probability depends on the other candidates of its question."""
     model = ranker.load()
-    base = np.tile(model.mean[:len(ranker.FEATURES)], (2, 1))
+    base = _typical(model)
     for name in ("lex", "dense", "exact", "trigrams"):
         base[1, ranker.FEATURES.index(name)] += 0.3  # the second candidate shares more with the question
     alone = model.probability(base[:1])[0]
@@ -75,7 +88,7 @@ def test_the_same_sentence_scores_lower_beside_a_candidate_that_answers_better()
 
 def test_confidence_grows_with_what_the_best_sentence_shares_with_the_question():
     model = ranker.load()
-    weak = np.tile(model.mean[:len(ranker.FEATURES)], (2, 1))
+    weak = _typical(model)
     strong = weak.copy()
     strong[0, ranker.FEATURES.index("lex")] += 0.5
     strong[0, ranker.FEATURES.index("dense")] += 0.5

@@ -12,8 +12,10 @@ scripts/eval_answers.py --features dumps, and applied here with numpy: the produ
 scikit-learn. One model for every set. The refusal threshold is fitted on tune too: false no-answers
 ≤ 0.10 on each set there, and every unanswerable question of our corpus/ set refused.
 
-`features` names the columns in order; a model file whose names differ from FEATURES is refused
-(a stale file would silently weigh the wrong columns).
+`features` names the columns the model reads, in its order (a subset of MODEL_FEATURES: a model
+trained before FEATURES grew keeps working); a model file naming a column that does not exist, or
+with a different number of coefficients, is refused (a stale file would silently weigh the wrong
+columns). A model may add gradient-boosted trees (vankien/answers/trees.py) to its linear part.
 """
 from __future__ import annotations
 
@@ -23,6 +25,9 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from vankien.answers.trees import Trees
+from vankien.answers.trees import from_json as trees_from_json
 
 MODEL_FILE = Path(__file__).with_name("answer_ranker.json")
 
@@ -68,6 +73,17 @@ FEATURES = (
     "doc_rank_inv",  # 1 / (1 + rank of its document, documents ordered by their best passage)
     "doc_share",  # share of the retrieved passages that come from its document
     "numbers",  # share of the question's numbers (dates, years, counts) found in the sentence or its context
+    # passage-level evidence (sentence_features.passage_evidence): the misses were sentences of another
+    # article that share the question's words, so how well the sentence's whole passage matches counts
+    "passage_cover",  # rarity-weighted share of the question's content syllables found in the whole passage
+    "sentence_cover",  # the same, the sentence alone (with its list lead-in)
+    "cover_share",  # sentence_cover / passage_cover: the sentence carries its passage's match or not
+    "cover_rank",  # 1 / (1 + rank of its passage by passage_cover among the retrieved ones)
+    "heading_match",  # share of the question's content syllables in its passage's title and headings
+    "heading_names",  # share of the question's capitalised names in its passage's title and headings
+    "best_in_passage",  # 1 for the sentence of its passage that matches the question best (sentence_cover)
+    "after_best",  # 1 for the sentence right after that one (answers follow the sentence restating the question)
+    "near_best",  # 1 / (1 + sentences between it and that one)
 )
 
 
@@ -78,8 +94,10 @@ FEATURES = (
 # the feature dumps of scripts/eval_answers.py need no new columns.
 LISTWISE = ("lex", "lex_sentence", "exact", "dense", "unit", "nofocus", "words_missed", "names", "run", "trigrams",
             "typed", "passage_score", "restates", "new_words", "enumeration", "name_asked", "reason", "digits",
-            "doc_share", "numbers")
+            "doc_share", "numbers", "passage_cover", "sentence_cover", "heading_match")
+# Every column a model may use; a model file names the ones it uses (an older model uses fewer).
 MODEL_FEATURES = FEATURES + tuple(f"{f}-max" for f in LISTWISE) + tuple(f"{f}-min" for f in LISTWISE)
+_INDEX = {name: k for k, name in enumerate(MODEL_FEATURES)}
 _LIST_COLS = [FEATURES.index(f) for f in LISTWISE]
 
 
@@ -129,30 +147,45 @@ class Linear:
 def _linear(data: dict, n: int) -> Linear:
     arrays = [np.asarray(data[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
     if any(a.shape != (n,) for a in arrays):
-        raise ValueError("Tệp mô hình xếp hạng câu trả lời hỏng: số hệ số khác số đặc trưng")
+        raise ValueError("Tệp mô hình xếp hạng câu trả lời hỏng: số hệ số khác số đặc trưng "
+                         "(chạy lại scripts/train_answer_ranker.py)")
     mean, scale, coef = arrays
     return Linear(mean, np.where(scale > 0, scale, 1.0), coef, float(data["intercept"]))
 
 
+def columns(names: tuple[str, ...]) -> list[int]:
+    """Where each of `names` sits in MODEL_FEATURES."""
+    return [_INDEX[n] for n in names]
+
+
 @dataclass(frozen=True)
 class Ranker:
-    features: tuple[str, ...]
+    """A sentence's logit = linear part over `features` (+ the trees' raw score, when fitted), squashed."""
+
+    features: tuple[str, ...]  # the MODEL_FEATURES columns the model reads, in its order
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
     threshold: float  # below this confidence the answer is "not found"
     answered: Linear | None = None  # confidence that the question is answered (None: the top probability)
-    refusal: Linear | None = None  # or: the best sentence's score under this per-sentence model
+    refusal: Linear | None = None  # or: the best sentence's score under this per-sentence model (FEATURES)
+    trees: Trees | None = None  # gradient-boosted trees over the same `features` columns
+
+    def model_matrix(self, matrix: np.ndarray) -> np.ndarray:
+        """The `features` columns of one question's FEATURES matrix (listwise columns computed)."""
+        x = np.asarray(matrix, dtype=np.float64).reshape(-1, len(FEATURES))
+        return with_listwise(x)[:, columns(self.features)]
+
+    def logit(self, matrix: np.ndarray) -> np.ndarray:
+        x = self.model_matrix(matrix)
+        z = (x - self.mean) / self.scale @ self.coef + self.intercept
+        return z + self.trees.raw(x) if self.trees is not None else z
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         """Per candidate; `matrix` holds FEATURES columns for all the candidates of ONE question
         (the listwise columns compare each with the others)."""
-        x = np.asarray(matrix, dtype=np.float64).reshape(-1, len(FEATURES))
-        if len(self.features) != len(FEATURES):
-            x = with_listwise(x)
-        z = (x - self.mean) / self.scale
-        return 1.0 / (1.0 + np.exp(-(z @ self.coef + self.intercept)))
+        return 1.0 / (1.0 + np.exp(-self.logit(matrix)))
 
     def confidence(self, probs: np.ndarray, matrix: np.ndarray) -> float:
         """How sure the best sentence answers the question at all, compared with `threshold`."""
@@ -160,7 +193,7 @@ class Ranker:
         if not len(probs):
             return 0.0
         if self.refusal is not None:
-            return float(self.refusal.probability(matrix).max())
+            return float(self.refusal.probability(np.asarray(matrix).reshape(-1, len(FEATURES))).max())
         if self.answered is None:
             return float(probs.max())
         return float(self.answered.probability(question_features(probs, matrix))[0])
@@ -172,21 +205,35 @@ class Ranker:
             out["answered"] = {"features": list(QUESTION_FEATURES), **self.answered.to_json()}
         if self.refusal is not None:
             out["refusal"] = {"features": list(FEATURES), **self.refusal.to_json()}
+        if self.trees is not None:
+            out["trees"] = self.trees.to_json()
         return out
+
+
+def _refusal(data: dict) -> Linear:
+    """The per-sentence refusal model over FEATURES; one written before FEATURES grew reads zeros
+    for the columns it did not know (their coefficients are 0)."""
+    names = tuple(data["features"])
+    if names != FEATURES[:len(names)]:
+        raise ValueError("Tệp mô hình xếp hạng câu trả lời không khớp với các đặc trưng hiện tại: "
+                         "chạy lại scripts/train_answer_ranker.py")
+    pad = len(FEATURES) - len(names)
+    padded = {k: list(data[k]) + [v] * pad for k, v in (("mean", 0.0), ("scale", 1.0), ("coef", 0.0))}
+    return _linear({**padded, "intercept": data["intercept"]}, len(FEATURES))
 
 
 def from_json(data: dict) -> Ranker:
     names = tuple(data["features"])
     answered = data.get("answered")
     refusal = data.get("refusal")
-    if names not in (FEATURES, MODEL_FEATURES) or (answered and tuple(answered["features"]) != QUESTION_FEATURES) \
-            or (refusal and tuple(refusal["features"]) != FEATURES):
+    if any(n not in _INDEX for n in names) or (answered and tuple(answered["features"]) != QUESTION_FEATURES):
         raise ValueError("Tệp mô hình xếp hạng câu trả lời không khớp với các đặc trưng hiện tại: "
                          "chạy lại scripts/train_answer_ranker.py")
     sentence = _linear(data, len(names))
     return Ranker(names, sentence.mean, sentence.scale, sentence.coef, sentence.intercept, float(data["threshold"]),
                   _linear(answered, len(QUESTION_FEATURES)) if answered else None,
-                  _linear(refusal, len(FEATURES)) if refusal else None)
+                  _refusal(refusal) if refusal else None,
+                  trees_from_json(data["trees"], len(names)) if data.get("trees") else None)
 
 
 @lru_cache(maxsize=4)

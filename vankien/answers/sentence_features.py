@@ -78,6 +78,7 @@ def matrix(question: str, kind: str, strict: bool, missing: float, hits: Sequenc
     # first: where a passage's document stands among the retrieved ones
     docs = [getattr(h, "doc_id", "") for h in hits]
     doc_order = {d: k for k, d in enumerate(dict.fromkeys(docs))}
+    evidence = passage_evidence(question, q_names, hits, cands)
     rows = []
     for j, c in enumerate(cands):
         s, hit = c.sentence, hits[c.hit_index]
@@ -121,9 +122,51 @@ def matrix(question: str, kind: str, strict: bool, missing: float, hits: Sequenc
             "doc_share": docs.count(docs[c.hit_index]) / len(docs),
             "numbers": len(q_numbers & set(_NUMBER.findall(s.context + " " + shown))) / len(q_numbers)
             if q_numbers else 0.0,
+            **evidence[j],
         }
         rows.append([values[name] for name in FEATURES])
     return np.asarray(rows, dtype=np.float64)
+
+
+def passage_evidence(question: str, q_names: set[str], hits: Sequence[Any],
+                     cands: Sequence[Candidate]) -> list[dict[str, float]]:
+    """The passage-level columns of each candidate (ranker.FEATURES from "passage_cover" on): how much
+    of the question its whole passage, the sentence alone and the passage's title and headings cover
+    (each question syllable weighted by its rarity among the retrieved passages), and where the
+    sentence sits relative to its passage's best-matching sentence."""
+    q = _content(folded_terms(question))
+    bags = [_content(folded_terms(getattr(h, "text", ""))) for h in hits]
+    idf = {t: math.log(1.0 + len(bags) / (sum(t in b for b in bags) + 0.5)) for t in q}
+    total = sum(idf.values())
+
+    def cover(words: set[str]) -> float:
+        return sum(idf[t] for t in q & words) / total if total else 0.0
+
+    passage = [cover(b) for b in bags]
+    by_cover = sorted(range(len(hits)), key=lambda i: -passage[i])
+    cover_rank = {i: k for k, i in enumerate(by_cover)}
+    heads = [" ".join([getattr(h, "title", "") or "", *getattr(h, "heading_path", ())]) for h in hits]
+    head_words = [_content(folded_terms(t)) for t in heads]
+    head_folded = [" ".join(folded_terms(t)) for t in heads]
+    sent = [cover(_content(folded_terms(c.sentence.context + " " + c.sentence.shown))) for c in cands]
+    place: dict[int, int] = {}  # candidate -> its order within its passage
+    best: dict[int, int] = {}  # passage -> the order of its best-covering candidate
+    for i in {c.hit_index for c in cands}:
+        mine = sorted((j for j, c in enumerate(cands) if c.hit_index == i), key=lambda j: (cands[j].sentence.start, j))
+        place.update({j: k for k, j in enumerate(mine)})
+        best[i] = place[max(mine, key=lambda j: (sent[j], -place[j]))]
+    out = []
+    for j, c in enumerate(cands):
+        i, whole = c.hit_index, passage[c.hit_index]
+        d = place[j] - best[i]
+        out.append({
+            "passage_cover": whole, "sentence_cover": sent[j], "cover_share": sent[j] / whole if whole else 0.0,
+            "cover_rank": 1.0 / (1.0 + cover_rank[i]),
+            "heading_match": len(q & head_words[i]) / len(q) if q else 0.0,
+            "heading_names": sum(n in head_folded[i] for n in q_names) / len(q_names) if q_names else 0.0,
+            "best_in_passage": float(d == 0), "after_best": float(d == 1), "near_best": 1.0 / (1.0 + abs(d)),
+        })
+    return out
 
 
 def _longest_run(query: Sequence[str], words: Sequence[str]) -> int:
