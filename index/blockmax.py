@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -26,6 +27,8 @@ from index.postings import Segment
 EXACT_BOUND_MIN = 4_096  # postings from which a term's bounds are computed; below, 1 (tf part < 1)
 BLOCK_POSTINGS = 32  # postings a block holds on average
 CACHE_BYTES = 256 << 20  # blocks kept; a long-running server sees many distinct words
+# what index/blockmax_files.py writes beside a large segment (SavedBlocks reads it)
+SAVED_FILES = ("bm_terms", "bm_top", "bm_shift", "bm_mstart", "bm_pstart", "bm_maxima", "bm_ptr", "bm_at")
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,28 @@ def list_at_shift(rows: np.ndarray, tf: np.ndarray, norm: np.ndarray, shift: int
     return m
 
 
+class SavedBlocks:
+    """The saved maxima of one segment, memory-mapped; `get` answers None for a term it lacks."""
+
+    def __init__(self, folder: Path):
+        self._a = {f: np.load(folder / f"{f}.npy", mmap_mode="r") for f in SAVED_FILES}
+        self._terms = np.asarray(self._a["bm_terms"])
+        self._at = float(self._a["bm_at"][0])
+
+    @staticmethod
+    def present(folder: Path | None) -> bool:
+        return folder is not None and (folder / "bm_terms.npy").exists()
+
+    def get(self, h: int) -> TermBlocks | None:
+        i = int(np.searchsorted(self._terms, np.uint64(h)))
+        if i >= len(self._terms) or int(self._terms[i]) != h:
+            return None
+        a = self._a
+        m0, m1, p0, p1 = int(a["bm_mstart"][i]), int(a["bm_mstart"][i + 1]), int(a["bm_pstart"][i]), int(a["bm_pstart"][i + 1])
+        return TermBlocks(int(a["bm_shift"][i]), np.asarray(a["bm_maxima"][m0:m1]), np.asarray(a["bm_ptr"][p0:p1]),
+                          float(a["bm_top"][i]), self._at)
+
+
 class Bounds:
     """Per (segment, term) TermBlocks, computed once; terms with few postings get none (bound 1)."""
 
@@ -89,6 +114,7 @@ class Bounds:
         self._fine: dict[tuple[str, int, int, float], np.ndarray] = {}  # blocks' maxima on a finer grid
         self._bytes = 0
         self._lock = threading.Lock()
+        self._saved: dict[str, SavedBlocks | None] = {}  # per segment: its saved maxima, if written
 
     def blocks(self, seg: Segment, h: int, a: int, b: int, norm: np.ndarray, avgdl: float) -> TermBlocks | None:
         if b - a < EXACT_BOUND_MIN:  # a short list is cheap to look up anyway
@@ -96,12 +122,21 @@ class Bounds:
         key = (seg.name, h)
         got = self._cache.get(key)
         if got is None:
-            got = term_blocks(np.asarray(seg.rows)[a:b], np.asarray(seg.tf)[a:b], norm, len(seg), avgdl)
+            saved = self._saved_of(seg)
+            got = saved.get(h) if saved is not None else None  # written with the segment: no work
+            if got is None:
+                got = term_blocks(np.asarray(seg.rows)[a:b], np.asarray(seg.tf)[a:b], norm, len(seg), avgdl)
             with self._lock:
                 if self._bytes > CACHE_BYTES:
                     self._cache, self._fine, self._bytes = {}, {}, 0
                 self._cache[key] = got
                 self._bytes += got.maxima.nbytes + got.ptr.nbytes
+        return got
+
+    def _saved_of(self, seg: Segment) -> SavedBlocks | None:
+        got = self._saved.get(seg.name, False)
+        if got is False:
+            got = self._saved[seg.name] = SavedBlocks(seg.source) if SavedBlocks.present(seg.source) else None
         return got
 
     def at_shift(self, seg: Segment, h: int, blocks: TermBlocks, shift: int, size: int) -> np.ndarray:

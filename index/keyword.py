@@ -23,6 +23,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from index import blockmax_files
 from index.base import ScoredId
 from index.postings import Segment, merge, term_hashes
 from index.blockmax import Bounds
@@ -245,6 +246,7 @@ class KeywordIndex:
                 df[present] += ends[s, present] - starts[s, present]
                 continue
             dead = self._dead_mask[a:b]
+            dead_rows = None
             for t, h, lo, hi in zip(present.tolist(), hashes[present].tolist(), starts[s, present].tolist(),
                                     ends[s, present].tolist()):
                 key = (seg.name, n_dead, h)  # tombstones only grow: their count dates them
@@ -252,7 +254,12 @@ class KeywordIndex:
                 if got is None:
                     if len(self._alive_df) > 1_000_000:
                         self._alive_df.clear()
-                    got = self._alive_df[key] = int(np.count_nonzero(~dead[np.asarray(seg.rows[lo:hi])]))
+                    if n_dead * 64 < hi - lo:  # few tombstones, a long list: look them up in it (sorted rows)
+                        dead_rows = np.flatnonzero(dead) if dead_rows is None else dead_rows
+                        got = hi - lo - _present_in(np.asarray(seg.rows[lo:hi]), dead_rows)
+                    else:  # reading the whole list cost ~10 ms for a frequent word at 10^6 passages
+                        got = int(np.count_nonzero(~dead[np.asarray(seg.rows[lo:hi])]))
+                    self._alive_df[key] = got
                 df[t] += got
         idf = np.where(df > 0, np.log1p((self._n_live - df + 0.5) / (df + 0.5)), 0.0) * repeats
         return QueryTerms(hashes, idf, starts, ends)
@@ -274,6 +281,7 @@ class KeywordIndex:
         target.mkdir(parents=True, exist_ok=True)
         for s, dead in zip(self._segments, self._dead_rows()):
             s.save(target)
+            blockmax_files.save(s, target / s.name, K1, B)  # large segments: computed once, then linked
             np.save(target / s.name / "dead.npy", dead)
         (target / "segments.json").write_text(json.dumps([s.name for s in self._segments]), encoding="utf-8")
 
@@ -328,3 +336,13 @@ def _query_hashes(tokens: list[str]) -> np.ndarray:
     if missing:
         _HASHES.update(zip(missing, term_hashes(missing).tolist()))
     return np.fromiter((_HASHES[t] for t in tokens), dtype=np.uint64, count=len(tokens))
+
+
+def _present_in(sorted_rows: np.ndarray, rows: np.ndarray) -> int:
+    """How many of `rows` are in `sorted_rows` (a term's postings: rows ascending)."""
+    if not len(sorted_rows) or not len(rows):
+        return 0
+    at = np.searchsorted(sorted_rows, rows)
+    ok = at < len(sorted_rows)
+    return int(np.count_nonzero(sorted_rows[at[ok]] == rows[ok]))
+
