@@ -136,7 +136,11 @@ class Bounds:
     def _saved_of(self, seg: Segment) -> SavedBlocks | None:
         got = self._saved.get(seg.name, False)
         if got is False:
-            got = self._saved[seg.name] = SavedBlocks(seg.source) if SavedBlocks.present(seg.source) else None
+            try:
+                got = SavedBlocks(seg.source) if SavedBlocks.present(seg.source) else None
+            except (OSError, ValueError):  # a backfill killed mid-write: computed on first use instead
+                got = None
+            self._saved[seg.name] = got
         return got
 
     def at_shift(self, seg: Segment, h: int, blocks: TermBlocks, shift: int, size: int) -> np.ndarray:
