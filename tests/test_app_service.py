@@ -125,6 +125,8 @@ def test_a_large_archive_sends_the_browser_a_page_of_documents_and_pickers_follo
     found = service.document_choices("tien giang", limit=2)
     assert [d for _, d in found] == ["ke-hoach-95-kh-tu"]
     assert service.documents_page("tien giang").total == 1
+    assert service.document_choice(oldest[-1]) == (f"{oldest[0]} ({oldest[3]})" if oldest[3] else oldest[0], oldest[-1])
+    assert service.document_choice("khong-co") is None and service.document_choice("") is None
 
 
 def test_upload_reports_each_file_and_remove_takes_a_document_out(tmp_path):

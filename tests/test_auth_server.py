@@ -91,7 +91,7 @@ def test_reader_searches_but_cannot_upload_or_remove(server):
             found = await tab.call("run_search", ["sinh hoạt chi bộ", [], "", "", "", ""])
             assert "Tìm thấy" in found[2] and "vk-card" in found[1]  # status line, then the cards
             assert await tab.call("editor_controls", []) == [{"visible": False, "__type__": "update"}] * 3  # add, remove, correct
-            choices = (await tab.call("refresh_remove_choices", ["", "Tất cả"]))[0]["choices"]
+            choices = (await tab.call("refresh_remove_choices", ["", "Tất cả", None]))[0]["choices"]
             with pytest.raises(RuntimeError, match="chỉ được tra cứu"):
                 await tab.call("do_remove", [choices[0][1]])
             with pytest.raises(RuntimeError, match="chỉ được tra cứu"):
@@ -100,7 +100,7 @@ def test_reader_searches_but_cannot_upload_or_remove(server):
                 await tab.call("save_correction", [choices[0][1], "Chỉ thị", "99-CT/TW", "", "", "Sai"])
             upload = await client.post(url + "gradio_api/upload", files={"files": ("a.txt", b"xin chao")})
             assert upload.status_code == 403
-            after = (await tab.call("refresh_remove_choices", ["", "Tất cả"]))[0]["choices"]
+            after = (await tab.call("refresh_remove_choices", ["", "Tất cả", None]))[0]["choices"]
             assert after == choices  # nothing was removed
     run(scenario())
     log = [json.loads(line) for line in (index / "nhat-ky.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -116,7 +116,7 @@ def test_editor_removes_and_it_is_logged(server):
         async with logged_in(url, EDITOR) as client:
             tab = Session(client, url, await endpoints(client, url))
             assert await tab.call("editor_controls", []) == [{"visible": True, "__type__": "update"}] * 3
-            choices = (await tab.call("refresh_remove_choices", ["", "Tất cả"]))[0]["choices"]
+            choices = (await tab.call("refresh_remove_choices", ["", "Tất cả", None]))[0]["choices"]
             doc_id = next(value for label, value in choices if "50-CT" in value or "Chỉ thị" in label)
             done = await tab.call("do_remove", [doc_id])
             assert "Đã gỡ" in done[1]

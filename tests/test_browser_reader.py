@@ -175,7 +175,13 @@ def test_documents_tab_columns_rows_and_correction(open_page, server, width):
     page.get_by_role("option", name="Đảng ủy xã Hòa An hội nghị chuyển đổi số", exact=False).first.click()
     issuer = page.locator("#vk-correct-issuer textarea")
     page.wait_for_function("() => document.querySelector('#vk-correct-title textarea').value.includes('chuyển đổi số')")
+    # the editor filters the list to look at another document meanwhile: the one being corrected
+    # stays picked, and the form keeps what is typed
     issuer.fill("Báo Tiền Giang")
+    page.get_by_label("Lọc").fill("tien giang")
+    page.wait_for_function("() => document.querySelectorAll('#vk-documents tbody tr').length === 1")
+    page.wait_for_timeout(500)  # the pickers follow the filter
+    assert "chuyển đổi số" in picker.input_value() and issuer.input_value() == "Báo Tiền Giang"
     page.locator("#vk-correct-save").click()
     page.get_by_text("Đã lưu sửa đổi (cơ quan ban hành)").wait_for()
     table.get_by_text("Báo Tiền Giang").filter(visible=True).first.wait_for()

@@ -244,7 +244,12 @@ class SearchService:
                          limit: int = SHOWN_DOCUMENTS) -> list[tuple[str, str]]:
         """(label, doc_id) pairs for a picker, newest first, among the documents the filter matches."""
         table = self.documents_page(contains, doc_type, limit=limit).table
-        return [(f"{r[0]} ({r[3]})" if r[3] else r[0], r[-1]) for r in table.rows]
+        return [(_choice_label(r), r[-1]) for r in table.rows]
+
+    def document_choice(self, doc_id: str) -> tuple[str, str] | None:
+        """The (label, doc_id) pair of one document, None when it is not in the index."""
+        rows = [r for r in self.documents_table().rows if r[-1] == doc_id] if doc_id else []
+        return (_choice_label(rows[0]), doc_id) if rows else None
 
     def ingest_files(
         self, paths: Iterable[str | Path], progress: Callable[[int, int, str], None] | None = None,
@@ -359,6 +364,11 @@ def parse_date(text: str, end: bool = False) -> str:
 
 def _sort_key(text: str) -> tuple[str, str]:
     return (fold_lower(text), text)
+
+
+def _choice_label(row: tuple) -> str:
+    """A documents_table row as a picker shows it: the title and, when dated, the date."""
+    return f"{row[0]} ({row[3]})" if row[3] else row[0]
 
 
 def _haystack(info: DocumentInfo) -> str:

@@ -115,9 +115,16 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
         kinds = service.filter_choices().doc_types
         return gr.Dropdown(choices=[ALL_TYPES, *kinds])
 
-    def refresh_remove_choices(text, doc_type):  # the removal and correction pickers, by title and date
+    def refresh_remove_choices(text, doc_type, correcting):  # the removal and correction pickers, by title and date
         choices = service.document_choices(text or "", "" if doc_type in (None, ALL_TYPES) else doc_type)
-        return gr.Dropdown(choices=choices, value=None), gr.Dropdown(choices=choices)  # keeps the one being corrected
+        # the document being corrected stays picked, and a choice, while it is in the index
+        # (a Dropdown refuses a value not among its choices: the save would fail); its value is
+        # left alone, so the form being filled in is not reloaded
+        correct = gr.Dropdown(choices=choices)
+        if correcting and correcting not in {doc_id for _, doc_id in choices}:
+            held = service.document_choice(correcting)
+            correct = gr.Dropdown(choices=[*choices, held]) if held else gr.Dropdown(choices=choices, value=None)
+        return gr.Dropdown(choices=choices, value=None), correct
 
     table_inputs = [contains, type_filter, sort]
     gr.on([demo.load, tab.select, contains.change, type_filter.change, sort.change],
@@ -126,7 +133,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     # the pickers list the documents the filter matches (at most SHOWN_DOCUMENTS): in a large
     # archive one types part of a name in «Lọc» to find the document to remove or correct
     gr.on([demo.load, tab.select, contains.change, type_filter.change], refresh_remove_choices,
-          [contains, type_filter], [to_remove, to_correct])
+          [contains, type_filter, to_correct], [to_remove, to_correct])
 
     # a CLI ingest (another process) commits a new generation: the table and pickers follow it
     # without a click; each tick reads one small file (SearchService.changed_since)
@@ -135,7 +142,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     gr.Timer(10).tick(lambda g: service.generation() if service.changed_since(g) else gr.skip(), seen, seen,
                       show_progress="hidden")
     seen.change(show_table, table_inputs, [table, rows_state, shown_count], show_progress="hidden").then(
-        refresh_remove_choices, [contains, type_filter], [to_remove, to_correct], show_progress="hidden")
+        refresh_remove_choices, [contains, type_filter, to_correct], [to_remove, to_correct], show_progress="hidden")
 
     # Adding and removing documents is an editor's: hidden from readers, and refused on the server.
     def editor_controls(request: gr.Request):
@@ -159,7 +166,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     (upload_btn.upload(ingest, [upload_btn], [ingest_status, ingest_table])
      .then(show_table, table_inputs, [table, rows_state, shown_count])
      .then(refresh_choices, None, [type_filter])
-     .then(refresh_remove_choices, [contains, type_filter], [to_remove, to_correct]))
+     .then(refresh_remove_choices, [contains, type_filter, to_correct], [to_remove, to_correct]))
 
     def ask_confirm(doc_id):
         if not doc_id:
@@ -177,7 +184,7 @@ def documents_tab(demo: gr.Blocks, service: SearchService) -> None:
     cancel_btn.click(lambda: gr.Row(visible=False), None, [confirm_row])
     (confirm_btn.click(do_remove, [to_remove], [confirm_row, remove_status])
      .then(show_table, table_inputs, [table, rows_state, shown_count])
-     .then(refresh_remove_choices, [contains, type_filter], [to_remove, to_correct]))
+     .then(refresh_remove_choices, [contains, type_filter, to_correct], [to_remove, to_correct]))
 
     fix_fields = [fix_type, fix_number, fix_date, fix_issuer, fix_title]
 
