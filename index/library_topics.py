@@ -15,7 +15,9 @@ so a generation never has passages labelled from another one.
 """
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from typing import Iterable
 
 import numpy as np
@@ -24,8 +26,9 @@ from index import diskspace, generations
 from index.records import SearchHit
 from index.store import Store
 from index.topic_store import TopicCount
-from index.topics import TopicLabeller, TopicList, load_topics, parse_topics
+from index.topics import TopicLabeller, TopicList, description_vectors, load_topics, parse_topics
 
+VECTORS_PREFIX = "topic-vectors-"  # + a key of (encoder, list): the description vectors, in the index folder
 BATCH = 20_000  # passages scored at once when relabelling (20k x 384 floats: 30 MB)
 
 
@@ -80,8 +83,33 @@ class LibraryTopics:
     def _labeller(self, topics: TopicList) -> TopicLabeller:
         cached = getattr(self, "_topic_labeller", None)
         if cached is None or cached.topics != topics:
-            cached = self._topic_labeller = TopicLabeller(topics, self.encoder)
+            cached = self._topic_labeller = TopicLabeller(topics, described=self._description_vectors(topics))
         return cached
+
+    def _description_vectors(self, topics: TopicList) -> np.ndarray:
+        """The topics' description vectors, kept in the index folder per list and encoder: encoding
+        the ~90 sentences took 2.7 s of each process's first upload. They are the list's own
+        sentences, not anything a user asked (query vectors stay in memory: models/cache.py)."""
+        key = hashlib.sha256(f"{self.encoder.name}\n{topics.fingerprint()}".encode()).hexdigest()[:16]
+        path = self.home / f"{VECTORS_PREFIX}{key}.npy"
+        try:
+            kept = np.load(path)
+            if kept.shape == (len(topics.topics), self.encoder.dim) and kept.dtype == np.float32:
+                return kept
+        except (OSError, ValueError, EOFError):
+            pass  # not there yet, or unreadable: encode again
+        vectors = description_vectors(topics, self.encoder)
+        part = path.with_name(path.name + ".part")
+        try:
+            with open(part, "wb") as f:
+                np.save(f, vectors)
+            os.replace(part, path)
+            for old in self.home.glob(VECTORS_PREFIX + "*.npy"):  # an earlier list's or encoder's
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:  # a read-only folder: encode again next time
+            part.unlink(missing_ok=True)
+        return vectors
 
     def _current_topics(self) -> TopicList | None:
         """The list in the index folder (or the shipped one); None while the user's file has an

@@ -144,9 +144,10 @@ def assign(scores: np.ndarray, thresholds: np.ndarray, margin: float = DEFAULT_M
 class TopicLabeller:
     """Labels passage vectors with a TopicList; the description sentences are encoded once."""
 
-    def __init__(self, topics: TopicList, encoder: Encoder):
+    def __init__(self, topics: TopicList, encoder: Encoder | None = None, described: np.ndarray | None = None):
+        """`described`: the topics' description_vectors when already at hand (else encoded here)."""
         self.topics = topics
-        self._described = description_vectors(topics, encoder)
+        self._described = described if described is not None else description_vectors(topics, encoder)
 
     def scores(self, vectors: np.ndarray) -> np.ndarray:
         return topic_scores(vectors, self._described)

@@ -94,13 +94,14 @@ class CountingEncoder:
     """The real encoder, counting the passages it encodes (relabelling must encode none)."""
 
     def __init__(self, inner):
-        self.inner, self.name, self.dim, self.passages = inner, inner.name, inner.dim, 0
+        self.inner, self.name, self.dim, self.passages, self.queries = inner, inner.name, inner.dim, 0, 0
 
     def encode_passages(self, texts):
         self.passages += len(texts)
         return self.inner.encode_passages(texts)
 
     def encode_query(self, text):
+        self.queries += 1
         return self.inner.encode_query(text)
 
 
@@ -169,6 +170,37 @@ def test_editing_the_list_then_recompute_relabels_without_encoding_passages(libr
     assert lib.topic_status() == "" and labelled > 0
     assert "ung-dung-so" in lib.topic_list().keys() and _topic_places(lib, "ung-dung-so")
     assert any(_topic_places(lib, k) != places for k, places in before.items())  # a new topic takes some
+
+
+def test_description_vectors_are_kept_in_the_index_folder_per_list(library, tmp_path, e5_encoder):
+    from index.library import Library
+    from index.library_topics import VECTORS_PREFIX
+    from index.topics import description_vectors
+    from ingest import parse_file
+
+    lib, encoder = library
+    assert encoder.queries > 0  # the first ingestion encoded the descriptions
+    kept = sorted(lib.home.glob(VECTORS_PREFIX + "*.npy"))
+    assert len(kept) == 1
+    assert np.allclose(np.load(kept[0]), description_vectors(lib.topic_list(), e5_encoder), atol=1e-6)
+    # another process (a new Library) labels its first upload without encoding them again
+    again = CountingEncoder(e5_encoder)
+    other = Library.open(lib.home, parser=parse_file, encoder=again)
+    extra = tmp_path / "them.txt"
+    extra.write_text("KẾ HOẠCH số 9-KH/ĐU\nChi bộ tổ chức kiểm tra, giám sát đảng viên chấp hành Điều lệ Đảng "
+                     "và học tập nghị quyết hằng tháng.", encoding="utf-8")
+    assert not other.ingest([extra]).failed
+    assert again.queries == 0 and again.passages > 0
+    # a changed list gets its own vectors; the old file goes
+    data = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))
+    data["topics"][0]["description"].append("Một câu mô tả thêm cho chủ đề này.")
+    (lib.home / FILE_NAME).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert other.recompute_topics() > 0
+    now = sorted(lib.home.glob(VECTORS_PREFIX + "*.npy"))
+    assert len(now) == 1 and now != kept and again.queries > 0
+    kept[0].parent.joinpath(now[0].name).write_bytes(b"not a numpy file")  # damaged: encoded again
+    fresh = CountingEncoder(e5_encoder)
+    assert Library.open(lib.home, encoder=fresh).recompute_topics() > 0 and fresh.queries > 0
 
 
 def test_index_from_before_topics_still_loads_and_says_what_to_run(library):
