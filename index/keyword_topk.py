@@ -104,6 +104,8 @@ class _Run:
         self.idf, self.hashes = q.idf.tolist(), q.hashes.tolist()
         self._shifts: dict[int, int] = {}
         self._ranges: dict[tuple[int, int, bool], np.ndarray] = {}
+        # rows a probe scored whole (sorted) and their scores: the final rescoring reuses them
+        self.known_rows, self.known = np.zeros(0, np.int64), np.zeros(0, np.float32)
 
     def blocks(self, t: int) -> list:
         """Per segment: None (term absent) or (factor, TermBlocks | None): a row's weight of term t
@@ -149,7 +151,23 @@ class _Run:
 
     def theta_of(self, rows: np.ndarray, k: int) -> float:
         """The k-th best whole score of these (distinct) rows: a lower bound of the k-th best."""
-        return _kth(self.exact(np.sort(self.alive(rows))), k)
+        return _kth(self.exact_known(np.sort(self.alive(rows))), k)
+
+    def exact_known(self, rows: np.ndarray) -> np.ndarray:
+        """exact(rows) (sorted alive rows), rows a probe scored taken from it and the others kept:
+        a probe's rows are the likeliest top k, so most of them are rescored at the end."""
+        out = np.empty(len(rows), dtype=np.float32)
+        at = np.searchsorted(self.known_rows, rows)
+        have = at < len(self.known_rows)
+        have[have] = self.known_rows[at[have]] == rows[have]
+        out[have] = self.known[at[have]]
+        new = rows[~have]
+        if len(new):
+            out[~have] = scored = self.exact(new)
+            rows_all = np.concatenate([self.known_rows, new])
+            order = np.argsort(rows_all, kind="stable")
+            self.known_rows, self.known = rows_all[order], np.concatenate([self.known, scored])[order]
+        return out
 
     def best_blocks_rows(self, t: int, n: int) -> np.ndarray:
         """About n rows of term t's blocks with the largest bounds (a first probe's rows)."""
@@ -345,6 +363,13 @@ class _Run:
         cand, part = cand[by_row], part[by_row]
         # per candidate, the bounds of its terms not added yet, from the ranges of rows it is in
         reach = self.bound(cand, np.searchsorted(cand, self.offsets), pending, skipped)
+        if len(cand) > FEW * k and pending:
+            # the rows that could score highest, scored whole: their k-th lifts theta to about the
+            # true k-th before the look-ups, which then start from far fewer rows (and the final
+            # rescoring finds them scored)
+            n = min(probe, len(cand))
+            best = np.sort(cand[np.argpartition(-(part + reach), n - 1)[:n]])
+            theta = max(theta, self.theta_of(best, k))
         whole = True  # the survivors' partial scores are whole once every term is added
         for t in pending:  # only for passages that can still reach theta
             keep = part + reach >= theta * (1 - MARGIN)
@@ -358,5 +383,5 @@ class _Run:
             theta = max(theta, _kth(part, k))
         if whole and len(part) >= k:  # keep those that can tie the k-th
             cand = cand[part >= theta * (1 - MARGIN)]
-        scores = self.exact(cand)
+        scores = self.exact_known(cand)
         return cand[scores > 0], scores[scores > 0]
