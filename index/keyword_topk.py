@@ -276,14 +276,14 @@ class _Run:
         out = np.zeros(len(rows), dtype=np.float64)
         cuts = np.searchsorted(rows, self.offsets)
         present = (self.q.ends > self.q.starts) & (self.q.idf > 0)
+        locals_ = [(rows[cuts[s]:cuts[s + 1]] - self.offsets[s]).astype(np.int32) for s in range(len(self.segments))]
         for t in np.flatnonzero(present.any(axis=0)).tolist():  # hash order
             for s in np.flatnonzero(present[:, t]).tolist():
                 lo, hi = int(cuts[s]), int(cuts[s + 1])
                 a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
                 if hi <= lo:
                     continue
-                local = (rows[lo:hi] - self.offsets[s]).astype(np.int32)
-                hit, pos = _lookup(self.plain[s][0][a:b], local)
+                hit, pos = _lookup(self.plain[s][0][a:b], locals_[s])
                 if len(hit):
                     tf = self.plain[s][1][a:b][pos]
                     out[lo + hit] += _weights(self.q.idf, t, tf, self.norm[rows[lo + hit]])
