@@ -289,21 +289,30 @@ class _Run:
                 part[at[hit]] += _weights(q.idf, t, tf, self.norm[cand[at[hit]]])
 
     def exact(self, rows: np.ndarray) -> np.ndarray:
-        """score_rows (bit for bit: terms added in hash order) of sorted alive rows."""
+        """score_rows (bit for bit: each row's terms added in hash order) of sorted alive rows.
+        Per segment, then per term: each row is in one segment, so its sum keeps the order, and the
+        rows' local numbers and lengths are cut once per segment, not once per term."""
         out = np.zeros(len(rows), dtype=np.float64)
         cuts = np.searchsorted(rows, self.offsets)
         present = (self.q.ends > self.q.starts) & (self.q.idf > 0)
-        locals_ = [(rows[cuts[s]:cuts[s + 1]] - self.offsets[s]).astype(np.int32) for s in range(len(self.segments))]
-        for t in np.flatnonzero(present.any(axis=0)).tolist():  # hash order
-            for s in np.flatnonzero(present[:, t]).tolist():
-                lo, hi = int(cuts[s]), int(cuts[s + 1])
-                a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
-                if hi <= lo:
-                    continue
-                hit, pos = _lookup(self.plain[s][0][a:b], locals_[s])
+        idf = self.q.idf
+        for s in range(len(self.segments)):
+            lo, hi = int(cuts[s]), int(cuts[s + 1])
+            if hi <= lo:
+                continue
+            seg_rows, seg_tf = self.plain[s]
+            local = (rows[lo:hi] - self.offsets[s]).astype(np.int32)
+            norm = self.norm[rows[lo:hi]]
+            part = out[lo:hi]  # a view: added to in place
+            for t in np.flatnonzero(present[s]).tolist():  # hash order
+                a, b = self.slices[s][t]
+                listed = seg_rows[a:b]
+                pos = listed.searchsorted(local)
+                np.minimum(pos, b - a - 1, out=pos)
+                hit = np.flatnonzero(listed[pos] == local)
                 if len(hit):
-                    tf = self.plain[s][1][a:b][pos]
-                    out[lo + hit] += _weights(self.q.idf, t, tf, self.norm[rows[lo + hit]])
+                    tf = seg_tf[a:b][pos[hit]]
+                    part[hit] += _weights(idf, t, tf, norm[hit])
         return out.astype(np.float32)
 
     def top(self, k: int) -> tuple[np.ndarray, np.ndarray]:
