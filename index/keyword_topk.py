@@ -22,6 +22,12 @@ posting of most terms scattered into a 10^6-long float64 array):
 3. Fixed costs: a per-thread float32 accumulator kept between queries (touched rows reset),
    tombstones dropped from the rows found rather than from every list, counted per commit not per
    query, and once <= 4k candidates are left they are scored whole instead of term by term.
+4. Rescoring (fourth pass): right before the look-ups of the terms left, the 200 rows with the best
+   partial score + bounds are scored whole, which lifts theta to about the true k-th (far fewer
+   rows are then looked up term by term); rows a probe scored whole are kept with their scores and
+   not scored again (a probe mostly finds the final top k); a probe whose rows were mostly scored
+   takes its theta from those; whole scores are added per segment then per term, the rows cut
+   once per segment (index/keyword_exact.py; figures in docs/quality.md, issue 14 fourth pass).
 Figures (keyword top 100, the benchmark's 200 queries, this code against the one before in one
 process, alternated query by query, on the shared machine under load 6-9:
 `scripts/bench_keyword_topk.py CACHE/scale3-1000000 --against 2df7592 --rounds 3`), p50/p95 ms:
@@ -44,6 +50,7 @@ import numpy as np
 
 from index import blockmax
 from index.blockmax import BLOCK_POSTINGS, Bounds, TermBlocks, at_shift, block_postings, list_at_shift
+from index.keyword_exact import FEW_NEW, ExactScores, _kth  # noqa: F401 (FEW_NEW: tests tune it from here)
 from index.keyword_rows import QueryTerms, _lookup, _weights, best_k, score_rows, term_slices  # noqa: F401 (imported from here before)
 from index.postings import Segment
 
@@ -55,7 +62,6 @@ PROBES = 2  # probes at most a query
 PROBE_GROWTH = 4  # a new probe once the passages found have grown this much
 PROBE_POOL = 8  # rows of the best partial scores whose bounds pick the probe's rows
 ACC_DTYPE = np.float32  # partial sums only steer pruning (exact scores are recomputed): half the memory traffic
-FEW_NEW = 64  # rows a probe leaves unscored when it already has k scored whole
 FEW = 4  # candidates per k from which the terms left are added term by term
 SUFFIX_MIN = 16_384
 PROBE_BEFORE = 8_192  # postings of the next list from which a probe pays (100,000 passages: p95 7.9 -> 5.9 ms)
@@ -79,10 +85,6 @@ def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return u[np.concatenate([[True], u[1:] != u[:-1]])] if len(u) else u
 
 
-def _kth(values: np.ndarray, k: int) -> float:
-    return float(np.partition(values, len(values) - k)[len(values) - k]) if len(values) >= k else 0.0
-
-
 def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray, norm: np.ndarray,
              q: QueryTerms, k: int, bounds: Bounds, avgdl: float) -> tuple[np.ndarray, np.ndarray]:
     """Global rows that can be in the top k and their exact scores (every row of the true top k
@@ -95,7 +97,7 @@ def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray,
         raise
 
 
-class _Run:
+class _Run(ExactScores):
     """One query's MaxScore: the state its phases share."""
 
     def __init__(self, segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray, norm: np.ndarray,
@@ -156,35 +158,6 @@ class _Run:
 
     def alive(self, rows: np.ndarray) -> np.ndarray:
         return rows[~self.dead[rows]] if self.any_dead else rows
-
-    def theta_of(self, rows: np.ndarray, k: int) -> float:
-        """The k-th best whole score of these (distinct) rows: a lower bound of the k-th best. When
-        a probe scored k or more of them and the others are few, those k are enough: scoring a
-        few rows costs a look-up per term all the same (~1 ms at 10^6 passages)."""
-        rows = np.sort(self.alive(rows))
-        at = np.searchsorted(self.known_rows, rows)
-        have = at < len(self.known_rows)
-        have[have] = self.known_rows[at[have]] == rows[have]
-        n_have = int(np.count_nonzero(have))
-        if n_have >= k and len(rows) - n_have < FEW_NEW:
-            return _kth(self.known[at[have]], k)
-        return _kth(self.exact_known(rows), k)
-
-    def exact_known(self, rows: np.ndarray) -> np.ndarray:
-        """exact(rows) (sorted alive rows), rows a probe scored taken from it and the others kept:
-        a probe's rows are the likeliest top k, so most of them are rescored at the end."""
-        out = np.empty(len(rows), dtype=np.float32)
-        at = np.searchsorted(self.known_rows, rows)
-        have = at < len(self.known_rows)
-        have[have] = self.known_rows[at[have]] == rows[have]
-        out[have] = self.known[at[have]]
-        new = rows[~have]
-        if len(new):
-            out[~have] = scored = self.exact(new)
-            rows_all = np.concatenate([self.known_rows, new])
-            order = np.argsort(rows_all, kind="stable")
-            self.known_rows, self.known = rows_all[order], np.concatenate([self.known, scored])[order]
-        return out
 
     def best_blocks_rows(self, t: int, n: int) -> np.ndarray:
         """About n rows of term t's blocks with the largest bounds (a first probe's rows)."""
@@ -287,33 +260,6 @@ class _Run:
             if len(hit):
                 tf = self.plain[s][1][a:b][pos]
                 part[at[hit]] += _weights(q.idf, t, tf, self.norm[cand[at[hit]]])
-
-    def exact(self, rows: np.ndarray) -> np.ndarray:
-        """score_rows (bit for bit: each row's terms added in hash order) of sorted alive rows.
-        Per segment, then per term: each row is in one segment, so its sum keeps the order, and the
-        rows' local numbers and lengths are cut once per segment, not once per term."""
-        out = np.zeros(len(rows), dtype=np.float64)
-        cuts = np.searchsorted(rows, self.offsets)
-        present = (self.q.ends > self.q.starts) & (self.q.idf > 0)
-        idf = self.q.idf
-        for s in range(len(self.segments)):
-            lo, hi = int(cuts[s]), int(cuts[s + 1])
-            if hi <= lo:
-                continue
-            seg_rows, seg_tf = self.plain[s]
-            local = (rows[lo:hi] - self.offsets[s]).astype(np.int32)
-            norm = self.norm[rows[lo:hi]]
-            part = out[lo:hi]  # a view: added to in place
-            for t in np.flatnonzero(present[s]).tolist():  # hash order
-                a, b = self.slices[s][t]
-                listed = seg_rows[a:b]
-                pos = listed.searchsorted(local)
-                np.minimum(pos, b - a - 1, out=pos)
-                hit = np.flatnonzero(listed[pos] == local)
-                if len(hit):
-                    tf = seg_tf[a:b][pos[hit]]
-                    part[hit] += _weights(idf, t, tf, norm[hit])
-        return out.astype(np.float32)
 
     def top(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         q, acc = self.q, self.acc

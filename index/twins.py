@@ -13,8 +13,9 @@ document without a date last); then the better-ranked. (A document the query nam
 shown whatever its rank: the Library puts it first.) The hit takes the best rank of the
 group, and names the other copies (`SearchHit.also_in`, shown as "Cũng có trong: …").
 
-Pure functions: the Library gives the ranked passages, their texts and documents' headers, and
-keeps what it worked out per generation. Measured in docs/quality.md ("Verbatim twins").
+Pure functions: the Library gives the ranked passages, their prefixes (`prefix_hash`, stored per
+passage with the keyword segments at ingestion; texts are read only for older segments), texts
+where a prefix is shared, and documents' headers, and keeps what it worked out per generation. Measured in docs/quality.md ("Verbatim twins").
 """
 from __future__ import annotations
 
