@@ -49,6 +49,7 @@ class KeywordIndex:
         # appended, not yet in a segment (one per commit): per passage (term ids, counts, length), the
         # term ids numbering self._vocab; token lists held ~60 bytes a token (3.8 GB at a 50,000-passage commit)
         self._pending: dict[int, tuple[np.ndarray, np.ndarray, int]] = {}
+        self._pending_prefix: dict[int, int] = {}  # pid -> twins.prefix_hash, when the writer gave it
         self._vocab: dict[str, int] = {}
         self._dead_mask = np.zeros(0, dtype=bool)  # tombstones: rows of the segments that were deleted
         self._stale = True
@@ -60,9 +61,11 @@ class KeywordIndex:
         """The pending passages as one new segment, then row offsets and live statistics."""
         if self._pending:
             pids = list(self._pending)
+            known = len(self._pending_prefix) == len(pids)
+            prefix = np.fromiter((self._pending_prefix[p] for p in pids), np.uint64, len(pids)) if known else None
             seg = Segment.from_counts(f"seg-{uuid.uuid4().hex[:12]}", pids, [self._pending[p] for p in pids],
-                                      term_hashes(list(self._vocab)))
-            self._vocab = {}
+                                      term_hashes(list(self._vocab)), prefix)
+            self._vocab, self._pending_prefix = {}, {}
             self._segments.append(seg)
             self._dead_mask = np.concatenate([self._dead_mask, np.zeros(len(seg), dtype=bool)])
             self._pending, self._stale = {}, True
@@ -71,6 +74,7 @@ class KeywordIndex:
         self.pids = np.concatenate([np.asarray(s.pids) for s in self._segments]) if self._segments \
             else np.zeros(0, dtype=np.int64)
         self._order = np.argsort(self.pids, kind="stable")
+        self._sorted_pids: np.ndarray | None = None  # self.pids[self._order], made on first use
         self._offsets = np.cumsum([0] + [len(s) for s in self._segments])
         dl = np.concatenate([np.asarray(s.dl, dtype=np.float64) for s in self._segments]) if self._segments \
             else np.zeros(0)
@@ -98,14 +102,17 @@ class KeywordIndex:
     def index(self, pids: Iterable[int], tokens: Sequence[list[str]]) -> None:
         """Replace everything with these passages (one segment)."""
         self._segments, self._pending, self._dead_mask, self._stale = [], {}, np.zeros(0, dtype=bool), True
-        self._vocab = {}
+        self._vocab, self._pending_prefix = {}, {}
         self.append(pids, tokens)
 
-    def append(self, pids: Iterable[int], tokens: Sequence[list[str]]) -> None:
+    def append(self, pids: Iterable[int], tokens: Sequence[list[str]], prefixes: Sequence[int] | None = None) -> None:
         """Passages for the next segment (built once, at the next search or save: a commit of many
-        documents makes one segment); an id already indexed is replaced."""
+        documents makes one segment); an id already indexed is replaced. `prefixes`: each passage's
+        twins.prefix_hash, kept with the segment (without them the Library reads texts for twins)."""
         pids = [int(p) for p in pids]
         self._bury(pids)
+        if prefixes is not None:
+            self._pending_prefix.update(zip(pids, (int(h) for h in prefixes)))
         vocab = self._vocab
         for pid, toks in zip(pids, tokens):
             counts = Counter(toks)
@@ -118,6 +125,7 @@ class KeywordIndex:
     def _bury(self, pids: list[int]) -> None:
         for p in pids:
             self._pending.pop(p, None)
+            self._pending_prefix.pop(p, None)
         if not len(self._dead_mask) or not pids:
             return
         if self._stale:
@@ -255,18 +263,46 @@ class KeywordIndex:
                     if len(self._alive_df) > 1_000_000:
                         self._alive_df.clear()
                     if n_dead * 64 < hi - lo:  # few tombstones, a long list: look them up in it (sorted rows)
-                        dead_rows = np.flatnonzero(dead) if dead_rows is None else dead_rows
-                        got = hi - lo - _present_in(np.asarray(seg.rows[lo:hi]), dead_rows)
+                        # as the lists' int32: searchsorted casts the list to int64 otherwise, a copy
+                        # of every posting (~10 ms a query on first use at 10^6 passages)
+                        dead_rows = np.flatnonzero(dead).astype(np.int32) if dead_rows is None else dead_rows
+                        # (a slice of the plain view: slicing the np.memmap cost ~15 us a term)
+                        got = hi - lo - _present_in(np.asarray(seg.rows)[lo:hi], dead_rows)
                     else:  # reading the whole list cost ~10 ms for a frequent word at 10^6 passages
-                        got = int(np.count_nonzero(~dead[np.asarray(seg.rows[lo:hi])]))
+                        got = int(np.count_nonzero(~dead[np.asarray(seg.rows)[lo:hi]]))
                     self._alive_df[key] = got
                 df[t] += got
         idf = np.where(df > 0, np.log1p((self._n_live - df + 0.5) / (df + 0.5)), 0.0) * repeats
         return QueryTerms(hashes, idf, starts, ends)
 
+    def twin_prefixes(self, pids: Sequence[int]) -> dict[int, int]:
+        """pid -> its stored twins.prefix_hash, for the live passages among `pids` whose segment
+        has them (the others: read the text)."""
+        self._ready()
+        if not len(pids) or not any(s.prefix is not None for s in self._segments):
+            return {}
+        want, sorted_pids = np.asarray(pids, dtype=np.int64), self._sorted()
+        lo, hi = np.searchsorted(sorted_pids, want, "left"), np.searchsorted(sorted_pids, want, "right")
+        out: dict[int, int] = {}
+        for pid, a, b in zip(want.tolist(), lo.tolist(), hi.tolist()):
+            for row in self._order[a:b].tolist():  # a replaced passage's old row is dead
+                if self._dead_mask[row]:
+                    continue
+                s = int(np.searchsorted(self._offsets, row, "right")) - 1
+                prefix = self._segments[s].prefix
+                if prefix is not None:
+                    out[pid] = int(prefix[row - self._offsets[s]])
+        return out
+
+    def _sorted(self) -> np.ndarray:
+        """self.pids sorted (kept: a gather over 10^6 passages cost ~3 ms a call)."""
+        if self._sorted_pids is None:
+            self._sorted_pids = self.pids[self._order]
+        return self._sorted_pids
+
     def _rows_of_pids(self, want: np.ndarray) -> np.ndarray:
         """Sorted live rows of these passage ids."""
-        sorted_pids = self.pids[self._order]
+        sorted_pids = self._sorted()
         lo, hi = np.searchsorted(sorted_pids, want, "left"), np.searchsorted(sorted_pids, want, "right")
         rows = np.concatenate([self._order[a:b] for a, b in zip(lo.tolist(), hi.tolist()) if b > a]
                               or [np.zeros(0, np.int64)])

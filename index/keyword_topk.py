@@ -22,6 +22,12 @@ posting of most terms scattered into a 10^6-long float64 array):
 3. Fixed costs: a per-thread float32 accumulator kept between queries (touched rows reset),
    tombstones dropped from the rows found rather than from every list, counted per commit not per
    query, and once <= 4k candidates are left they are scored whole instead of term by term.
+4. Rescoring (fourth pass): right before the look-ups of the terms left, the 200 rows with the best
+   partial score + bounds are scored whole, which lifts theta to about the true k-th (far fewer
+   rows are then looked up term by term); rows a probe scored whole are kept with their scores and
+   not scored again (a probe mostly finds the final top k); a probe whose rows were mostly scored
+   takes its theta from those; whole scores are added per segment then per term, the rows cut
+   once per segment (index/keyword_exact.py; figures in docs/quality.md, issue 14 fourth pass).
 Figures (keyword top 100, the benchmark's 200 queries, this code against the one before in one
 process, alternated query by query, on the shared machine under load 6-9:
 `scripts/bench_keyword_topk.py CACHE/scale3-1000000 --against 2df7592 --rounds 3`), p50/p95 ms:
@@ -44,6 +50,7 @@ import numpy as np
 
 from index import blockmax
 from index.blockmax import BLOCK_POSTINGS, Bounds, TermBlocks, at_shift, block_postings, list_at_shift
+from index.keyword_exact import FEW_NEW, ExactScores, _kth  # noqa: F401 (FEW_NEW: tests tune it from here)
 from index.keyword_rows import QueryTerms, _lookup, _weights, best_k, score_rows, term_slices  # noqa: F401 (imported from here before)
 from index.postings import Segment
 
@@ -71,8 +78,11 @@ def _buffer(n: int) -> np.ndarray:
     return buf
 
 
-def _kth(values: np.ndarray, k: int) -> float:
-    return float(np.partition(values, len(values) - k)[len(values) - k]) if len(values) >= k else 0.0
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """np.union1d(a, b) without np.unique, whose first plain call imports numpy.ma (~35 ms, paid by
+    one query of a fresh process)."""
+    u = np.sort(np.concatenate([a, b]))
+    return u[np.concatenate([[True], u[1:] != u[:-1]])] if len(u) else u
 
 
 def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray, norm: np.ndarray,
@@ -87,7 +97,7 @@ def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray,
         raise
 
 
-class _Run:
+class _Run(ExactScores):
     """One query's MaxScore: the state its phases share."""
 
     def __init__(self, segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray, norm: np.ndarray,
@@ -104,6 +114,8 @@ class _Run:
         self.idf, self.hashes = q.idf.tolist(), q.hashes.tolist()
         self._shifts: dict[int, int] = {}
         self._ranges: dict[tuple[int, int, bool], np.ndarray] = {}
+        # rows a probe scored whole (sorted) and their scores: the final rescoring reuses them
+        self.known_rows, self.known = np.zeros(0, np.int64), np.zeros(0, np.float32)
 
     def blocks(self, t: int) -> list:
         """Per segment: None (term absent) or (factor, TermBlocks | None): a row's weight of term t
@@ -146,10 +158,6 @@ class _Run:
 
     def alive(self, rows: np.ndarray) -> np.ndarray:
         return rows[~self.dead[rows]] if self.any_dead else rows
-
-    def theta_of(self, rows: np.ndarray, k: int) -> float:
-        """The k-th best whole score of these (distinct) rows: a lower bound of the k-th best."""
-        return _kth(self.exact(np.sort(self.alive(rows))), k)
 
     def best_blocks_rows(self, t: int, n: int) -> np.ndarray:
         """About n rows of term t's blocks with the largest bounds (a first probe's rows)."""
@@ -253,24 +261,6 @@ class _Run:
                 tf = self.plain[s][1][a:b][pos]
                 part[at[hit]] += _weights(q.idf, t, tf, self.norm[cand[at[hit]]])
 
-    def exact(self, rows: np.ndarray) -> np.ndarray:
-        """score_rows (bit for bit: terms added in hash order) of sorted alive rows."""
-        out = np.zeros(len(rows), dtype=np.float64)
-        cuts = np.searchsorted(rows, self.offsets)
-        present = (self.q.ends > self.q.starts) & (self.q.idf > 0)
-        for t in np.flatnonzero(present.any(axis=0)).tolist():  # hash order
-            for s in np.flatnonzero(present[:, t]).tolist():
-                lo, hi = int(cuts[s]), int(cuts[s + 1])
-                a, b = int(self.q.starts[s, t]), int(self.q.ends[s, t])
-                if hi <= lo:
-                    continue
-                local = (rows[lo:hi] - self.offsets[s]).astype(np.int32)
-                hit, pos = _lookup(self.plain[s][0][a:b], local)
-                if len(hit):
-                    tf = self.plain[s][1][a:b][pos]
-                    out[lo + hit] += _weights(self.q.idf, t, tf, self.norm[rows[lo + hit]])
-        return out.astype(np.float32)
-
     def top(self, k: int) -> tuple[np.ndarray, np.ndarray]:
         q, acc = self.q, self.acc
         ub = self.upper_bounds()
@@ -301,7 +291,7 @@ class _Run:
                     hope = acc[rows] + self.bound(rows, np.searchsorted(rows, self.offsets), terms, skipped)
                     rows = rows[np.argpartition(-hope, probe - 1)[:probe]]
                 if len(rows) < probe and big:
-                    rows = np.union1d(rows, self.best_blocks_rows(t, probe))
+                    rows = _union(rows, self.best_blocks_rows(t, probe))
                 theta = max(theta, self.theta_of(rows, k))
                 probed_at, probes = n_found, probes + 1
                 if left[i] < theta * (1 - MARGIN):
@@ -345,6 +335,13 @@ class _Run:
         cand, part = cand[by_row], part[by_row]
         # per candidate, the bounds of its terms not added yet, from the ranges of rows it is in
         reach = self.bound(cand, np.searchsorted(cand, self.offsets), pending, skipped)
+        if len(cand) > FEW * k and pending:
+            # the rows that could score highest, scored whole: their k-th lifts theta to about the
+            # true k-th before the look-ups, which then start from far fewer rows (and the final
+            # rescoring finds them scored)
+            n = min(probe, len(cand))
+            best = np.sort(cand[np.argpartition(-(part + reach), n - 1)[:n]])
+            theta = max(theta, self.theta_of(best, k))
         whole = True  # the survivors' partial scores are whole once every term is added
         for t in pending:  # only for passages that can still reach theta
             keep = part + reach >= theta * (1 - MARGIN)
@@ -358,5 +355,5 @@ class _Run:
             theta = max(theta, _kth(part, k))
         if whole and len(part) >= k:  # keep those that can tie the k-th
             cand = cand[part >= theta * (1 - MARGIN)]
-        scores = self.exact(cand)
+        scores = self.exact_known(cand)
         return cand[scores > 0], scores[scores > 0]

@@ -191,8 +191,8 @@ class Library(LibraryWriter, LibraryHits):
                 self._pid_doc = PassageDocs.from_runs(self._store.passage_runs())
                 self._boilerplate = frozenset(self._store.boilerplate_pids())  # kept in full texts, never ranked
             self._listing: list[DocumentInfo] | None = None  # documents(), read once per generation
-            # index/twins.py, per passage / document of this generation: (prefix, key once needed), rank
-            self._twins: dict[int, tuple[str, bytes | None]] = {}
+            # index/twins.py, per passage / document of this generation: (prefix hash, key once needed), rank
+            self._twins: dict[int, tuple[int, bytes | None]] = {}
             self._citable: dict[str, tuple] = {}
             self._headers: dict[str, DocumentHeader | None] = {}
             if old is not None:

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Iterable
 
 from index.records import SearchHit
-from index.twins import citable_rank, collapse_twins, prefix_key, twin_key, twin_keys
+from index.twins import citable_rank, collapse_twins, prefix_hash, twin_key, twin_keys
 from ingest.records import DocumentHeader
 
-TWIN_CACHE = 200_000  # passages whose twin prefix/key is kept between searches (~300 bytes each)
+TWIN_CACHE = 200_000  # passages whose twin prefix hash/key is kept between searches
 HEADER_CACHE = 100_000  # documents whose header is kept between searches
 
 
@@ -19,20 +19,25 @@ class LibraryHits:
                         named: Iterable[str] = ()) -> tuple[list[int], dict[int, tuple[str, ...]]]:
         """Verbatim twins across documents -> one hit, the citable copy (index/twins.py). Only the
         head of the ranking is looked at: twins score alike, so they sit together. Each passage's
-        prefix and key are worked out once per generation (reading texts was most of the cost)."""
+        prefix hash (stored at ingestion) and key are kept per generation: reading texts and
+        computing prefixes for the ~50 passages was ~10 % of a search at 10^6 passages."""
         window = ranked[:3 * k + 20]
         cache = self._twins
         if len(cache) > TWIN_CACHE:
             cache.clear()
         missing = [pid for pid in window if pid not in cache]
-        texts = self._store.passage_texts(missing) if missing else {}
+        # the prefix hashes commits store with the keyword segments (index/postings.py); texts are
+        # read only for passages of segments written before them
+        stored = self._keyword.twin_prefixes(missing) if missing else {}
+        unknown = [pid for pid in missing if pid not in stored]
+        texts = self._store.passage_texts(unknown) if unknown else {}
         for pid in missing:  # a passage that vanished mid-search cannot be a twin
-            cache[pid] = (prefix_key(texts.get(pid, "")), None)
+            cache[pid] = (stored[pid] if pid in stored else prefix_hash(texts.get(pid, "")), None)
 
         def key_of(pid: int) -> bytes:
             prefix, key = cache[pid]
             if key is None:  # keyed the first time it may have a twin
-                text = texts[pid] if pid in texts else self._store.passage_texts([pid])[pid]
+                text = texts[pid] if pid in texts else self._store.passage_texts([pid]).get(pid, "")
                 cache[pid] = (prefix, twin_key(text))
             return cache[pid][1]
 

@@ -25,6 +25,7 @@ from index.recipe import document_texts
 from index.records import DocumentInfo, FileOutcome, IngestReport, PublishedChanges
 from index.store import Store
 from index.tokenize import passage_tokens
+from index.twins import prefix_hash
 from ingest.pipeline import file_sha256
 from ingest.records import IngestError, ParsedDocument
 from vntext.docnumber import number_key
@@ -228,7 +229,7 @@ class LibraryWriter(LibraryTopics):
         pids = nxt.store.add_document(doc, tokens)
         nxt.store.add_sketch(doc.doc_id, sketch(doc.text))
         nxt.dense.append(pids, vectors)
-        nxt.keyword.append(pids, tokens)
+        nxt.keyword.append(pids, tokens, [prefix_hash(p.text) for p in doc.passages])  # the stored text's
         self._label_passages(nxt.store, pids, [p.role for p in doc.passages], vectors)  # same transaction
         nxt.store.apply_corrections(doc.doc_id, reparsed=True)  # a user's corrections survive re-ingestion
 

@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from index.postings import Segment
+from index.postings import PREFIX_FILE, Segment
 
 RANGE_POSTINGS = 8_000_000  # postings per range: ~200 MB of temporary arrays
 
@@ -95,6 +95,9 @@ def merge_to_folder(segments: Sequence[Segment], dead: Sequence[np.ndarray], nam
             del term_of, order, parts_t, parts_r, parts_f
     terms = np.concatenate(terms_out) if terms_out else np.zeros(0, np.uint64)
     counts = np.concatenate(counts_out) if counts_out else np.zeros(0, np.int64)
+    if all(s.prefix is not None for s in segments):  # else texts are read for these passages, as before
+        np.save(target / f"{PREFIX_FILE}.npy",
+                np.concatenate([np.asarray(s.prefix)[k] for s, k in zip(segments, keeps)]).astype(np.uint64))
     np.save(target / "pids.npy", pids.astype(np.int64))
     np.save(target / "dl.npy", dl.astype(np.float32))
     np.save(target / "terms.npy", terms.astype(np.uint64))

@@ -13,8 +13,9 @@ document without a date last); then the better-ranked. (A document the query nam
 shown whatever its rank: the Library puts it first.) The hit takes the best rank of the
 group, and names the other copies (`SearchHit.also_in`, shown as "Cũng có trong: …").
 
-Pure functions: the Library gives the ranked passages, their texts and documents' headers, and
-keeps what it worked out per generation. Measured in docs/quality.md ("Verbatim twins").
+Pure functions: the Library gives the ranked passages, their prefixes (`prefix_hash`, stored per
+passage with the keyword segments at ingestion; texts are read only for older segments), texts
+where a prefix is shared, and documents' headers, and keeps what it worked out per generation. Measured in docs/quality.md ("Verbatim twins").
 """
 from __future__ import annotations
 
@@ -52,11 +53,21 @@ def prefix_key(text: str) -> str:
     return " ".join([m.group() for m in islice(_WORD.finditer(text[:PREFIX_CHARS].lower()), PREFIX_WORDS)])
 
 
-def twin_keys(prefixes: Mapping[int, str], doc_of: Callable[[int], str],
+def prefix_hash(text: str) -> int:
+    """prefix_key(text) as a nonzero 64-bit number, 0 for an empty prefix: stored per passage at
+    ingestion (index/postings.py `prefix`), so a search compares numbers instead of reading texts.
+    Two prefixes sharing a hash only cost a full key each (twin_key decides): same groups."""
+    prefix = prefix_key(text or "")
+    if not prefix:
+        return 0
+    return int.from_bytes(hashlib.blake2b(prefix.encode("utf-8"), digest_size=8).digest(), "little") or 1
+
+
+def twin_keys(prefixes: Mapping[int, str | int], doc_of: Callable[[int], str],
               key_of: Callable[[int], bytes]) -> dict[int, bytes]:
-    """{pid: key_of(pid)} for the passages whose prefix (pid -> prefix_key) a passage of another
-    document shares; the rest cannot be twins and are not keyed."""
-    docs: dict[str, set[str]] = {}
+    """{pid: key_of(pid)} for the passages whose prefix (pid -> prefix_key, or its prefix_hash) a
+    passage of another document shares; the rest cannot be twins and are not keyed."""
+    docs: dict[str | int, set[str]] = {}
     for pid, prefix in prefixes.items():
         docs.setdefault(prefix, set()).add(doc_of(pid))
     return {pid: key_of(pid) for pid, prefix in prefixes.items() if len(docs[prefix]) > 1}

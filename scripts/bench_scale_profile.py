@@ -14,6 +14,9 @@ and every step around them; "non_keyword" = total - keyword (what the search cos
 keyword scoring), "rest" = non_keyword - the wait for the dense side. "first" is the first pass
 (each query new to this process, as the benchmark's measure child and a user see it), "later"
 the passes after (what the Library keeps per generation is warm).
+Since the fourth pass of issue 14 index/hybrid.py runs the KEYWORD side in the worker thread and
+the dense side in the caller's: "dense_thread"/"dense_wait" (and --overlap's "beside") time
+whatever the worker runs, now the keyword scoring and the wait for it.
 """
 from __future__ import annotations
 

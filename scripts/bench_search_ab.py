@@ -98,7 +98,7 @@ def main() -> None:
     lib._keyword.search = timed_keyword
     wait_ms: list[float] = []
 
-    class Timed:  # each checkout's pool for the dense side: the caller's wait for it is timed
+    class Timed:  # the pool for the side run beside (since issue 14 pass 4 the keyword side): waits timed
         def __init__(self, pool):
             self.pool = pool
 

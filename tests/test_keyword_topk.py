@@ -96,6 +96,31 @@ def test_pruned_equals_full_on_real_wikipedia_passages(tmp_path):
     assert assert_same(kw, queries[::4], ks=(10,)) > 50
 
 
+@pytest.mark.parametrize("few_new", [0, 10**9])
+def test_pruned_equals_full_whatever_the_probes_score_again(tmp_path, monkeypatch, few_new):
+    """Probes that score every row they pick (FEW_NEW 0), or that take theta from the rows scored
+    before whenever k of them are among their rows (FEW_NEW huge), and the rows kept scored for the
+    final rescoring (index/keyword_exact.py): the results of scoring every posting all the same."""
+    from index.keyword_exact import ExactScores
+
+    monkeypatch.setattr("index.keyword_exact.FEW_NEW", few_new)
+    monkeypatch.setattr("index.keyword_topk.FEW", 1)  # the look-ups term by term go on to the end
+    # probes of 20 rows before any list of 8 postings or more: several a query on these short lists
+    monkeypatch.setattr("index.keyword_topk.PROBE", 20)
+    monkeypatch.setattr("index.keyword_topk.PROBE_BEFORE", 8)
+    monkeypatch.setattr("index.keyword_topk.BIG_LIST", 16)
+    monkeypatch.setattr("index.keyword_topk.PROBE_GROWTH", 1)
+    monkeypatch.setattr("index.blockmax.EXACT_BOUND_MIN", 8)  # blocks for every list of 8 postings or more
+    scored: list[int] = []
+    exact = ExactScores.exact
+    monkeypatch.setattr(ExactScores, "exact", lambda self, rows: scored.append(len(rows)) or exact(self, rows))
+    paras = sample_paragraphs()
+    kw = segmented(paras, 3, 5, tmp_path)
+    queries = [" ".join(p.split()[:n]) for p in paras[::4] for n in (4, 12)] + ["của và các", "dang vien chi bo"]
+    assert assert_same(kw, queries, ks=(1, 5, 10)) > 60
+    assert len(scored) > 2 * len(queries)  # probes and the final rescoring ran
+
+
 def test_allowed_passages_are_scored_alone(tmp_path):
     paras = sample_paragraphs()
     kw = segmented(paras, 2, 5, tmp_path)
