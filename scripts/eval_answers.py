@@ -144,7 +144,7 @@ def run(args) -> None:
         hits = lib.search(question, k=qa.PASSAGES)
         t1 = time.perf_counter()
         scored = qa.score_sentences(question, hits, lib.encoder, dense_passages=args.dense_passages,
-                                    context=args.context)
+                                    context=context_columns(args.context))
         seconds = time.perf_counter() - t1
         kind = qa.expected_type(question)
         row = {
@@ -166,6 +166,13 @@ def run(args) -> None:
             print(f"{i}/{len(questions)} câu hỏi, {time.time() - t0:.0f}s", flush=True)
     out.close()
     report(args.features)
+
+
+def context_columns(flag: bool | None) -> tuple[str, ...] | None:
+    """--context / --no-context as qa.score_sentences takes it (None: the product's qa.DENSE_CONTEXT)."""
+    from vankien.answers.context_dense import COLUMNS
+
+    return None if flag is None else (COLUMNS if flag else ())
 
 
 def _rows(path):

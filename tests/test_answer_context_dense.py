@@ -36,6 +36,8 @@ def test_each_sentence_reads_with_the_one_before_and_its_title():
     # no sentence before the first one, no title: those texts do not exist (their cosine is left out)
     assert rows[0][0] == "" and rows[0][2] == ""
     assert context_texts([_hit(NEWS)], [(0, answer)])[0][1] == ""
+    # only the columns asked for get a text (the neighbours alone cost no new encoding of the sentence)
+    assert context_texts([hit], [(0, answer)], ("dense_prev", "dense_next"))[0] == ("", "", first.text, last.text)
 
 
 def test_cosines_are_the_encoders_and_the_sentence_before_lifts_the_answer(e5_encoder):
@@ -64,9 +66,9 @@ def test_cosines_are_the_encoders_and_the_sentence_before_lifts_the_answer(e5_en
 def test_the_ranker_columns_hold_them_only_when_asked(e5_encoder):
     hits = [_hit(NEWS, "Tin hoạt động")]
     cols = [ranker.FEATURES.index(c) for c in COLUMNS]
-    plain = qa.score_sentences(QUESTION, hits, e5_encoder, context=False)
+    plain = qa.score_sentences(QUESTION, hits, e5_encoder, context=())
     assert all(s.features[k] == 0.0 for s in plain for k in cols)
-    ctx = {s.sentence.start: s for s in qa.score_sentences(QUESTION, hits, e5_encoder, context=True)}
+    ctx = {s.sentence.start: s for s in qa.score_sentences(QUESTION, hits, e5_encoder, context=COLUMNS)}
     parts = split_sentences(NEWS)
     answer = ctx[parts[1].start]
     qv = e5_encoder.encode_query(QUESTION)

@@ -42,9 +42,11 @@ def heading_of(hit: Any) -> str:
     return ". ".join(seen)
 
 
-def context_texts(hits: Sequence[Any], cands: Sequence[tuple[int, Sentence]]) -> list[tuple[str, str, str, str]]:
+def context_texts(hits: Sequence[Any], cands: Sequence[tuple[int, Sentence]],
+                  wanted: Sequence[str] = COLUMNS) -> list[tuple[str, str, str, str]]:
     """For each candidate (hit index, sentence), the texts of COLUMNS in order; "" where a text does
-    not exist (no sentence before, no title): its cosine is then left out."""
+    not exist (no sentence before, no title) or its column is not `wanted`: its cosine is left out."""
+    keep = [c in wanted for c in COLUMNS]
     split: dict[int, list[Sentence]] = {}
     out = []
     for i, s in cands:
@@ -53,7 +55,8 @@ def context_texts(hits: Sequence[Any], cands: Sequence[tuple[int, Sentence]]) ->
         prev, nxt = neighbour_texts(text, parts, s)
         own = (s.context + " " + s.shown).strip()
         head = heading_of(hits[i])
-        out.append((f"{prev} {own}" if prev else "", f"{head}. {own}" if head else "", prev, nxt))
+        texts = (f"{prev} {own}" if prev else "", f"{head}. {own}" if head else "", prev, nxt)
+        out.append(tuple(t if k else "" for t, k in zip(texts, keep)))
     return out
 
 

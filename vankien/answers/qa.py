@@ -72,7 +72,8 @@ PASSAGES = 15  # passages retrieved per question (the search caps passages per d
 DENSE_BUDGET = 10  # sentences encoded per question (the best on the cheap features; each costs ~0.1 s on a CPU)
 DENSE_PASSAGES = 3  # ... besides every sentence of the best passages: on the public sets a fifth of the
 # answers sat in a top passage's sentence that the cheap features had not picked, so it never won
-DENSE_CONTEXT = False  # also encode each encoded sentence in context (context_dense.py: ~3x the encodings)
+DENSE_CONTEXT: tuple[str, ...] = ()  # context_dense.COLUMNS also computed for the encoded sentences (all four:
+# ~3x the encodings; "dense_prev"/"dense_next" alone: only the neighbours not encoded already)
 
 _HEADING = re.compile(r"^(?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+\s*[.:]?[^.;:]{0,80}$")
 
@@ -190,14 +191,16 @@ def answer_span(kind: str, sentence: Sentence, q_words: set[str]) -> tuple[int, 
 
 def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
                     dense_budget: int = DENSE_BUDGET, model: ranker.Ranker | None = None,
-                    dense_passages: int | None = None, context: bool | None = None) -> list[ScoredSentence]:
+                    dense_passages: int | None = None,
+                    context: tuple[str, ...] | None = None) -> list[ScoredSentence]:
     """The candidate sentences, scored by the learned ranker (vankien/answers/ranker.py: the
     probability that a sentence holds the answer), best first. Where the question asks for a kind
     in HARD, only sentences holding that kind are candidates.
 
     Only the `dense_budget` sentences best on the cheap features (lexical, rank), plus every
     sentence of the DENSE_PASSAGES best passages, are encoded; the rest keep a dense score of zero.
-    With DENSE_CONTEXT (or `context`), the encoded ones are also compared in context (context_dense.py)."""
+    The encoded ones are also compared in context for the DENSE_CONTEXT (or `context`) columns of
+    context_dense.COLUMNS; the other columns stay 0."""
     dense_passages = DENSE_PASSAGES if dense_passages is None else dense_passages
     context = DENSE_CONTEXT if context is None else context
     kind = expected_type(question)
@@ -255,7 +258,7 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
         dense[order] = encoder.encode_passages(texts) @ qv
         encoded[order] = True
         if context:
-            around = context_dense.context_texts(hits, [cands[j] for j in order])
+            around = context_dense.context_texts(hits, [cands[j] for j in order], context)
             ctx[order] = context_dense.cosines(qv, around, encoder.encode_passages, fold_diacritics if folded else None)
     rescaled = rescale_dense(dense)
     ctx_scaled = rescale_dense(np.nan_to_num(ctx, nan=DENSE_FLOOR))

@@ -1,0 +1,96 @@
+"""Does encoding more candidates, or reading them in context, pick the gold sentence more often?
+Cross-validated top-1 on TUNE, the same questions and the same folds for every variant.
+
+    .venv/bin/python scripts/answer_context_cv.py --old tune_h0.jsonl --new tune_ctx.jsonl [--prior 0 3]
+
+--old: a dump made with the product's encoding budget (eval_answers.py defaults); --new: the same
+questions dumped with more sentences encoded and the in-context cosines (eval_answers.py
+--dense-passages 5 --context --answerable-only). Only questions present in both, answerable, are
+used; 5 folds grouped by question. Variants (softmax, C=0.3, listwise columns, as the kept model):
+
+- old/before: the kept model's columns on the old dump (the baseline)
+- new/nocontext: the same columns on the new dump (more sentences encoded)
+- new/+prev-next: adds the cosines of the sentences before and after (nearly free: already encoded)
+- new/all: adds the cosines of "previous + sentence" and "title + sentence" too (twice more encoding)
+
+Prints top-1 per prior weight, and the paired difference with the baseline and its standard error.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import train_answer_ranker as T  # noqa: E402
+from vankien.answers import ranker  # noqa: E402
+
+FOLDS = 5
+CONTEXT = set(T.CONTEXT_FEATURES)
+PASSAGE = set(T.NEW_FEATURES) - CONTEXT
+
+
+def variant_names(which: str) -> tuple[str, ...]:
+    base = ranker.MODEL_FEATURES
+    drop = {"before": PASSAGE | CONTEXT, "nocontext": CONTEXT, "prevnext": {"dense_ctx", "dense_head"},
+            "ctx-only": {"dense_head", "dense_prev", "dense_next"}, "all": set()}[which]
+    return tuple(n for n in base if n.split("-")[0] not in drop)
+
+
+def cv_hits(data: list[dict], columns: tuple[str, ...], priors, method: str, c: float) -> dict[float, np.ndarray]:
+    T.names = lambda: columns  # the training script reads its columns from here
+    order = np.random.default_rng(7).permutation(len(data))
+    out = {a: np.zeros(len(data), dtype=int) for a in priors}
+    for k in range(FOLDS):
+        test = set(order[k::FOLDS].tolist())
+        model = T.fit_method([r for i, r in enumerate(data) if i not in test], c, method)
+        for a in priors:
+            m = T.with_prior(model, a)
+            for i in test:
+                r = data[i]
+                if r["sentences"]:
+                    out[a][i] = int(bool(r["sentences"][int(np.argmax(m.probability(T.matrix(r))))]["gold"]))
+    return out
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--old", type=Path, nargs="+", required=True)
+    p.add_argument("--new", type=Path, nargs="+", required=True)
+    p.add_argument("--prior", nargs="+", type=float, default=[0.0, 3.0])
+    p.add_argument("--method", default="softmax:0.3")
+    p.add_argument("--variants", nargs="+", default=["nocontext", "prevnext", "ctx-only", "all"])
+    args = p.parse_args(argv)
+    new = {r["id"]: r for r in T.rows(args.new) if r["answerable"]}
+    old = {r["id"]: r for r in T.rows(args.old) if r["answerable"] and r["id"] in new}
+    ids = sorted(old)
+    method, _, c = args.method.partition(":")
+    sets = sorted({old[i]["dataset"] for i in ids})
+    print(f"{len(ids)} câu hỏi có đáp án chung (" + ", ".join(f"{s} {sum(old[i]['dataset'] == s for i in ids)}"
+                                                         for s in sets) + f"), {FOLDS} phần, {args.method}")
+    gold_cand = {n: np.mean([any(s["gold"] for s in d[i]["sentences"]) for i in ids]) for n, d in (("old", old),
+                                                                                                  ("new", new))}
+    print(f"có câu đúng trong các câu ứng viên: {gold_cand['old']:.3f} (cũ) / {gold_cand['new']:.3f} (mới)")
+    base = cv_hits([old[i] for i in ids], variant_names("before"), args.prior, method, float(c or 0.3))
+    rows = [("old/before", base)]
+    for v in args.variants:
+        rows.append((f"new/{v}", cv_hits([new[i] for i in ids], variant_names(v), args.prior, method, float(c or 0.3))))
+    print(f"{'biến thể':<16} " + " ".join(f"{'prior ' + str(a):>22}" for a in args.prior))
+    for label, hits in rows:
+        cells = []
+        for a in args.prior:
+            d = hits[a] - base[a]
+            cells.append(f"{hits[a].mean():.3f} ({d.mean():+.3f}±{d.std(ddof=1) / np.sqrt(len(d)):.3f})")
+        per_set = ", ".join(f"{s} {np.mean([h for i, h in zip(ids, hits[args.prior[-1]]) if old[i]['dataset'] == s]):.3f}"
+                            for s in sets)
+        print(f"{label:<16} " + " ".join(f"{x:>22}" for x in cells) + f"   ({per_set})", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
