@@ -37,8 +37,9 @@ PASSAGE = set(T.NEW_FEATURES) - CONTEXT
 
 def variant_names(which: str) -> tuple[str, ...]:
     base = ranker.MODEL_FEATURES
-    drop = {"before": PASSAGE | CONTEXT, "nocontext": CONTEXT, "prevnext": {"dense_ctx", "dense_head"},
-            "ctx-only": {"dense_head", "dense_prev", "dense_next"}, "all": set()}[which]
+    keep = {"before": set(), "nocontext": set(), "prevnext": {"dense_prev", "dense_next"}, "ctx-only": {"dense_ctx"},
+            "sym": {"dense_sym"}, "all": CONTEXT}[which]
+    drop = (CONTEXT - keep) | (PASSAGE if which == "before" else set())
     return tuple(n for n in base if n.split("-")[0] not in drop)
 
 
@@ -67,6 +68,7 @@ STACKS = {
     "stack-ctx": ("dense", "dense-max", "dense_ctx", "dense_ctx-max", "dense_head", "dense_head-max"),
     "stack-all": ("dense", "dense-max", "dense_ctx", "dense_ctx-max", "dense_head", "dense_head-max",
                   "dense_prev", "dense_next"),
+    "stack-sym": ("dense", "dense-max", "dense_sym", "dense_sym-max"),
 }
 
 

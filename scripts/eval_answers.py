@@ -144,7 +144,7 @@ def run(args) -> None:
         hits = lib.search(question, k=qa.PASSAGES)
         t1 = time.perf_counter()
         scored = qa.score_sentences(question, hits, lib.encoder, dense_passages=args.dense_passages,
-                                    context=context_columns(args.context))
+                                    context=tuple(args.context_columns) if args.context_columns else context_columns(args.context))
         seconds = time.perf_counter() - t1
         kind = qa.expected_type(question)
         row = {
@@ -277,6 +277,8 @@ def main(argv=None) -> int:
                    help="mã hóa mọi câu của chừng ấy đoạn đầu (mặc định: qa.DENSE_PASSAGES)")
     p.add_argument("--context", action=argparse.BooleanOptionalAction, default=None,
                    help="mã hóa thêm câu trong ngữ cảnh (mặc định: qa.DENSE_CONTEXT)")
+    p.add_argument("--context-columns", nargs="+", metavar="COT",
+                   help="chỉ các cột ngữ cảnh này (context_dense.COLUMNS), ví dụ dense_sym")
     p.add_argument("--answerable-only", action="store_true",
                    help="chỉ các câu có đáp án, xen kẽ hai tập (dữ liệu cho kiểm chéo câu đầu)")
     args = p.parse_args(argv)

@@ -32,12 +32,12 @@ def test_each_sentence_reads_with_the_one_before_and_its_title():
     assert heading_of(hit) == "Hội nghị Tỉnh ủy Sông Lam lần thứ 12. I. Tin trong tỉnh"
     rows = context_texts([hit], [(0, s) for s in parts])
     assert rows[1] == (f"{first.text} {answer.text}", f"Hội nghị Tỉnh ủy Sông Lam lần thứ 12. I. Tin trong tỉnh. "
-                       f"{answer.text}", first.text, last.text)
+                       f"{answer.text}", first.text, last.text, "")
     # no sentence before the first one, no title: those texts do not exist (their cosine is left out)
     assert rows[0][0] == "" and rows[0][2] == ""
     assert context_texts([_hit(NEWS)], [(0, answer)])[0][1] == ""
     # only the columns asked for get a text (the neighbours alone cost no new encoding of the sentence)
-    assert context_texts([hit], [(0, answer)], ("dense_prev", "dense_next"))[0] == ("", "", first.text, last.text)
+    assert context_texts([hit], [(0, answer)], ("dense_prev", "dense_next"))[0] == ("", "", first.text, last.text, "")
 
 
 def test_cosines_are_the_encoders_and_the_sentence_before_lifts_the_answer(e5_encoder):
@@ -73,7 +73,13 @@ def test_the_ranker_columns_hold_them_only_when_asked(e5_encoder):
     answer = ctx[parts[1].start]
     qv = e5_encoder.encode_query(QUESTION)
     want = cosines(qv, context_texts(hits, [(0, parts[1])]), e5_encoder.encode_passages)[0]
-    assert [answer.features[k] for k in cols] == pytest.approx(list(qa.rescale_dense(want)), abs=1e-4)
+    assert [answer.features[k] for k in cols[:4]] == pytest.approx(list(qa.rescale_dense(want[:4])), abs=1e-4)
     # the first sentence has none before it: its dense_ctx and dense_prev stay 0
     first = ctx[0]
     assert first.features[cols[0]] == 0.0 and first.features[cols[2]] == 0.0
+    # dense_sym: the question encoded as a passage against the sentence (no text of its own above)
+    sym = e5_encoder.encode_passages([parts[1].text])[0] @ e5_encoder.encode_passages([QUESTION])[0]
+    assert answer.features[ranker.FEATURES.index("dense_sym")] == pytest.approx(float(qa.rescale_dense(sym)), abs=1e-4)
+    # a sentence that restates the question is closer to it as a paraphrase than one that does not
+    assert first.features[ranker.FEATURES.index("dense_sym")] > ctx[parts[2].start].features[
+        ranker.FEATURES.index("dense_sym")]

@@ -20,7 +20,10 @@ import numpy as np
 
 from vankien.answers.sentences import Sentence, split_sentences
 
-COLUMNS = ("dense_ctx", "dense_head", "dense_prev", "dense_next")
+# dense_sym: the question encoded as a passage ("passage: <question>") against the sentence, a paraphrase
+# score rather than an answer score (qa computes it from the sentence vectors: one encoding a question)
+COLUMNS = ("dense_ctx", "dense_head", "dense_prev", "dense_next", "dense_sym")
+SYM = COLUMNS.index("dense_sym")
 
 
 def neighbour_texts(passage: str, parts: Sequence[Sentence], s: Sentence) -> tuple[str, str]:
@@ -43,7 +46,7 @@ def heading_of(hit: Any) -> str:
 
 
 def context_texts(hits: Sequence[Any], cands: Sequence[tuple[int, Sentence]],
-                  wanted: Sequence[str] = COLUMNS) -> list[tuple[str, str, str, str]]:
+                  wanted: Sequence[str] = COLUMNS) -> list[tuple[str, ...]]:
     """For each candidate (hit index, sentence), the texts of COLUMNS in order; "" where a text does
     not exist (no sentence before, no title) or its column is not `wanted`: its cosine is left out."""
     keep = [c in wanted for c in COLUMNS]
@@ -55,7 +58,7 @@ def context_texts(hits: Sequence[Any], cands: Sequence[tuple[int, Sentence]],
         prev, nxt = neighbour_texts(text, parts, s)
         own = (s.context + " " + s.shown).strip()
         head = heading_of(hits[i])
-        texts = (f"{prev} {own}" if prev else "", f"{head}. {own}" if head else "", prev, nxt)
+        texts = (f"{prev} {own}" if prev else "", f"{head}. {own}" if head else "", prev, nxt, "")
         out.append(tuple(t if k else "" for t, k in zip(texts, keep)))
     return out
 

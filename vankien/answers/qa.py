@@ -255,11 +255,14 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
         if folded:
             texts = [fold_diacritics(t) for t in texts]
         qv = encoder.encode_query(normalize_query(asked))
-        dense[order] = encoder.encode_passages(texts) @ qv
+        vecs = encoder.encode_passages(texts)
+        dense[order] = vecs @ qv
         encoded[order] = True
         if context:
             around = context_dense.context_texts(hits, [cands[j] for j in order], context)
             ctx[order] = context_dense.cosines(qv, around, encoder.encode_passages, fold_diacritics if folded else None)
+        if "dense_sym" in context:
+            ctx[order, context_dense.SYM] = vecs @ encoder.encode_passages([normalize_query(asked)])[0]
     rescaled = rescale_dense(dense)
     ctx_scaled = rescale_dense(np.nan_to_num(ctx, nan=DENSE_FLOOR))
     x = sentence_features.matrix(question, kind, typed, missing, hits, [

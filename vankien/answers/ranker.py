@@ -90,6 +90,7 @@ FEATURES = (
     "dense_head",  # with "<title / headings>. <sentence>"
     "dense_prev",  # with the sentence before alone (it restates the question: this one follows up)
     "dense_next",  # with the sentence after alone
+    "dense_sym",  # "passage: <question>" with the sentence: how much it paraphrases the question
 )
 
 
@@ -100,7 +101,8 @@ FEATURES = (
 # the feature dumps of scripts/eval_answers.py need no new columns.
 LISTWISE = ("lex", "lex_sentence", "exact", "dense", "unit", "nofocus", "words_missed", "names", "run", "trigrams",
             "typed", "passage_score", "restates", "new_words", "enumeration", "name_asked", "reason", "digits",
-            "doc_share", "numbers", "passage_cover", "sentence_cover", "heading_match", "dense_ctx", "dense_head")
+            "doc_share", "numbers", "passage_cover", "sentence_cover", "heading_match", "dense_ctx", "dense_head",
+            "dense_sym")
 # Every column a model may use; a model file names the ones it uses (an older model uses fewer).
 MODEL_FEATURES = FEATURES + tuple(f"{f}-max" for f in LISTWISE) + tuple(f"{f}-min" for f in LISTWISE)
 _INDEX = {name: k for k, name in enumerate(MODEL_FEATURES)}

@@ -46,7 +46,7 @@ class Candidate:
     unit: float
     focus: float
     joined: bool
-    context: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0)  # context_dense.COLUMNS, rescaled; 0 = not encoded
+    context: tuple[float, ...] = (0.0,) * len(CONTEXT_COLUMNS)  # context_dense.COLUMNS, rescaled; 0 = not encoded
 
 
 def _content(words: Sequence[str]) -> set[str]:
