@@ -11,7 +11,10 @@ used; 5 folds grouped by question. Variants (softmax, C=0.3, listwise columns, a
 - old/before: the kept model's columns on the old dump (the baseline)
 - new/nocontext: the same columns on the new dump (more sentences encoded)
 - new/+prev-next: adds the cosines of the sentences before and after (nearly free: already encoded)
-- new/all: adds the cosines of "previous + sentence" and "title + sentence" too (twice more encoding)
+- new/ctx-only: adds only the cosine of "previous + sentence"
+- new/sym: adds only dense_sym (the question encoded as a passage; one encoding a question)
+- new/all: adds every in-context column
+- stack-*: the kept model's logit plus a few new columns (STACKS), weights fitted on the training folds
 
 Prints top-1 per prior weight, and the paired difference with the baseline and its standard error.
 """

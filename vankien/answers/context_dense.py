@@ -1,7 +1,7 @@
-"""Cosines that read a candidate sentence in its context (ranker.FEATURES "dense_ctx" … "dense_next").
+"""Cosines that read a candidate sentence in its context (ranker.FEATURES "dense_ctx" … "dense_sym").
 
-    texts = context_texts(hits, cands)        # per candidate: (prev + sentence, heading + sentence, prev, next)
-    cos = cosines(question_vec, texts, encoder.encode_passages)   # (n, 4) raw cosines, nan where no text
+    texts = context_texts(hits, cands)        # per candidate: (prev + sentence, heading + sentence, prev, next, "")
+    cos = cosines(question_vec, texts, encoder.encode_passages)   # (n, 5) raw cosines, nan where no text
 
 The public-set misses were sentences that share the question's words with the gold one, and a
 sentence's own cosine cannot tell them apart: the gold sentence often reads as an answer only after
@@ -9,6 +9,9 @@ the sentence before it (which restates the question), or under its article's tit
 ("query: …") is also compared with "passage: <previous sentence> <sentence>", with
 "passage: <title / headings>. <sentence>", and with the neighbouring sentences alone (the one before
 a candidate that repeats the question's words says the candidate follows up on it).
+
+Measured on the tune questions (docs/quality.md, "every candidate encoded, and read in context"):
+none of them picks the gold sentence more often, so the product computes none (qa.DENSE_CONTEXT).
 
 Pure functions except `cosines`, which calls the encoder once for every distinct text (one batch).
 """
