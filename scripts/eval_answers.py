@@ -29,6 +29,7 @@ import random
 import sys
 import tempfile
 import time
+from itertools import zip_longest
 from pathlib import Path
 
 import numpy as np
@@ -133,16 +134,22 @@ def run(args) -> None:
     home = Path(tempfile.mkdtemp(prefix="vankien-eval-answers-"))
     lib = build_library(all_docs, home)
     print(f"chỉ mục: {len(lib)} đoạn, {time.time() - t0:.0f}s", flush=True)
+    if args.answerable_only:  # training rows for top-1 only; the sets alternate, so a stopped run has both
+        by_set = [[x for x in questions if x[0] == name and x[1]] for name in DATASETS]
+        questions = [x for group in zip_longest(*by_set) for x in group if x is not None]
     out = open(args.features, "w", encoding="utf-8")
     t0 = time.time()
     for i, (name, answerable, q) in enumerate(questions, 1):
         question = normalize_query(q["question"])
         hits = lib.search(question, k=qa.PASSAGES)
-        scored = qa.score_sentences(question, hits, lib.encoder)
+        t1 = time.perf_counter()
+        scored = qa.score_sentences(question, hits, lib.encoder, dense_passages=args.dense_passages,
+                                    context=tuple(args.context_columns) if args.context_columns else context_columns(args.context))
+        seconds = time.perf_counter() - t1
         kind = qa.expected_type(question)
         row = {
             "dataset": name, "answerable": answerable, "id": q["id"], "kind": kind,
-            "hard": qa.needs_answer(question, qa.HARD),
+            "hard": qa.needs_answer(question, qa.HARD), "seconds": round(seconds, 3),
             "question": question, "answers": q["answers"][:3],
             "passages": [h.text[:300] for h in hits[:3]],
             "passage_hit": bool(hits) and contains_gold(hits[0].text, q["answers"]),
@@ -159,6 +166,13 @@ def run(args) -> None:
             print(f"{i}/{len(questions)} câu hỏi, {time.time() - t0:.0f}s", flush=True)
     out.close()
     report(args.features)
+
+
+def context_columns(flag: bool | None) -> tuple[str, ...] | None:
+    """--context / --no-context as qa.score_sentences takes it (None: the product's qa.DENSE_CONTEXT)."""
+    from vankien.answers.context_dense import COLUMNS
+
+    return None if flag is None else (COLUMNS if flag else ())
 
 
 def _rows(path):
@@ -259,6 +273,14 @@ def main(argv=None) -> int:
     p.add_argument("--split", choices=("tune", "check"),
                    help="chỉ dùng câu hỏi của phần tune (để chỉnh) hoặc check (để báo cáo), "
                         "theo vankien/evaluation/splits")
+    p.add_argument("--dense-passages", type=int, default=None,
+                   help="mã hóa mọi câu của chừng ấy đoạn đầu (mặc định: qa.DENSE_PASSAGES)")
+    p.add_argument("--context", action=argparse.BooleanOptionalAction, default=None,
+                   help="mã hóa thêm câu trong ngữ cảnh (mặc định: qa.DENSE_CONTEXT)")
+    p.add_argument("--context-columns", nargs="+", metavar="COT",
+                   help="chỉ các cột ngữ cảnh này (context_dense.COLUMNS), ví dụ dense_sym")
+    p.add_argument("--answerable-only", action="store_true",
+                   help="chỉ các câu có đáp án, xen kẽ hai tập (dữ liệu cho kiểm chéo câu đầu)")
     args = p.parse_args(argv)
     if args.misses:
         misses(args.misses)

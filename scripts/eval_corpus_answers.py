@@ -169,7 +169,18 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true", help="in kết quả từng câu dạng JSON")
     p.add_argument("--features", type=Path, help="ghi đặc trưng từng câu để hiệu chỉnh ngưỡng "
                    "(scripts/train_answer_ranker.py --corpus)")
+    p.add_argument("--dense-passages", type=int, help="mã hóa mọi câu của chừng ấy đoạn đầu (qa.DENSE_PASSAGES)")
+    p.add_argument("--context", action=argparse.BooleanOptionalAction,
+                   help="mã hóa thêm câu trong ngữ cảnh (qa.DENSE_CONTEXT)")
     args = p.parse_args(argv)
+    from vankien.answers import qa
+
+    if args.dense_passages is not None:  # to measure another encoding budget end to end
+        qa.DENSE_PASSAGES = args.dense_passages
+    if args.context is not None:
+        from vankien.answers.context_dense import COLUMNS
+
+        qa.DENSE_CONTEXT = COLUMNS if args.context else ()
     questions = load_questions(args.questions)
     t0 = time.time()
     home = Path(tempfile.mkdtemp(prefix="vankien-corpus-answers-"))

@@ -64,6 +64,8 @@ LISTWISE = True  # ranker.MODEL_FEATURES (each feature against the question's be
 # The columns of the listwise ranker before the passage-level features (ranker.FEATURES from
 # "passage_cover" on): --columns before trains it again, for comparison on the same dump.
 NEW_FEATURES = ranker.FEATURES[ranker.FEATURES.index("passage_cover"):]
+# --columns nocontext: all but the in-context cosines (vankien/answers/context_dense.py), to measure them
+CONTEXT_FEATURES = ranker.FEATURES[ranker.FEATURES.index("dense_ctx"):]
 COLUMNS = "all"
 
 
@@ -71,6 +73,8 @@ def names() -> tuple[str, ...]:
     base = ranker.MODEL_FEATURES if LISTWISE else ranker.FEATURES
     if COLUMNS == "before":
         return tuple(n for n in base if n.split("-")[0] not in NEW_FEATURES)
+    if COLUMNS == "nocontext":
+        return tuple(n for n in base if n.split("-")[0] not in CONTEXT_FEATURES)
     return base
 
 
@@ -306,8 +310,9 @@ def main(argv=None) -> int:
     p.add_argument("--no-listwise", action="store_true", help="không thêm đặc trưng so với câu tốt nhất")
     p.add_argument("--refit-refusal", action="store_true",
                    help="chọn lại ngưỡng từ chối trên tune (không: giữ 0,5 của điểm chọn tay)")
-    p.add_argument("--columns", choices=("all", "before"), default="all",
-                   help="before: bỏ các đặc trưng mức đoạn mới (để so sánh trên cùng tệp)")
+    p.add_argument("--columns", choices=("all", "before", "nocontext"), default="all",
+                   help="before: bỏ các đặc trưng mức đoạn mới; nocontext: bỏ cosin theo ngữ cảnh "
+                        "(để so sánh trên cùng tệp)")
     p.add_argument("--prior-weight", type=float, default=PRIOR_WEIGHT,
                    help="trọng số của điểm chọn tay cũ cộng vào mô hình học (0: chỉ mô hình học)")
     args = p.parse_args(argv)

@@ -30,7 +30,7 @@ import numpy as np
 
 from index.records import SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
-from vankien.answers import answer_items, docfacts, ranker, sentence_features
+from vankien.answers import answer_items, context_dense, docfacts, ranker, sentence_features
 from vankien.answers.answer_types import (STRICT, answer_spans, asked_unit, expected_type, focus_words,  # noqa: F401
                                           needs_answer, synonym_units, type_match, unit_share,
                                           without_question_phrase)
@@ -72,6 +72,8 @@ PASSAGES = 15  # passages retrieved per question (the search caps passages per d
 DENSE_BUDGET = 10  # sentences encoded per question (the best on the cheap features; each costs ~0.1 s on a CPU)
 DENSE_PASSAGES = 3  # ... besides every sentence of the best passages: on the public sets a fifth of the
 # answers sat in a top passage's sentence that the cheap features had not picked, so it never won
+DENSE_CONTEXT: tuple[str, ...] = ()  # context_dense.COLUMNS also computed for the encoded sentences (all four:
+# ~3x the encodings; "dense_prev"/"dense_next" alone: only the neighbours not encoded already)
 
 _HEADING = re.compile(r"^(?:Điều|Chương|Mục|Phần)\s+[\dIVXLC]+\s*[.:]?[^.;:]{0,80}$")
 
@@ -188,13 +190,19 @@ def answer_span(kind: str, sentence: Sentence, q_words: set[str]) -> tuple[int, 
 
 
 def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
-                    dense_budget: int = DENSE_BUDGET, model: ranker.Ranker | None = None) -> list[ScoredSentence]:
+                    dense_budget: int = DENSE_BUDGET, model: ranker.Ranker | None = None,
+                    dense_passages: int | None = None,
+                    context: tuple[str, ...] | None = None) -> list[ScoredSentence]:
     """The candidate sentences, scored by the learned ranker (vankien/answers/ranker.py: the
     probability that a sentence holds the answer), best first. Where the question asks for a kind
     in HARD, only sentences holding that kind are candidates.
 
     Only the `dense_budget` sentences best on the cheap features (lexical, rank), plus every
-    sentence of the DENSE_PASSAGES best passages, are encoded; the rest keep a dense score of zero."""
+    sentence of the DENSE_PASSAGES best passages, are encoded; the rest keep a dense score of zero.
+    The encoded ones are also compared in context for the DENSE_CONTEXT (or `context`) columns of
+    context_dense.COLUMNS; the other columns stay 0."""
+    dense_passages = DENSE_PASSAGES if dense_passages is None else dense_passages
+    context = DENSE_CONTEXT if context is None else context
     kind = expected_type(question)
     q_words = set(folded_terms(question))
     q_terms, q_pairs = question_terms(question)
@@ -235,22 +243,32 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
     bonus = [b - W_NOFOCUS * (1.0 - share) - W_MISSING * missing for b, share in zip(bonus, shares)]
     dense = np.full(len(cands), DENSE_FLOOR, dtype=np.float32)
     encoded = np.zeros(len(cands), dtype=bool)
+    ctx = np.full((len(cands), len(context_dense.COLUMNS)), DENSE_FLOOR, dtype=np.float32)
     if encoder is not None:
         cheap = [combine(lex[j], DENSE_FLOOR, i) + bonus[j] for j, (i, _) in enumerate(cands)]
         chosen = set(sorted(range(len(cands)), key=lambda j: -cheap[j])[:dense_budget])
-        chosen |= {j for j, (i, _) in enumerate(cands) if i < DENSE_PASSAGES}
+        chosen |= {j for j, (i, _) in enumerate(cands) if i < dense_passages}
         order = sorted(chosen)
         texts = [(cands[j][1].context + " " + cands[j][1].shown).strip() for j in order]
         asked = reaccent(question, [h.text for h in hits])  # typed without diacritics: spelt as the passages do
-        if fold_diacritics(asked) == asked:  # nothing to spell it from: compare like with like
+        folded = fold_diacritics(asked) == asked  # nothing to spell it from: compare like with like
+        if folded:
             texts = [fold_diacritics(t) for t in texts]
         qv = encoder.encode_query(normalize_query(asked))
-        dense[order] = encoder.encode_passages(texts) @ qv
+        vecs = encoder.encode_passages(texts)
+        dense[order] = vecs @ qv
         encoded[order] = True
+        if context:
+            around = context_dense.context_texts(hits, [cands[j] for j in order], context)
+            ctx[order] = context_dense.cosines(qv, around, encoder.encode_passages, fold_diacritics if folded else None)
+        if "dense_sym" in context:
+            ctx[order, context_dense.SYM] = vecs @ encoder.encode_passages([normalize_query(asked)])[0]
     rescaled = rescale_dense(dense)
+    ctx_scaled = rescale_dense(np.nan_to_num(ctx, nan=DENSE_FLOOR))
     x = sentence_features.matrix(question, kind, typed, missing, hits, [
         sentence_features.Candidate(i, s, lex[j], lex_alone[j], lex_around[j], float(rescaled[j]), bool(encoded[j]),
-                                    bool(spans[j]), unit_hit[j], shares[j], joined[j])
+                                    bool(spans[j]), unit_hit[j], shares[j], joined[j],
+                                    tuple(float(v) for v in ctx_scaled[j]))
         for j, (i, s) in enumerate(cands)])
     prob = (model or ranker.load()).probability(x)
     scored = [ScoredSentence(i, s, lex[j], float(dense[j]), float(prob[j]), unit_hit[j], shares[j], missing,

@@ -84,6 +84,13 @@ FEATURES = (
     "best_in_passage",  # 1 for the sentence of its passage that matches the question best (sentence_cover)
     "after_best",  # 1 for the sentence right after that one (answers follow the sentence restating the question)
     "near_best",  # 1 / (1 + sentences between it and that one)
+    # the sentence read in context (vankien/answers/context_dense.py), rescaled like "dense"; 0 where not
+    # encoded or where the text does not exist (first sentence, no title)
+    "dense_ctx",  # cosine of the question with "<previous sentence> <sentence>"
+    "dense_head",  # with "<title / headings>. <sentence>"
+    "dense_prev",  # with the sentence before alone (it restates the question: this one follows up)
+    "dense_next",  # with the sentence after alone
+    "dense_sym",  # "passage: <question>" with the sentence: how much it paraphrases the question
 )
 
 
@@ -94,7 +101,8 @@ FEATURES = (
 # the feature dumps of scripts/eval_answers.py need no new columns.
 LISTWISE = ("lex", "lex_sentence", "exact", "dense", "unit", "nofocus", "words_missed", "names", "run", "trigrams",
             "typed", "passage_score", "restates", "new_words", "enumeration", "name_asked", "reason", "digits",
-            "doc_share", "numbers", "passage_cover", "sentence_cover", "heading_match")
+            "doc_share", "numbers", "passage_cover", "sentence_cover", "heading_match", "dense_ctx", "dense_head",
+            "dense_sym")
 # Every column a model may use; a model file names the ones it uses (an older model uses fewer).
 MODEL_FEATURES = FEATURES + tuple(f"{f}-max" for f in LISTWISE) + tuple(f"{f}-min" for f in LISTWISE)
 _INDEX = {name: k for k, name in enumerate(MODEL_FEATURES)}

@@ -17,6 +17,7 @@ import numpy as np
 
 from vntext.normalize import fold_diacritics
 from vankien.answers.answer_types import _CAP, _NAME
+from vankien.answers.context_dense import COLUMNS as CONTEXT_COLUMNS
 from vankien.answers.lexical import FOLDED_STOPWORDS, STOPWORDS, folded_terms, syllables
 from vankien.answers.ranker import FEATURES
 from vankien.answers.sentences import Sentence
@@ -45,6 +46,7 @@ class Candidate:
     unit: float
     focus: float
     joined: bool
+    context: tuple[float, ...] = (0.0,) * len(CONTEXT_COLUMNS)  # context_dense.COLUMNS, rescaled; 0 = not encoded
 
 
 def _content(words: Sequence[str]) -> set[str]:
@@ -123,6 +125,7 @@ def matrix(question: str, kind: str, strict: bool, missing: float, hits: Sequenc
             "numbers": len(q_numbers & set(_NUMBER.findall(s.context + " " + shown))) / len(q_numbers)
             if q_numbers else 0.0,
             **evidence[j],
+            **dict(zip(CONTEXT_COLUMNS, c.context)),
         }
         rows.append([values[name] for name in FEATURES])
     return np.asarray(rows, dtype=np.float64)
