@@ -147,6 +147,8 @@ def test_documents_tab_columns_rows_and_correction(open_page, server, width):
     assert "Mã" not in headers and "Số đoạn" in headers, headers
     assert PLAN_ID not in table.inner_text()  # no slugs
     count = page.locator("#vk-documents-count")  # how many the table shows, in Vietnamese
+    # (once its update has arrived: until then it shows Gradio's progress, "đang xử lý | 0.1s")
+    page.wait_for_function("() => /^\\d+ văn bản\\.$/.test(document.querySelector('#vk-documents-count').innerText.trim())")
     assert re.search(r"^\d+ văn bản\.$", count.inner_text().strip()), count.inner_text()
     if width >= 1280:  # type, number, date and issuer in view without a sideways scroll
         box = table.bounding_box()
