@@ -23,6 +23,7 @@ import faiss
 import numpy as np
 
 from index.base import ScoredId
+from index.dense_hnsw import new_hnsw, prefault
 from index.postings_merge import read_rows
 from index.settings import DenseSettings
 
@@ -253,13 +254,13 @@ class DenseIndex:
     def _read_ann(self, seg: _Segment):
         """The saved FAISS index of a loaded segment, read on its first search (a writer never reads
         it, nothing adds to it). Its vectors memory-mapped, read-only, and their pages touched once
-        (_prefault): at 10^6 reading them took 5.6-6.5 s of the first search and 1.7 GiB of the
+        (dense_hnsw.prefault): at 10^6 reading them took 5.6-6.5 s of the first search and 1.7 GiB of the
         process's own memory, mapping and touching them 0.6 s and nothing of its own (the pages
         are the OS cache's); same results, same time per search (scripts/bench_scale.py measure)."""
         if seg.source is None or not (seg.source / "ann.faiss").exists():
             return None
         ann = faiss.read_index(str(seg.source / "ann.faiss"), faiss.IO_FLAG_MMAP_IFC | faiss.IO_FLAG_READ_ONLY)
-        _prefault(ann)
+        prefault(ann)
         return _tuned(ann, self.settings, len(seg))
 
     def _build_ann(self, seg: _Segment):
@@ -267,9 +268,7 @@ class DenseIndex:
         map's pages counted 1.5 GB more resident memory)."""
         s, d, n = self.settings, self.dim, len(seg)
         if (s.ann if s.kind == "auto" else s.kind) == "hnsw":
-            hnsw = faiss.IndexHNSWFlat(d, s.hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            hnsw.hnsw.efSearch = s.ef_search(n)
-            index = faiss.IndexIDMap2(hnsw)
+            index = new_hnsw(d, n, s)
         else:
             nlist = s.nlist or max(1, int(4 * math.sqrt(n)))
             index = faiss.IndexIVFFlat(faiss.IndexFlatIP(d), d, nlist, faiss.METRIC_INNER_PRODUCT)
@@ -343,16 +342,6 @@ def _top(scores: np.ndarray, ids: np.ndarray, k: int) -> list[tuple[float, int]]
     part = np.argpartition(-scores, k - 1)[:k] if k < len(scores) else np.arange(len(scores))
     part = part[np.isfinite(scores[part])]
     return [(float(scores[i]), int(ids[i])) for i in part]
-
-
-def _prefault(ann) -> None:
-    """Touch one float per 4 KiB page of a memory-mapped HNSW's vectors: the page faults happen
-    here at once (0.3 s at 10^6) instead of inside the first few hundred searches (untouched, their
-    p50 doubled at 10^6). IVF lists are read whole, nothing to touch."""
-    inner = faiss.downcast_index(ann.index) if isinstance(ann, faiss.IndexIDMap) else ann
-    storage = faiss.downcast_index(inner.storage) if getattr(inner, "storage", None) is not None else None
-    if storage is not None and hasattr(storage, "get_xb") and storage.ntotal:
-        float(faiss.rev_swig_ptr(storage.get_xb(), storage.ntotal * storage.d)[::1024].sum())
 
 
 def _tuned(ann, settings: DenseSettings, n: int):

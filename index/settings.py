@@ -52,6 +52,9 @@ class DenseSettings:
     hnsw_m: int = 32
     hnsw_ef_search: int = 256  # up to hnsw_ef_ref vectors in a segment; above, it grows as sqrt(n)
     hnsw_ef_ref: int = 180_000
+    # "fp16": the graph reads half-precision codes (fifth pass: hybrid p95 at 10^6 ~25 % lower, 730
+    # MiB less serving memory, recall@10 0.958 against 0.959; index/dense_hnsw.py); "flat": float32
+    hnsw_storage: str = "fp16"
 
     def ef_search(self, n: int) -> int:
         """HNSW efSearch for a segment of n vectors: recall falls as the graph grows (ef 256 gave
@@ -64,6 +67,8 @@ class DenseSettings:
             raise ValueError(f"kind {self.kind!r} không hỗ trợ; chọn auto, flat, ivf hoặc hnsw")
         if self.ann not in ("hnsw", "ivf"):
             raise ValueError(f"ann {self.ann!r} không hỗ trợ; chọn hnsw hoặc ivf")
+        if self.hnsw_storage not in ("fp16", "flat"):
+            raise ValueError(f"hnsw_storage {self.hnsw_storage!r} không hỗ trợ; chọn fp16 hoặc flat")
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ def test_hnsw_is_the_default_above_exact_max_and_loads(tmp_path, real):
     again = DenseIndex.load(tmp_path / "g1", DenseSettings(exact_max=1000))
     assert again.kind == "hnsw" and again.segments == 1
     ann = faiss.read_index(str(next((tmp_path / "g1" / "dense").glob("seg-*")) / "ann.faiss"))
-    assert isinstance(faiss.downcast_index(ann.index), faiss.IndexHNSWFlat)
+    assert isinstance(faiss.downcast_index(ann.index), faiss.IndexHNSWSQ)  # fp16 codes (index/dense_hnsw.py)
     assert recall(again, vectors, ids, queries) >= 0.95
     again.delete(ids[:5].tolist())  # tombstones: never returned
     assert not {h.pid for q in queries for h in again.search(q, 50)} & set(ids[:5].tolist())
@@ -77,3 +77,37 @@ def test_an_ivf_segment_written_before_keeps_serving_beside_hnsw(tmp_path, real)
     assert recall(served, vectors, ids, queries) >= 0.9
     for row in (3, half + 3):  # a stored vector finds itself in either kind of segment
         assert served.search(vectors[row], 1)[0].pid == row
+
+
+def test_a_flat_hnsw_written_before_gets_fp16_storage_and_keeps_its_graph(tmp_path, real):
+    """scripts/convert_hnsw_fp16.py on a segment written with float32 storage: the same graph over
+    fp16 codes finds what the flat one found (the codes round each value to ~3 digits)."""
+    import subprocess
+    import sys
+
+    vectors, queries = real
+    ids = np.arange(len(vectors)) + 7
+    flat = DenseIndex(vectors.shape[1], DenseSettings(exact_max=1000, hnsw_storage="flat"))
+    flat.index(ids, vectors)
+    home = tmp_path / "gen-000001"
+    flat.save(home)
+    seg = next((home / "dense").glob("seg-*"))
+    before = faiss.read_index(str(seg / "ann.faiss"))
+    assert isinstance(faiss.downcast_index(before.index), faiss.IndexHNSWFlat)
+    found_flat = [[h.pid for h in DenseIndex.load(home).search(q, 10)] for q in queries]
+
+    script = Path(__file__).resolve().parents[1] / "scripts" / "convert_hnsw_fp16.py"
+    run = subprocess.run([sys.executable, str(script), str(home)], capture_output=True, text=True, check=True)
+    assert "-> " in run.stdout
+    after = faiss.read_index(str(seg / "ann.faiss"))
+    inner = faiss.downcast_index(after.index)
+    assert isinstance(inner, faiss.IndexHNSWSQ) and after.ntotal == len(ids)
+    assert faiss.vector_to_array(inner.hnsw.neighbors).tolist() == faiss.vector_to_array(
+        faiss.downcast_index(before.index).hnsw.neighbors).tolist()
+    served = DenseIndex.load(home)
+    found = [[h.pid for h in served.search(q, 10)] for q in queries]
+    assert np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, found_flat)]) >= 0.95
+    assert recall(served, vectors, ids, queries) >= 0.95
+    assert served.search(vectors[5], 1)[0].pid == ids[5]
+    again = subprocess.run([sys.executable, str(script), str(home)], capture_output=True, text=True, check=True)
+    assert "left alone" in again.stdout  # already fp16
