@@ -5,8 +5,8 @@ Why fp16 storage (issue 14, fifth pass): at 10^6 vectors an HNSW search (efSearc
 vectors scattered over 1.5 GB; half-precision codes halve those reads. Same graph, same 200 real
 queries, alternated in one process: flat 8.97 / 11.67 ms p50 / p95, fp16 7.14 / 10.31 ms, recall@10
 0.959 both; 8-bit codes (QT_8bit) 8.16 / 10.72 ms (decoding costs what the smaller reads save).
-Hybrid search at 10^6 (`scripts/bench_scale.py child measure`, alternated): p50 / p95 19.7 / 39.0 and
-18.3 / 31.7 ms flat, 14.0 / 27.8 and 12.6 / 23.5 ms fp16; serving memory 2,701 -> 1,969 MiB. The
+Hybrid search at 10^6 (`scripts/bench_scale.py child measure`, alternated, idle, docs/quality.md "Fifth
+pass"): p95 27.3-31.0 ms before, 23.2-29.9 fp16; serving memory 2,733 -> 2,000 MiB. The
 float vectors stay in vectors.npy (exact scans, merges, twins); the graph no longer touches them.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ def is_flat_hnsw(ann) -> bool:
 
 def flat_to_fp16(ann):
     """The same graph and ids over fp16 codes of the same vectors: no graph is built again (at 10^6
-    ~5 s, against ~10 min for a new graph). `ann` is an IndexIDMap2 over an IndexHNSWFlat."""
+    12.4 s, against ~10 min for a new graph). `ann` is an IndexIDMap2 over an IndexHNSWFlat."""
     inner = _inner(ann)
     flat = faiss.downcast_index(inner.storage)
     d, n = flat.d, flat.ntotal

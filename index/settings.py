@@ -52,7 +52,7 @@ class DenseSettings:
     hnsw_m: int = 32
     hnsw_ef_search: int = 256  # up to hnsw_ef_ref vectors in a segment; above, it grows as sqrt(n)
     hnsw_ef_ref: int = 180_000
-    # "fp16": the graph reads half-precision codes (fifth pass: hybrid p95 at 10^6 ~25 % lower, 730
+    # "fp16": the graph reads half-precision codes (fifth pass: hybrid p50 at 10^6 ~1/4 lower, 730
     # MiB less serving memory, recall@10 0.958 against 0.959; index/dense_hnsw.py); "flat": float32
     hnsw_storage: str = "fp16"
 
