@@ -27,7 +27,10 @@ install-test: $(VENV)/.installed-test
 test-packages:
 	bash scripts/ensure_test_packages.sh
 
+# The sources compiled to bytecode first (0.1 s when nothing changed): where Python is told not to
+# write .pyc files (PYTHONDONTWRITEBYTECODE), every start would compile them again (~0.3 s).
 run: install
+	$(PY) -m compileall -q app.py index ingest models vankien vntext
 	$(VENV)/bin/vankien serve --ingest corpus --host $(HOST) --port $(PORT)
 
 test: install-test test-packages

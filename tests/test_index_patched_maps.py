@@ -1,6 +1,7 @@
 """A commit patches the Library's in-memory maps (passage -> document, document fields, boilerplate)
 instead of reading them all again (issue 14: ~2 s per commit at 10^6 passages). After every kind of
 change the patched maps must equal what a fresh open reads from the store."""
+from index import doc_maps
 from index.library import Library
 from ingest import parse_text
 from tests.test_index_resume import StandIn
@@ -20,6 +21,8 @@ def maps(lib: Library) -> tuple:
 
 
 def fresh(lib: Library) -> tuple:
+    """The maps as a fresh open reads them from the store (not from the generation's saved copy)."""
+    (lib._generation / doc_maps.FILE).unlink(missing_ok=True)
     return maps(Library.open(lib.home, encoder=StandIn()))
 
 
