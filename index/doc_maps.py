@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 import threading
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -24,8 +26,8 @@ from index.filters import DocFields
 from index.passage_docs import PassageDocs
 
 FILE = "doc-maps.npz"
-FORMAT = 1
-_FIELD, _DOC = "\x1f", "\x1e"  # separators: a document whose fields hold either is not saved
+FORMAT = 2
+_ROW, _COLUMN = "\x1f", "\x1e"  # separators: maps where a field holds either are not saved
 
 
 def fields_of(rows: Iterable[tuple[str, str, str, str, str]]) -> dict[str, DocFields]:
@@ -35,21 +37,23 @@ def fields_of(rows: Iterable[tuple[str, str, str, str, str]]) -> dict[str, DocFi
 
 def save(gen: Path, fields: Mapping[str, DocFields], pid_doc: PassageDocs) -> bool:
     """Write the maps into generation folder `gen`; False (nothing written) when they cannot be
-    (a separator inside a field, a folder not writable). Never raises: the file is only a cache."""
-    doc_ids = list(fields)
+    (a separator inside a field, a folder not writable). Never raises: the file is only a cache.
+    ~0.1 s at 10^5 documents, once per commit."""
+    doc_ids, values = list(fields), list(fields.values())
     where = {doc_id: i for i, doc_id in enumerate(doc_ids)}
-    text = _DOC.join(_FIELD.join((doc_id, *fields[doc_id])) for doc_id in doc_ids)
-    if text.count(_FIELD) != 4 * len(doc_ids) or text.count(_DOC) != max(0, len(doc_ids) - 1):
-        return False
-    if any(doc_id not in where for doc_id in pid_doc.docs.tolist()):
+    run_doc = np.fromiter(map(where.get, pid_doc.docs.tolist(), repeat(-1)), dtype=np.int64,
+                          count=len(pid_doc.docs))
+    if len(run_doc) and run_doc.min() < 0:
         return False  # a passage of a document without fields: not this map's shape
+    # column by column (one join each): the ids, then each field
+    text = _COLUMN.join([_ROW.join(doc_ids), *(_ROW.join(map(itemgetter(i), values)) for i in range(4))])
+    if text.count(_COLUMN) != 4 or text.count(_ROW) != 5 * max(0, len(doc_ids) - 1):
+        return False
     tmp = gen / f".{FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         with open(tmp, "wb") as out:
-            np.savez(out, format=np.int64(FORMAT), docs=np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
-                     starts=pid_doc.starts, ends=pid_doc.ends,
-                     run_doc=np.fromiter((where[d] for d in pid_doc.docs.tolist()), dtype=np.int64,
-                                         count=len(pid_doc.docs)))
+            np.savez(out, format=np.int64(FORMAT), count=np.int64(len(doc_ids)), docs=np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
+                     starts=pid_doc.starts, ends=pid_doc.ends, run_doc=run_doc)
         os.replace(tmp, gen / FILE)
         return True
     except OSError:
@@ -67,17 +71,16 @@ def load(gen: Path) -> tuple[dict[str, DocFields], PassageDocs] | None:
             if int(saved["format"]) != FORMAT:
                 return None
             text = saved["docs"].tobytes().decode("utf-8")
-            starts, ends, run_doc = saved["starts"], saved["ends"], saved["run_doc"]
-        # one split into columns (splitting each document's row apart cost ~10x more at 10^5)
-        cols = text.replace(_DOC, _FIELD).split(_FIELD) if text else []
-        n = len(cols) // 5
-        if len(cols) != 5 * n or text.count(_DOC) != max(0, n - 1) or not len(starts) == len(ends) == len(run_doc):
+            starts, ends, run_doc, n = saved["starts"], saved["ends"], saved["run_doc"], int(saved["count"])
+        # column by column (splitting each document's row apart cost ~10x more at 10^5)
+        cols = [col.split(_ROW) if n else [] for col in text.split(_COLUMN)]
+        if len(cols) != 5 or any(len(col) != n for col in cols) or not len(starts) == len(ends) == len(run_doc):
             return None
         if len(run_doc) and (run_doc.min() < 0 or run_doc.max() >= n or (ends < starts).any()):
             return None
         ids = np.empty(n, dtype=object)
-        ids[:] = cols[0::5]
-        fields = dict(zip(cols[0::5], map(DocFields._make, zip(*(cols[i::5] for i in range(1, 5))))))
+        ids[:] = cols[0]
+        fields = dict(zip(cols[0], map(DocFields._make, zip(*cols[1:]))))
         return fields, PassageDocs(starts, ends, ids[run_doc])
     except Exception:  # noqa: BLE001 - a cache: whatever is wrong with it, the store is read instead
         return None

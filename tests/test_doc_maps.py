@@ -61,3 +61,13 @@ def test_fields_holding_a_separator_are_not_saved(tmp_path):
     fields["kh-1"] = fields["kh-1"]._replace(issuer="Đảng ủy\x1fxã")
     assert not doc_maps.save(tmp_path, fields, pid_doc)
     assert not (tmp_path / doc_maps.FILE).exists() and not list(tmp_path.glob("*.tmp"))
+
+
+def test_no_document_and_one_document_round_trip(tmp_path):
+    assert doc_maps.save(tmp_path, {}, PassageDocs.from_runs([]))
+    fields, pid_doc = doc_maps.load(tmp_path)
+    assert fields == {} and dict(pid_doc) == {}
+    one = {"kh-1": doc_maps.DocFields("Kế hoạch", "Đảng ủy xã", "2025-03-01", "1-KH/ĐU")}
+    assert doc_maps.save(tmp_path, one, PassageDocs.from_runs([("kh-1", 7, 9)]))
+    fields, pid_doc = doc_maps.load(tmp_path)
+    assert fields == one and dict(pid_doc) == {7: "kh-1", 8: "kh-1", 9: "kh-1"}
