@@ -6,17 +6,19 @@ named-document look-up. Read-only.
     VANKIEN_BENCH_CACHE=... .venv/bin/python scripts/bench_scale_profile.py CACHE/scale-300000
     ... bench_scale_profile.py CACHE/scale-300000 --overlap   # dense side beside / before keyword
 
---overlap: the whole search with the dense side in a worker thread beside the keyword scoring (as
-index/hybrid.py does) and with it run before, alternated query by query, p50/p95 of each.
+--overlap: the whole search with the worker thread's side (the keyword scoring) beside the caller's
+(the dense side), as index/hybrid.py does, and with it run before, alternated query by query,
+p50/p95 of each.
 --rest [passes]: the whole search timed part by part (each part wrapped with a timer, ~1 us each),
-`passes` times over the queries: keyword scoring, the dense side in its thread and the wait for it,
-and every step around them; "non_keyword" = total - keyword (what the search costs beyond the
-keyword scoring), "rest" = non_keyword - the wait for the dense side. "first" is the first pass
+`passes` times over the queries: keyword scoring ("keyword"; "keyword_thread" is the same work timed
+in the worker thread, "keyword_wait" the caller's wait for it after its own dense side), and every
+step around them; "non_keyword" = total - keyword (what the search costs beyond the keyword
+scoring), "rest" = non_keyword - the wait for the keyword side, "other" = what no timer covers
+(mostly the dense search in the caller's thread). "first" is the first pass
 (each query new to this process, as the benchmark's measure child and a user see it), "later"
 the passes after (what the Library keeps per generation is warm).
-Since the fourth pass of issue 14 index/hybrid.py runs the KEYWORD side in the worker thread and
-the dense side in the caller's: "dense_thread"/"dense_wait" (and --overlap's "beside") time
-whatever the worker runs, now the keyword scoring and the wait for it.
+(Before the fourth pass of issue 14 the worker ran the dense side, and these two were called
+"dense_thread" / "dense_wait".)
 """
 from __future__ import annotations
 
@@ -137,20 +139,20 @@ def rest(home: Path, passes: int = 2) -> dict:
     lib = Library.open(home, encoder=QueryTable(queries, np.load(CACHE / "scale-queries.npy")))
     opened = (time.perf_counter() - t0) * 1000
     lib.search(queries[0], 10)
-    parts: dict[str, list[float]] = {"dense_thread": [], "dense_wait": []}
+    parts: dict[str, list[float]] = {"keyword_thread": [], "keyword_wait": []}
 
     def wrap(owner, name, key):
         into = parts.setdefault(key, [])
         setattr(owner, name, _timer(getattr(owner, name), into))
 
-    class Timed:  # the dense side's pool: time the work in its thread and the caller's wait
+    class Timed:  # the worker pool (the keyword side): time the work in its thread and the caller's wait
         def __init__(self, pool):
             self.pool = pool
 
         def submit(self, fn, *args):
-            future = self.pool.submit(_timer(fn, parts.setdefault("dense_thread", [])), *args)
+            future = self.pool.submit(_timer(fn, parts.setdefault("keyword_thread", [])), *args)
             result = future.result
-            future.result = _timer(result, parts.setdefault("dense_wait", []))
+            future.result = _timer(result, parts.setdefault("keyword_wait", []))
             return future
 
     wrap(lib, "refresh", "refresh")
@@ -183,8 +185,8 @@ def rest(home: Path, passes: int = 2) -> dict:
             continue
         series = {key: np.asarray(v[part]) for key, v in parts.items()}
         series["non_keyword"] = total - series["keyword"]
-        series["rest"] = series["non_keyword"] - series["dense_wait"]
-        series["other"] = total - sum(series[k] for k in parts if k != "dense_thread")
+        series["rest"] = series["non_keyword"] - series["keyword_wait"]
+        series["other"] = total - sum(series[k] for k in parts if k != "keyword_thread")
         out[name] = {"searches": len(total), "total": _p(total), **{key: _p(v) for key, v in series.items()}}
     return out
 
