@@ -176,7 +176,16 @@ def context_columns(flag: bool | None) -> tuple[str, ...] | None:
 
 
 def _rows(path):
-    return [json.loads(line) for line in open(path, encoding="utf-8")]
+    """The dumped questions; a dump written by an older ranker (another number of feature columns)
+    stops here with what to do, not deep inside the ranker with a reshape error."""
+    rows = [json.loads(line) for line in open(path, encoding="utf-8")]
+    first = next((s for r in rows for s in r["sentences"]), None)
+    width = len(ranker.FEATURES) if first is None else len(first.get("x", ()))
+    if width != len(ranker.FEATURES):
+        raise SystemExit(f"{path}: mỗi câu có {width} đặc trưng, bộ xếp hạng hiện tại cần {len(ranker.FEATURES)} "
+                         "(tệp được ghi bằng phiên bản cũ). Ghi lại tệp: python scripts/eval_answers.py "
+                         "--features TỆP.jsonl ...")
+    return rows
 
 
 def pick(row, model=None) -> tuple[float, bool, bool]:

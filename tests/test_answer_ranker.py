@@ -149,3 +149,34 @@ def test_the_date_of_another_event_does_not_answer_when_a_question_asks():
     assert not tells_of(event, "Sáng 13/5, Ban Thường vụ Tỉnh ủy Sông Lam tổ chức Hội nghị sơ kết 1 năm")
     assert tells_of(event, "Đại hội Đảng bộ tỉnh được tổ chức từ ngày 5 đến 7/10/2025")
     assert event_words("Đại hội được tổ chức khi nào?") == ()  # its words come first: the ranker weighs them
+
+
+def _eval_answers_script():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "eval_answers", Path(__file__).resolve().parents[1] / "scripts" / "eval_answers.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def _feature_dump(path, width: int) -> None:
+    rng = np.random.default_rng(3)
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(4):
+            sentences = [{"text": f"Câu {j}.", "gold": j == 0, "x": rng.uniform(0, 1, width).tolist()} for j in range(3)]
+            out.write(json.dumps({"dataset": "vinewsqa", "answerable": True, "id": f"q{i}", "passage_hit": True,
+                                  "any_passage_hit": True, "sentences": sentences}, ensure_ascii=False) + "\n")
+
+
+def test_a_feature_dump_of_an_older_ranker_is_refused_with_what_to_do(tmp_path, capsys):
+    script = _eval_answers_script()
+    old, current = tmp_path / "old.jsonl", tmp_path / "current.jsonl"
+    _feature_dump(old, len(ranker.FEATURES) - 5)
+    with pytest.raises(SystemExit, match=f"{len(ranker.FEATURES) - 5} đặc trưng.*cần {len(ranker.FEATURES)}"):
+        script.report(old)
+    _feature_dump(current, len(ranker.FEATURES))
+    script.report(current)
+    assert "vinewsqa" in capsys.readouterr().out
