@@ -37,28 +37,40 @@ def fields_of(rows: Iterable[tuple[str, str, str, str, str]]) -> dict[str, DocFi
 
 def save(gen: Path, fields: Mapping[str, DocFields], pid_doc: PassageDocs) -> bool:
     """Write the maps into generation folder `gen`; False (nothing written) when they cannot be
-    (a separator inside a field, a folder not writable). Never raises: the file is only a cache.
-    ~0.1 s at 10^5 documents, once per commit."""
-    doc_ids, values = list(fields), list(fields.values())
-    where = {doc_id: i for i, doc_id in enumerate(doc_ids)}
-    run_doc = np.fromiter(map(where.get, pid_doc.docs.tolist(), repeat(-1)), dtype=np.int64,
-                          count=len(pid_doc.docs))
-    if len(run_doc) and run_doc.min() < 0:
-        return False  # a passage of a document without fields: not this map's shape
-    # column by column (one join each): the ids, then each field
-    text = _COLUMN.join([_ROW.join(doc_ids), *(_ROW.join(map(itemgetter(i), values)) for i in range(4))])
-    if text.count(_COLUMN) != 4 or text.count(_ROW) != 5 * max(0, len(doc_ids) - 1):
+    (a separator or a NULL in a field, a folder not writable). Never raises: the file is only a
+    cache, and a commit must not fail for it. ~0.1 s at 10^5 documents, once per commit."""
+    try:
+        text, run_doc = _columns(fields, pid_doc)
+    except TypeError:  # a NULL field (None) read from an old store: not worth a file
+        return False
+    if text is None:
         return False
     tmp = gen / f".{FILE}.{os.getpid()}.{threading.get_ident()}.tmp"
     try:
         with open(tmp, "wb") as out:
-            np.savez(out, format=np.int64(FORMAT), count=np.int64(len(doc_ids)), docs=np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
+            np.savez(out, format=np.int64(FORMAT), count=np.int64(len(fields)),
+                     docs=np.frombuffer(text.encode("utf-8"), dtype=np.uint8),
                      starts=pid_doc.starts, ends=pid_doc.ends, run_doc=run_doc)
         os.replace(tmp, gen / FILE)
         return True
     except OSError:
         tmp.unlink(missing_ok=True)
         return False
+
+
+def _columns(fields: Mapping[str, DocFields], pid_doc: PassageDocs) -> tuple[str | None, np.ndarray]:
+    """(the fields column by column, one join each: the ids, then each field; each run's document
+    as a position in that order), or (None, ...) when they cannot be stored so."""
+    doc_ids, values = list(fields), list(fields.values())
+    where = {doc_id: i for i, doc_id in enumerate(doc_ids)}
+    run_doc = np.fromiter(map(where.get, pid_doc.docs.tolist(), repeat(-1)), dtype=np.int64,
+                          count=len(pid_doc.docs))
+    if len(run_doc) and run_doc.min() < 0:
+        return None, run_doc  # a passage of a document without fields: not this map's shape
+    text = _COLUMN.join([_ROW.join(doc_ids), *(_ROW.join(map(itemgetter(i), values)) for i in range(4))])
+    if text.count(_COLUMN) != 4 or text.count(_ROW) != 5 * max(0, len(doc_ids) - 1):
+        return None, run_doc
+    return text, run_doc
 
 
 def load(gen: Path) -> tuple[dict[str, DocFields], PassageDocs] | None:

@@ -71,3 +71,11 @@ def test_no_document_and_one_document_round_trip(tmp_path):
     assert doc_maps.save(tmp_path, one, PassageDocs.from_runs([("kh-1", 7, 9)]))
     fields, pid_doc = doc_maps.load(tmp_path)
     assert fields == one and dict(pid_doc) == {7: "kh-1", 8: "kh-1", 9: "kh-1"}
+
+
+def test_a_null_field_or_a_passage_without_its_document_is_not_saved(tmp_path):
+    one = {"kh-1": doc_maps.DocFields("Kế hoạch", None, "2025-03-01", "1-KH/ĐU")}  # an old store's NULL
+    assert not doc_maps.save(tmp_path, one, PassageDocs.from_runs([("kh-1", 1, 3)]))
+    one = {"kh-1": doc_maps.DocFields("Kế hoạch", "Đảng ủy xã", "2025-03-01", "1-KH/ĐU")}
+    assert not doc_maps.save(tmp_path, one, PassageDocs.from_runs([("kh-2", 1, 3)]))
+    assert not (tmp_path / doc_maps.FILE).exists()
