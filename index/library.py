@@ -183,7 +183,6 @@ class Library(LibraryWriter, LibraryHits):
             self._generation = gen
             if changed is not None and old is not None and gen is not None:
                 self._patch_maps(changed)
-                doc_maps.save(gen, self._fields, self._pid_doc)  # every later open of gen reads them
             else:
                 self._fields, self._pid_doc = self._read_maps(gen)
                 self._boilerplate = frozenset(self._store.boilerplate_pids())  # kept in full texts, never ranked

@@ -13,7 +13,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from index import diskspace, generations, merge_beside
+from index import diskspace, doc_maps, generations, merge_beside
 from index.commits import CommitPolicy, IngestProgress
 from index.dense import FLAT_MAX, DenseIndex
 from index.duplicates import near_identical, same_number_and_date, sketch, sketch_matches_needed
@@ -318,6 +318,7 @@ class LibraryWriter(LibraryTopics):
         self._next = None
         generations.point(self.home, folder)
         self._load(folder, nxt.changed)
+        doc_maps.save(folder, self._fields, self._pid_doc)  # for later opens; outside the search lock
         generations.cleanup(self.home, keep=folder)
 
     # duplicates and corrections (issue 12, item 7)
