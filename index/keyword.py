@@ -28,6 +28,7 @@ from index.base import ScoredId
 from index.postings import Segment, merge, term_hashes
 from index.blockmax import Bounds
 from index.keyword_rows import QueryTerms, best_k, score_rows, term_slices
+from index import keyword_ranges
 from index.keyword_topk import top_rows
 from index.postings_merge import RANGE_POSTINGS, merge_to_folder
 from index.tokenize import query_tokens
@@ -54,6 +55,7 @@ class KeywordIndex:
         self._dead_mask = np.zeros(0, dtype=bool)  # tombstones: rows of the segments that were deleted
         self._stale = True
         self._bounds = Bounds()  # per (segment, term) upper bounds for MaxScore (index/keyword_topk.py)
+        self._ranges = keyword_ranges.RangeBounds()  # the same per range of rows (index/keyword_ranges.py)
         self._alive_df: dict[tuple[str, int, int], int] = {}  # live postings of a term in a segment with tombstones
         self._ready()
 
@@ -237,6 +239,10 @@ class KeywordIndex:
             rows = self._rows_of_pids(np.asarray(allowed, dtype=np.int64))
             scores = score_rows(self._segments, self._offsets, self._norm, q, rows)
             return rows[scores > 0], scores[scores > 0]
+        compiled = keyword_ranges.kernels()  # None until loaded (in the background) or without numba
+        if compiled is not None:
+            return keyword_ranges.top_rows(self._segments, self._offsets, self._dead_mask, self._norm, q, k,
+                                           self._bounds, self._ranges, self._avgdl, compiled)
         return top_rows(self._segments, self._offsets, self._dead_mask, self._norm, q, k, self._bounds, self._avgdl)
 
     def _query_terms(self, query: str) -> QueryTerms | None:

@@ -1,7 +1,9 @@
-"""Keyword top 100 by MaxScore (index/keyword_topk.py) against scoring every posting, on a
-benchmark index (scripts/bench_scale.py), for the benchmark's 200 queries: p50/p95 (wall and CPU
-time of this thread: the machine is shared, CPU time is less hurt by the others' load) and how
-many queries differ from scoring every posting (0 expected). Read-only.
+"""Keyword top 100 as KeywordIndex.search gives it (the compiled loops of index/keyword_ranges.py,
+loaded before timing; "search") and by the numpy MaxScore (index/keyword_topk.py; "numpy_maxscore")
+against scoring every posting, on a benchmark index (scripts/bench_scale.py), for the benchmark's
+200 queries, alternated query by query: p50/p95 (wall and CPU time of this thread: the machine is
+shared, CPU time is less hurt by the others' load) and how many queries differ from scoring every
+posting (0 expected). Read-only.
 
     VANKIEN_BENCH_CACHE=... .venv/bin/python scripts/bench_keyword_topk.py CACHE/scale3-1000000
     ... bench_keyword_topk.py CACHE/scale3-1000000 --against 2df7592 --rounds 2
@@ -47,6 +49,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--against", help="a commit whose keyword_topk.py runs beside this tree's")
     args = ap.parse_args()
+    from index import keyword_ranges, keyword_topk
     from index.keyword import KeywordIndex
     from index.keyword_rows import best_k
     from vntext.normalize import normalize_query
@@ -63,7 +66,17 @@ def main() -> None:
         rows = np.flatnonzero(s > 0)
         return listed(rows, s[rows])
 
-    modes = {"maxscore": lambda q: [(h.pid, h.score) for h in kw.search(q, k)]}
+    t0 = time.perf_counter()
+    compiled = keyword_ranges.kernels(wait=True) is not None
+    loaded_s = round(time.perf_counter() - t0, 2)
+
+    def numpy_maxscore(q):
+        terms = kw._query_terms(q)
+        if terms is None:
+            return []
+        return listed(*keyword_topk.top_rows(kw._segments, kw._offsets, kw._dead_mask, kw._norm, terms, k,
+                                             kw._bounds, kw._avgdl))
+    modes = {"search": lambda q: [(h.pid, h.score) for h in kw.search(q, k)], "numpy_maxscore": numpy_maxscore}
     if args.against:
         then = _older(args.against)
         bounds = then.Bounds()
@@ -101,7 +114,8 @@ def main() -> None:
         return [round(float(np.percentile(v, x)) * 1000, 1) for x in (50, 95)]
 
     print(json.dumps({"passages": len(kw), "segments": kw.segments, "queries": len(queries), "k": k,
-                      "rounds": args.rounds,
+                      "rounds": args.rounds, "search_compiled": compiled, "compiled_loaded_s": loaded_s,
+                      "compiled_error": keyword_ranges.load_error(),
                       "wall_ms_p50_p95": {m: p(v) for m, v in wall.items()},
                       "cpu_ms_p50_p95": {m: p(v) for m, v in cpu.items()},
                       "queries_differing_from_full": differ}, ensure_ascii=False))

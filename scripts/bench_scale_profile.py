@@ -52,6 +52,9 @@ def _timer(fn, into: list[float]):
 
 def run(home: Path) -> dict:
     import index.hybrid as hybrid
+    from index import keyword_ranges
+
+    keyword_ranges.kernels(wait=True)  # the compiled keyword loops, as a server has them after its first seconds
     import index.library as library
     from index.library import Library
     from vntext.normalize import normalize_query

@@ -20,6 +20,7 @@ from tests.test_keyword_topk import assert_same, full_top, pruned_top, sample_pa
 def blocks_everywhere(monkeypatch):
     """Blocks for every term, a few postings each, probes before any list of 16 postings."""
     monkeypatch.setattr("index.keyword.FULL_SCORING_MAX", 0)
+    monkeypatch.setenv("VANKIEN_KEYWORD_KERNELS", "0")  # the numpy MaxScore (compiled: test_keyword_ranges.py)
     monkeypatch.setattr(blockmax, "EXACT_BOUND_MIN", 1)
     monkeypatch.setattr(blockmax, "BLOCK_POSTINGS", 4)
     monkeypatch.setattr(keyword_topk, "BIG_LIST", 32)

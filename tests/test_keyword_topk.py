@@ -17,8 +17,10 @@ CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 @pytest.fixture(autouse=True)
 def maxscore_at_every_size(monkeypatch):
-    """These indexes are small enough for KeywordIndex to score every posting: make it prune."""
+    """These indexes are small enough for KeywordIndex to score every posting: make it prune, with
+    the numpy MaxScore (the compiled loops have tests/test_keyword_ranges.py)."""
     monkeypatch.setattr("index.keyword.FULL_SCORING_MAX", 0)
+    monkeypatch.setenv("VANKIEN_KEYWORD_KERNELS", "0")
 
 
 def full_top(kw: KeywordIndex, query: str, k: int, allowed=None) -> list[tuple[int, float]]:
