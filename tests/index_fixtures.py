@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 from typing import Sequence
 
+import zlib
+
 import numpy as np
 
 from vntext.normalize import normalize_query
@@ -54,13 +56,14 @@ class HashEncoder:
 
 
 class RandomEncoder:
-    """Deterministic random vectors from the text's hash, 384-dim like e5-small: for tests of the
-    index's life cycle, duplicates and filters, where what the vectors mean does not matter."""
+    """Deterministic random vectors from the text's CRC-32, 384-dim like e5-small: for tests of the
+    index's life cycle, duplicates and filters, where what the vectors mean does not matter. (Not
+    Python's hash(): it differs from process to process, so a hybrid ranking did too.)"""
 
     name, dim = "fake", 384
 
     def encode_passages(self, texts):
-        out = np.stack([np.random.default_rng(abs(hash(t)) % 2**32).standard_normal(self.dim) for t in texts])
+        out = np.stack([np.random.default_rng(zlib.crc32(t.encode("utf-8"))).standard_normal(self.dim) for t in texts])
         return (out / np.linalg.norm(out, axis=1, keepdims=True)).astype(np.float32)
 
     def encode_query(self, text):

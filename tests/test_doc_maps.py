@@ -35,7 +35,9 @@ def test_each_commit_saves_the_maps_an_open_then_reads(tmp_path):
     assert "kh-3" not in fields and fields["kh-4"].number == "44-KH/ĐU" and fields["kh-2"].issuer
     reopened = Library.open(lib.home, encoder=StandIn())
     assert maps(reopened) == maps(lib)
-    assert reopened.search("chủ đề 4 sinh hoạt chi bộ", 3)[0].doc_id == "kh-4"
+    # the vectors are random: which document ranks first is not the point, that hits name live ones is
+    found = [h.doc_id for h in reopened.search("chủ đề 4 sinh hoạt chi bộ", 3)]
+    assert "kh-4" in found and set(found) <= {"kh-1", "kh-2", "kh-4"}
 
 
 def test_a_generation_without_the_file_gets_it_at_its_first_open(tmp_path):
