@@ -53,9 +53,10 @@ CACHE_HOURS = 1
 
 
 def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
-           access: roles.Access | None = None, **kwargs) -> None:
+           access: roles.Access | None = None, serving: Callable[[], None] | None = None, **kwargs) -> None:
     """Serve the app with the readable theme, behind the login of `access` (vankien/auth); nothing
-    is shared, recorded (no run history, no monitoring) or fetched from the Internet."""
+    is shared, recorded (no run history, no monitoring) or fetched from the Internet. `serving` is
+    called once the server answers, then this serves until interrupted."""
     from vankien.services.uploads import max_upload_from_env
 
     kwargs.setdefault("max_file_size", max_upload_from_env())  # stopped in transfer, before the disk fills
@@ -64,8 +65,11 @@ def launch(demo: gr.Blocks, host: str = "127.0.0.1", port: int = 7860,
         server_name=host, server_port=port, max_threads=MAX_THREADS,
         share=False, ssr_mode=False, theme=THEME, css=CSS, head=HEAD, footer_links=[], show_error=True,
         run_history=False, enable_monitoring=False, mcp_server=False, pwa=False,
-        **launch_options(access or roles.current()), **kwargs,
+        prevent_thread_lock=serving is not None, **launch_options(access or roles.current()), **kwargs,
     )
+    if serving is not None:
+        serving()
+        demo.block_thread()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,13 +34,26 @@ CACHE_BYTES = 128 << 20  # per-term range bounds kept (~6 KB a term and segment 
 
 _lock = threading.Lock()
 _state: dict = {"module": None, "thread": None, "error": None}
+_may_load = threading.Event()  # cleared by hold_loading: a server starting up loads them once it serves
+_may_load.set()
 
 
 def enabled() -> bool:
     return os.environ.get("VANKIEN_KEYWORD_KERNELS", "1") != "0"
 
 
+def hold_loading() -> None:
+    """Loading waits for release_loading: `vankien serve` holds it while it builds the UI, which the
+    load (~1 s, most of it in the interpreter) slowed by ~1 s at 10^5 passages."""
+    _may_load.clear()
+
+
+def release_loading() -> None:
+    _may_load.set()
+
+
 def _load() -> None:
+    _may_load.wait()
     try:
         from index import keyword_kernels
 

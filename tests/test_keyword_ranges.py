@@ -129,3 +129,18 @@ def test_without_the_loops_the_numpy_maxscore_answers_the_same(tmp_path, monkeyp
     assert keyword_ranges.kernels() is None
     monkeypatch.setattr("index.keyword.top_rows", keyword_topk.top_rows)
     assert all(pruned_top(kw, q, 10) == compiled[q] == full_top(kw, q, 10) for q in queries)
+
+
+def test_a_held_load_starts_only_when_released(monkeypatch):
+    """`vankien serve` holds the load while it builds the UI and releases it once it serves."""
+    import time
+
+    monkeypatch.setattr(keyword_ranges, "_state", {"module": None, "thread": None, "error": None})
+    keyword_ranges.hold_loading()
+    try:
+        assert keyword_ranges.kernels() is None  # starts the loading thread, which waits
+        time.sleep(0.3)
+        assert keyword_ranges.kernels() is None and keyword_ranges._state["thread"].is_alive()
+    finally:
+        keyword_ranges.release_loading()
+    assert keyword_ranges.kernels(wait=True) is not None

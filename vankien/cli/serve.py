@@ -114,6 +114,9 @@ def run(args: argparse.Namespace) -> int:
             for outcome in report.failed:
                 print(f"  Lỗi: {outcome.path}: {outcome.reason}", file=sys.stderr, flush=True)
             print(f"Đã thêm {report.count('added')} văn bản; {len(report.failed)} tệp lỗi.", flush=True)
+    from index import keyword_ranges
+
+    keyword_ranges.hold_loading()  # the compiled keyword loops load once the server answers
     warming = start_warm_up(library, log=lambda message: print(message, flush=True))
     remember_missing_matplotlib()
 
@@ -128,5 +131,5 @@ def run(args: argparse.Namespace) -> int:
     warming.join(timeout=WARM_UP_WAIT)
     shown_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     print(f"Mở trình duyệt tại http://{shown_host}:{args.port}  (Ctrl+C để dừng)", flush=True)
-    app.launch(demo, host=args.host, port=args.port, access=access, quiet=True)
+    app.launch(demo, host=args.host, port=args.port, access=access, quiet=True, serving=keyword_ranges.release_loading)
     return 0
