@@ -29,9 +29,18 @@ class DenseRetriever:
         return len(self.index)
 
     def search(self, query: str, k: int, allowed: np.ndarray | None = None) -> list[ScoredId]:
-        if not query.strip() or k <= 0 or not len(self.index):
+        return self.search_vector(self.embed(query), k, allowed)
+
+    def embed(self, query: str) -> np.ndarray | None:
+        """The query's vector, None where there is nothing to search."""
+        if not query.strip() or not len(self.index):
+            return None
+        return self.encoder.encode_query(query)
+
+    def search_vector(self, vector: np.ndarray | None, k: int, allowed: np.ndarray | None = None) -> list[ScoredId]:
+        if vector is None or k <= 0:
             return []
-        return self.index.search(self.encoder.encode_query(query), k, allowed)
+        return self.index.search(vector, k, allowed)
 
 
 class HybridRetriever:
@@ -57,14 +66,14 @@ class HybridRetriever:
             return []
         s = self.settings
         depth = max(s.depth, k)
-        # the keyword scoring (numpy and Python: it holds the GIL) runs in a worker thread beside the
-        # dense side, which runs here (the query's embedding and faiss let go of the GIL, so the
-        # worker runs meanwhile; issue 14). The other way round, the dense thread first had to win
-        # the GIL from the keyword scoring: time.sleep(0) handed it over, but on a busy machine
-        # giving up the CPU cost 3.4 ms p50 at 10^6 passages, and the GIL's 5 ms switch interval
-        # held up the dense thread's return.
+        # the keyword scoring runs in a worker thread beside the dense search, which runs here (faiss
+        # lets go of the GIL, so the worker runs meanwhile; issue 14). The other way round, the dense
+        # thread first had to win the GIL from the keyword scoring: on a busy machine giving up the
+        # CPU cost 3.4 ms p50 at 10^6 passages. The worker starts once the query is embedded: the
+        # encoder runs on both cores, and a third thread beside it slowed it (seventh pass).
+        vector = self.dense.embed(query)
         keyword_side = _BESIDE.submit(self.keyword.search, query, depth, allowed)
-        dense = [(h.pid, h.score) for h in self.dense.search(query, depth, allowed)]
+        dense = [(h.pid, h.score) for h in self.dense.search_vector(vector, depth, allowed)]
         keyword = [(h.pid, h.score) for h in keyword_side.result()]
         if s.fusion == "zscore":
             fused = zscore_fusion([dense, keyword, *([(p, 1.0) for p in e] for e in extra)],
