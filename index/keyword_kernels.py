@@ -85,7 +85,7 @@ def _grow(a, n):
 
 @njit(nogil=True, cache=True)
 def segment_top(rows, tf, norm, dead, offset, idf, bound, cuts, shift, range_order, range_total, k, heap, n_heap,
-                floor, out_rows, out_scores, n_out):
+                out_rows, out_scores, n_out):
     """One segment's rows that can be in the top k (global numbers) and their exact scores,
     appended to out_rows/out_scores from n_out.
 
@@ -93,7 +93,7 @@ def segment_top(rows, tf, norm, dead, offset, idf, bound, cuts, shift, range_ord
     bound[t, r]: term t's largest weight (with the margin) in range r (rows [r << shift, (r+1) << shift));
     cuts[t, r]: the position of t's first posting in range r (cuts[t, r + 1] ends it); range_order:
     ranges by range_total (the sum of their bounds) descending. heap/n_heap: the k best scores so far,
-    across segments; floor: a lower bound of the k-th best known beforehand (0 if none).
+    across segments.
     Returns (n_heap, n_out, out_rows, out_scores): the arrays grow when full."""
     T = len(idf)
     n = len(norm)
@@ -103,9 +103,7 @@ def segment_top(rows, tf, norm, dead, offset, idf, bound, cuts, shift, range_ord
     end = np.empty(T, np.int64)
     weight = np.zeros(T, np.float64)  # of the current row, per position in order
     by_term = np.zeros(T, np.float64)  # the same per term, to add in hash order
-    theta = floor
-    if n_heap >= k and heap[0] * (1 - MARGIN) > theta:
-        theta = heap[0] * (1 - MARGIN)
+    theta = heap[0] * (1 - MARGIN) if n_heap >= k else 0.0
     for ri in range(len(range_order)):
         r = range_order[ri]
         if range_total[r] < theta:
@@ -233,7 +231,7 @@ def warm() -> None:
     segment_top(ro(np.array([0, 1], np.int32)), ro(np.ones(2, np.float32)), ro(np.ones(2, np.float32)),
                 ro(np.zeros(2, np.bool_)), 0, ro(np.ones(1, np.float64)), ro(np.ones((1, 1), np.float64)),
                 ro(np.array([[0, 2]], np.int64)), 11, ro(np.zeros(1, np.int64)), ro(np.ones(1, np.float64)), 1,
-                np.zeros(1, np.float32), 0, 0.0, np.empty(4, np.int64), np.empty(4, np.float32), 0)
+                np.zeros(1, np.float32), 0, np.empty(4, np.int64), np.empty(4, np.float32), 0)
     short_ranges(ro(np.array([0, 1], np.int32)), ro(np.ones(2, np.float32)), ro(np.ones(2, np.float32)),
                  ro(np.zeros(1, np.int64)), ro(np.full(1, 2, np.int64)), ro(np.ones(1, np.float64)),
                  ro(np.ones(1, np.bool_)), 11, np.zeros((1, 1), np.float64), np.zeros((1, 2), np.int64))

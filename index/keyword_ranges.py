@@ -11,7 +11,7 @@ Inside a range: MaxScore document at a time, the terms whose summed bounds stay 
 looked up for the rows the others found.
 
 The compiled loops load in a background thread on first use (numba: ~0.4 s to import, ~0.5 s to
-load from its disk cache, ~10 s to compile the first time; `make run` compiles them before serving).
+load from its disk cache, ~10 s to compile the first time; `vankien serve` loads them once it answers).
 Until they are ready, or where numba is missing, index/keyword_topk.py answers: the results are
 the same. VANKIEN_KEYWORD_KERNELS=0 keeps to it (comparisons).
 """
@@ -66,8 +66,10 @@ def _load() -> None:
 def kernels(wait: bool = False):
     """The compiled loops if loaded, else None; the first call starts loading them in a background
     thread (wait=True: loads them in this one and returns them, None if they cannot load)."""
-    if not enabled() or _state["module"] is not None:
-        return _state["module"] if enabled() else None
+    if not enabled():
+        return None
+    if _state["module"] is not None:
+        return _state["module"]
     with _lock:
         if _state["thread"] is None and _state["error"] is None:
             _state["thread"] = threading.Thread(target=_load, name="keyword-kernels", daemon=True)
@@ -163,7 +165,7 @@ def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray,
         order = np.argsort(-total, kind="stable")
         n_heap, n_out, out_rows, out_scores = compiled.segment_top(
             rows, tf, ro(seg_norm), ro(dead[lo:hi]), lo, idf, ro(bound),
-            ro(cuts), RANGE_SHIFT, ro(order), ro(total), k, heap, n_heap, 0.0, out_rows, out_scores, n_out)
+            ro(cuts), RANGE_SHIFT, ro(order), ro(total), k, heap, n_heap, out_rows, out_scores, n_out)
     rows, scores = out_rows[:n_out], out_scores[:n_out]
     if n_heap >= k:  # rows kept on the way that the final k-th passed (ties kept)
         keep = scores >= heap[0]
