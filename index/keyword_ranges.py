@@ -140,6 +140,7 @@ def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray,
     heap, n_heap = np.zeros(k, dtype=np.float32), 0
     out_rows, out_scores, n_out = np.empty(4 * k, np.int64), np.empty(4 * k, np.float32), 0
     idf = ro(np.ascontiguousarray(q.idf, dtype=np.float64))
+    short_factor = ro(idf * (1 + MARGIN))  # times a short list's largest tf part per range: its bound
     n_terms = len(q.hashes)
     for s in sorted(range(len(segments)), key=lambda s: -len(segments[s])):  # the largest first: theta rises there
         seg, lo, hi = segments[s], int(offsets[s]), int(offsets[s + 1])
@@ -153,7 +154,7 @@ def top_rows(segments: Sequence[Segment], offsets: np.ndarray, dead: np.ndarray,
         sizes = q.ends[s] - q.starts[s]
         short = np.zeros(n_terms, dtype=bool)
         short[present] = sizes[present] < blockmax.EXACT_BOUND_MIN
-        compiled.short_ranges(rows, tf, ro(seg_norm), ro(q.starts[s]), ro(q.ends[s]), ro(idf * (1 + MARGIN)), ro(short),
+        compiled.short_ranges(rows, tf, ro(seg_norm), ro(q.starts[s]), ro(q.ends[s]), short_factor, ro(short),
                               RANGE_SHIFT, bound, cuts)
         long = present[~short[present]]
         for t, h, a, b in zip(long.tolist(), q.hashes[long].tolist(), q.starts[s, long].tolist(), q.ends[s, long].tolist()):

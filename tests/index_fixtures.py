@@ -4,9 +4,8 @@ encoder (hashed character n-grams, L2-normalised) whose vectors put passages sha
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
-
 import zlib
+from typing import Sequence
 
 import numpy as np
 
